@@ -1965,6 +1965,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "returns": {name: {"returns": kind, "source": source} for name, (kind, source) in sorted(typed.items())},
     }
+    # The classes that are no resource of their own but close what they are given
+    # (``resource_holders.py``, session 57), read from the same wheels.
+    from resource_holders import holders
+
+    document["holders"] = holders([*folders, *later], set(table))
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
     print(f"{len(makers)} method makers of {len({m.source for m in makers.values()})} libraries", file=sys.stderr)

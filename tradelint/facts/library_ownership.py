@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.library_source import library_class, module_file
@@ -321,3 +322,98 @@ def _third_party_class(qualified: str) -> str | None:
     if top in sys.stdlib_module_names or not qualified.rpartition(".")[2][:1].isupper():
         return None
     return top
+
+
+# The public releases a holder's own code may end what it keeps with, in the order a release is
+# looked for (``aclose`` before ``close``: the coroutine twin of a plain ``close``).
+HOLDER_RELEASES = ("aclose", "close", "disconnect", "shutdown", "stop", "dispose")
+
+
+class HeldParameter(NamedTuple):
+    """A constructor parameter whose value a holder's release closes: by name and position (-1
+    when keyword-only), with the flag parameter that says whether it does (aiohttp's
+    ``connector_owner``, ``""`` when it always does) and that flag's default truth."""
+
+    name: str
+    position: int
+    flag: str = ""
+    flag_position: int = -1
+    flag_default: bool | None = None
+
+
+def released_parameters(nodes: list[ast.ClassDef]) -> tuple[str, bool, tuple[HeldParameter, ...]] | None:
+    """A class (its lineage, nearest first) whose public release (:data:`HOLDER_RELEASES`, the
+    first it has, followed through the methods it calls on ``self``) closes an attribute its
+    ``__init__`` stores a constructor parameter in: (the release, whether it is a coroutine, those
+    parameters). A close under ``if self.<flag>`` counts when the flag is stored from a parameter
+    of its own (the documented owner flag, recorded with it); one under a flag computed from the
+    resource's parameter (``self._owns = session is None``: only what it made itself) or under
+    any other test does not. None when it closes none of them."""
+    def method(name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        return next((m for n in nodes if (m := class_method(n, name)) is not None), None)
+
+    init = method("__init__")
+    release = next((name for name in HOLDER_RELEASES if method(name) is not None), None)
+    if init is None or release is None or not init.args.args:
+        return None
+    receiver = init.args.args[0].arg
+    reached: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    todo = [release]
+    while todo:
+        found = method(todo.pop())
+        if found is None or found in reached or found.name in _NOT_ENDS:
+            continue
+        reached.append(found)
+        me = found.args.args[0].arg if found.args.args else "self"
+        todo += [name for n in ast.walk(found) if isinstance(n, ast.Call) and (name := _self_attr(n.func, me)) is not None]
+    positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    names = [*positional, *(a.arg for a in init.args.kwonlyargs)]
+    flags = _flags(init, receiver)
+    held: list[HeldParameter] = []
+    for param in names:
+        stored = _stores_of(init, receiver, param)
+        if not stored:
+            continue
+        verdicts = [
+            _owner_flag(guards, me, flags, param, names)
+            for m in reached
+            for me in [m.args.args[0].arg if m.args.args else "self"]
+            for _, guards in _closes(m, me, stored)
+        ]
+        if "" in verdicts:
+            held.append(HeldParameter(param, _position(positional, param)))
+        elif (flag := next((v for v in verdicts if v), None)) is not None:
+            held.append(HeldParameter(param, _position(positional, param), flag, _position(positional, flag), _default(init, flag)))
+    entry = method(release)
+    assert entry is not None
+    return (release, isinstance(entry, ast.AsyncFunctionDef), tuple(held)) if held else None
+
+
+def _owner_flag(guards: list[ast.expr], receiver: str, flags: dict[str, ast.expr], param: str, names: list[str]) -> str | None:
+    """``""`` for a close under no test; the flag parameter for one under ``if self.<flag>`` alone
+    (or an operand of an ``and``), stored from a constructor parameter other than ``param``;
+    None for any other test."""
+    if not guards:
+        return ""
+    if len(guards) != 1:
+        return None
+    test = guards[0]
+    for node in ast.walk(test):
+        attr = _self_attr(node, receiver)
+        source = flags.get(attr) if attr is not None else None
+        if isinstance(source, ast.Name) and source.id != param and source.id in names and _plain_condition(test, node):
+            return source.id
+    return None
+
+
+def _position(positional: list[str], name: str) -> int:
+    return positional.index(name) if name in positional else -1
+
+
+def _default(init: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool | None:
+    """The truth of the parameter ``name``'s default; None when it has none or it is no constant."""
+    args = init.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return next((_truth(d) for a, d in pairs if a.arg == name), None)

@@ -33,4 +33,30 @@ it is reported there as before); and a plain function that
 returns an `async` maker's call unawaited hands out a coroutine: only an awaited call of it
 makes one.
 
+A resource moves into a holder only where the holder's own release is shown to release it
+(issue 28). A library class read into tradelint's table as one whose release closes what a
+constructor parameter is given (aiogram 3's `RedisStorage(redis=...)`, whose `close()` awaits
+`self.redis.aclose()`; read from the library's source, never imported, where the library is not
+installed) takes the client: the holder, given one made for it, is what must be released then,
+and is reported where it is not; a holder made at the top of a module takes it where a file of
+the project releases the holder (`await dp.storage.close()` at the application's end), else the
+client is still reported. One whose close is under its documented owner flag passed false
+(`connector_owner=False`) takes nothing. A resource a function passes through first-party parts
+into the holder it returns, whose release releases the attribute it ends up in (`return
+Device(Config(session))`, `Device.close()` awaiting `self.config.session.close()`), is the
+holder's: the function makes the holder, and its callers are judged for it:
+```python
+def make_storage():
+    redis = Redis.from_url(url)
+    return RedisStorage(redis=redis)            # not reported: the storage closes it
+
+async def run():
+    storage = make_storage()                    # reported: never closed
+    await storage.set_state(key, "menu")
+```
+A module function's holder that never releases the part (`device = AxisDevice(Configuration(
+session, host))`, then `return device`) leaves its end to the callers only when every call of
+the function in the project ends it through the instance (`await device.config.session.aclose()`);
+otherwise it is reported where it is made, as before.
+
 """

@@ -26,6 +26,7 @@ from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsew
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
+from tradelint.models.resources.nested_holders import nested_holder_spec
 from tradelint.models.resources.returns_nothing import returns_nothing
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, made_holder, only_used_through, returned_part, unpacked_once
 
@@ -303,9 +304,10 @@ def _returned(
         elif found is None:
             # ``return BrowserState(pw=pw, ...)``: a holder that closes what it is given, given
             # a resource made here; it owns it from now on, and the caller owns the holder.
-            held = made_holder(module, function, value, model, lambda call: _made_here(module, function, call, builtin_spec, model))
+            made_here = lambda call: _made_here(module, function, call, builtin_spec, model)  # noqa: E731
+            held = made_holder(module, function, value, model, made_here) or nested_holder_spec(module, model, function, value, made_here)
             if held is not None:
-                return held
+                return held  # (also through the parts it keeps: ``return Device(Config(session))``)
             return _class_methods(module, value.func)
         else:
             spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)

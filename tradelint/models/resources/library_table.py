@@ -160,3 +160,32 @@ def library_returns() -> dict[str, str]:
     what a maker called on such a call's result makes is known (``await
     async_playwright().start()``)."""
     return {name: entry["returns"] for name, entry in _document().get("returns", {}).items()}
+
+
+class Holder(NamedTuple):
+    """A library class that is no resource of its own but closes what it is given
+    (``scripts/resource_holders.py``: aiogram's ``RedisStorage(redis=...)``, whose ``close()``
+    closes the client): its release, whether that is a coroutine, and the constructor parameters
+    (name, position) whose value the release closes, each with the owner flag that says whether
+    it does (name, position, default truth; ``None`` when it always does)."""
+
+    close: str
+    awaited: bool
+    given: tuple[tuple[str, int, tuple[str, int, bool | None] | None], ...]
+
+
+@lru_cache(maxsize=None)
+def library_holder(qualified: str) -> Holder | None:
+    """The holder entry of the table for ``qualified`` (its defining or a re-exported name)."""
+    if qualified.partition(".")[0] not in holder_packages():
+        return None
+    entry = _document().get("holders", {}).get(qualified)
+    if entry is None:
+        return None
+    given = tuple((g[0], g[1], (g[2], g[3], g[4]) if len(g) > 2 else None) for g in entry["given"])
+    return Holder(entry["close"], entry["awaited"], given)
+
+
+@lru_cache(maxsize=1)
+def holder_packages() -> frozenset[str]:
+    return frozenset(name.partition(".")[0] for name in _document().get("holders", {}))

@@ -1,6 +1,7 @@
 """Whether the code a resource is handed to closes it: a first-party class that keeps and
 releases it (the ownership model), or an installed library whose source does (read, never
-imported); documented flags aside, not known otherwise."""
+imported, or read into the shipped table: :mod:`.library_holders`); documented flags aside,
+not known otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Callable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
+from tradelint.models.resources.library_holders import holder_takes
+from tradelint.models.resources.nested_holders import moved_into_returned_holder
 from tradelint.models.resources.proofs import result_is_ended
 
 
@@ -19,12 +22,18 @@ def receiver_closes(
     """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
     and releases it, or an installed library whose source does (None: not known)."""
     first_party = model.keeps_and_releases(module, call, arg)
+    if first_party is False and moved_into_returned_holder(module, model, arg):
+        return True  # ``return Device(Config(session))``, whose release releases ``config.session``
     if first_party is not None:
         return first_party
     qualified = module.imports.qualify(call.func)
     if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
         return None
     found = library_closes_argument(module.project, qualified, call, arg, module.roots)
+    if found is None:
+        # Not installed (the checked project's libraries seldom are): the shipped table's
+        # reading of the library's source (``scripts/resource_holders.py``).
+        found = holder_takes(module, qualified, call, arg)
     if (
         found is None
         and builtin_spec(qualified) is None

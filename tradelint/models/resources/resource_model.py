@@ -60,6 +60,7 @@ from tradelint.models.resources.factories import (
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
+from tradelint.models.resources.library_holders import library_holder_spec
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     closed_where_errors_are_swallowed, evaluated_on_one_branch,
@@ -176,7 +177,9 @@ class ResourceAnalysis:
         if (held := holder_spec(self.module, call.func, self.builtin_spec, self._class_closes, self.model)) is not None:
             return held  # (an instance of a class that never closes what it opens, in ``__init__`` or a method)
         if qualified is not None:
-            return released_by_project(self.module, qualified, self.table)
+            # A library class that closes what it is given (``RedisStorage(redis=Redis(...))``),
+            # read into the table: a resource where it is given one made for it.
+            return library_holder_spec(qualified, call) or released_by_project(self.module, qualified, self.table)
         return None
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:

@@ -6,8 +6,18 @@ session to the caller. When the class never releases it and the project's caller
 the instance (``await api.session.close()``), the design hands its end to them: they are judged
 for it (``owner_leaks``: "never closes its ``self.session``"). The factory owes no
 release of its own: the ``async with`` a finding there would advise closes the session before
-the instance is used. A module function that does the same is left as it is judged (its
-callers are not judged for the holder's part)."""
+the instance is used.
+
+Session 57 widened it to any function, by what the holder's lifecycle shows: a resource passed
+through first-party parts into the holder a ``return`` hands out, whose release releases the
+path it ends up in (``return Device(Config(session))``, :mod:`.nested_holders`), moves into the
+holder where it is handed over (``receivers``), and the function is a factory of the holder,
+judged at its callers. A module function
+whose holder never releases it (``device = AxisDevice(Configuration(session, ...))``, then
+``return device``) hands the part's end to its callers only when every call of it in the project
+ends the part through the instance (``await device.config.session.aclose()``); one caller that
+does not, or none, and it is judged where it makes it, as before (hail's and apscheduler's class
+factories, whose holders never release what they are given and no caller ends it, stay so)."""
 
 from __future__ import annotations
 
@@ -22,6 +32,7 @@ from tradelint.facts.syntax import class_method, own_returns
 from tradelint.facts.uses import bound_once, name_loads
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.factories import BuiltinSpec, imported_factory
+from tradelint.models.resources.nested_holders import holding_chain, returned_holder
 from tradelint.models.resources.resource_types import CLOSE_METHODS
 
 
@@ -30,12 +41,6 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
     else) is an argument of the constructor call its class factory returns."""
     function = module.enclosing_function(call)
     if function is None:
-        return False
-    cls = module.parent(function)
-    if not isinstance(cls, ast.ClassDef):
-        return False
-    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
-    if not decorators & {"classmethod", "staticmethod"}:
         return False
     value: ast.AST = call
     parent = module.parent(value)
@@ -46,6 +51,14 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
         if len(loads) != 1:
             return False
         value, parent = loads[0], module.parent(loads[0])
+    cls = module.parent(function)
+    if cls is module.tree and isinstance(value, ast.expr):
+        return _ended_by_every_caller(module, function, value)
+    if not isinstance(cls, ast.ClassDef):
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not decorators & {"classmethod", "staticmethod"}:
+        return False
     if isinstance(parent, ast.keyword):
         parent = module.parent(parent)
     if not (isinstance(parent, ast.Call) and isinstance(module.parent(parent), ast.Return)):
@@ -117,3 +130,65 @@ def _names_the_class(func: ast.expr, cls: ast.ClassDef, function: ast.FunctionDe
         return True
     args = function.args.posonlyargs + function.args.args
     return is_classmethod and bool(args) and func.id == args[0].arg
+
+
+def _ended_by_every_caller(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr) -> bool:
+    """A module function's resource passed through first-party parts into the holder it returns
+    (``device = AxisDevice(Configuration(session, ...))``, then ``return device``), a holder that
+    never releases it, when every call of the function in the project binds the holder to a local
+    and releases the part through it (``await device.config.session.aclose()``): the design
+    hands the part's end to the callers, each of which is judged for it there (as a class
+    factory's are, :func:`_callers_release`). A function no caller of which ends it, or one
+    caller of which does not, is judged where it makes it, as before."""
+    chain = holding_chain(module, value)
+    if not chain:
+        return False
+    if not returned_holder(module, function, chain[-1][0]):
+        return False
+    path = [a for _, a, _ in reversed(chain)]
+    sites = _call_sites(module, function.name)
+    return bool(sites) and all(_ends_path(home, call, path) for home, call in sites)
+
+
+def _call_sites(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.Call]]:
+    """Every call of the function ``name`` (by that name, or an attribute of that name) in the
+    project's files that name it."""
+    homes = [module]
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {name}", root)
+        homes += [m for path, _ in files_naming(module.project, root, name, skip=module.path) if (m := module.project.module_at(path)) is not None]
+    return [
+        (home, node)
+        for home in homes
+        for node in ast.walk(home.tree)
+        if isinstance(node, ast.Call)
+        and ((isinstance(node.func, ast.Name) and node.func.id == name) or (isinstance(node.func, ast.Attribute) and node.func.attr == name))
+    ]
+
+
+def _ends_path(module: ModuleInfo, call: ast.Call, path: list[str]) -> bool:
+    """Whether ``call``'s result (awaited or not) is bound to a local of its function that a
+    release is called on through ``path`` there (``device.config.session.aclose()``)."""
+    value: ast.AST = call
+    if isinstance(module.parent(value), ast.Await):
+        value = module.parent(value)  # type: ignore[assignment]
+    parent = module.parent(value)
+    function = module.enclosing_function(call)
+    if function is None or not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    for load in name_loads(function, parent.targets[0].id):
+        node: ast.AST = load
+        for attr in path:
+            up = module.parent(node)
+            if not (isinstance(up, ast.Attribute) and up.attr == attr):
+                break
+            node = up
+        else:
+            method = module.parent(node)
+            if (
+                isinstance(method, ast.Attribute) and (method.attr in CLOSE_METHODS or is_release_name(method.attr))
+                and isinstance(module.parent(method), ast.Call)
+            ):
+                return True
+    return False

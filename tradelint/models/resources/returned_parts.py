@@ -34,6 +34,7 @@ from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import plain_assignments
 from tradelint.facts.uses import classify, name_loads, name_stores
+from tradelint.models.resources.library_holders import library_holder_spec
 from tradelint.models.resources.resource_types import ResourceSpec
 
 
@@ -80,9 +81,33 @@ def made_holder(
     (``made_here``): in place, or through a local bound once that is used for nothing but method
     calls before it is handed over. Released by the holder's release method. None otherwise."""
     taken = model.released_params(module, call.func)
-    if taken is None:
+    if taken is not None:
+        params, entry = taken
+        unless = _given_made_here(module, function, call, params, made_here)
+        if unless is not None:
+            return ResourceSpec(
+                entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, unless_given=unless
+            )
         return None
-    params, entry = taken
+    # A library class the shipped table says closes what it is given (``return
+    # RedisStorage(redis=redis)``, :mod:`.library_holders`): the caller owns the holder alike.
+    qualified = module.imports.qualify(call.func)
+    spec = library_holder_spec(qualified, call) if qualified is not None else None
+    if spec is not None and _given_made_here(module, function, call, spec.takes, made_here) == ():
+        return spec
+    return None
+
+
+def _given_made_here(
+    module: ModuleInfo,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    call: ast.Call,
+    params: tuple[tuple[str, int], ...],
+    made_here: Callable[[ast.Call], bool],
+) -> tuple[tuple[str, int], ...] | None:
+    """Whether ``call`` passes for one of ``params`` a resource ``function`` makes for it: None
+    when not; else the factory's parameter that, given, makes the holder keep it instead
+    (``unless_given``, empty when there is none)."""
     values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
     values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
     bound = plain_assignments(function)
@@ -98,9 +123,7 @@ def made_holder(
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and made_here(value):
-            return ResourceSpec(
-                entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, unless_given=unless
-            )
+            return unless
     return None
 
 
