@@ -20,7 +20,7 @@ parameter itself), whose holder may end them."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -212,7 +212,7 @@ def _members_ended_after(
         n.func.id for stmt in after for n in ast.walk(stmt)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in closures
     }
-    ending = [*after, *(closures[name] for name in called)]
+    ending: list[ast.AST] = [*after, *(closures[name] for name in called)]
     return all(_cancelled_in(ending, name) and _renamed_only_when_free(module, loop, name) for name in members)
 
 
@@ -233,7 +233,7 @@ def _after(module: ModuleInfo, function: ast.AST, loop: ast.AST) -> list[ast.stm
     return out
 
 
-def _cancelled_in(statements: list[ast.AST], name: str) -> bool:
+def _cancelled_in(statements: Sequence[ast.AST], name: str) -> bool:
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
         and isinstance(n.func.value, ast.Name) and n.func.value.id == name
@@ -249,7 +249,9 @@ def _renamed_only_when_free(module: ModuleInfo, loop: ast.AST, name: str) -> boo
         if not any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             continue
         guard = next((a for a in module.ancestors(node) if isinstance(a, ast.If)), None)
-        test = guard.test if guard is not None else None
+        if guard is None:
+            return False
+        test = guard.test
         if not (
             isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name
             and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
