@@ -272,9 +272,17 @@ def test_a_set_pruned_by_done_callbacks_still_leaves_its_running_tasks_to_the_ow
 def test_a_set_pruned_by_done_callbacks_in_an_object_without_an_end_keeps_fire_and_forget_work(tmp_path: Path) -> None:
     # The other twin: an object with no end of its own (an event emitter, a playlist entry)
     # keeps one-shot work alive this way until it finishes by itself.
+    # (Session 57: the work must be one-shot for that: a `while True` loop never finishes, so the
+    # discard never drops it, and in an object with no end nothing ever ends it.)
     path = tmp_path / "emitter.py"
-    path.write_text(KEEPER.replace("    async def stop(self):\n        STOP\n", ""), encoding="utf-8")
+    no_end = KEEPER.replace("    async def stop(self):\n        STOP\n", "")
+    one_shot = no_end.replace("        while True:\n            await asyncio.sleep(n)\n", "        await asyncio.sleep(0)\n        print(n)\n")
+    path.write_text(one_shot, encoding="utf-8")
     assert _messages(path, "TRD3") == []
+    path.write_text(no_end, encoding="utf-8")
+    assert _messages(path, "TRD3") == [
+        "9 TRD303 tasks in `self._tasks` are never cancelled or awaited; end each one in a shutdown method",
+    ]
 
 
 # Issue 28, point 1: ownership moves to a receiver proven to close what it keeps, and that

@@ -23,6 +23,7 @@ from tradelint.facts.uses import (
     classify,
     declares_outer,
     endless_loop,
+    methods_reached,
     name_loads,
     self_name,
     sequential,
@@ -219,7 +220,11 @@ def _restarts_at(module: ModuleInfo, load: ast.expr, key: ast.expr) -> bool:
 def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
     """``task.add_done_callback(self._tasks.discard)``: the collection drops each task once it
     has finished; a running one it neither ends nor hands on (asyncio's documented way to keep
-    background tasks alive, which leaves ending them at shutdown to the owner)."""
+    background tasks alive, which leaves ending them at shutdown to the owner). It is no end of a
+    task that never finishes by itself: one running a method of the object (or one that method
+    calls on ``self``) that loops until cancelled. In an object with no end of its own, nor of
+    one that waits on a timer (``await asyncio.sleep(delay)``: a retry's backoff, a delayed
+    action), still pending when the program's loop closes: nothing ever ends either."""
     remover = module.parent(load)
     if not (isinstance(remover, ast.Attribute) and remover.value is load and remover.attr in ("discard", "remove")):
         return False
@@ -231,16 +236,13 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
         and call.func.attr == "add_done_callback"
     ):
         return False
-    # Only where the object has an end of its own (``stop()``, ``close()``, a cog's unload) and
-    # the task runs one of its methods that loops until cancelled: otherwise the set is how
-    # fire-and-forget work that ends by itself (a notification handler) is kept alive.
+    # Otherwise the set is how fire-and-forget work that ends by itself (a notification
+    # handler) is kept alive.
     function = module.enclosing_function(load)
     cls = module.parent(function) if function is not None else None
     if function is None or not isinstance(cls, ast.ClassDef):
         return False
     methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not has_an_end_of_its_own(methods):
-        return False
     task = call.func.value
     if isinstance(task, ast.Name):
         task = bound_once(function, task.id) or task
@@ -254,7 +256,23 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
     ):
         return False
     method = methods.get(coroutine.func.attr)
-    return method is not None and any(endless_loop(node) for node in walk(method))
+    if method is None:
+        return False
+    ran = [method, *(methods[name] for name in methods_reached(methods, [method.name], calls_only=True) if name in methods)]
+    nodes = [node for m in ran for node in walk(m)]
+    if any(endless_loop(node) for node in nodes):
+        return True
+    return not has_an_end_of_its_own(methods) and any(_sleeps(node) for node in nodes)
+
+
+def _sleeps(node: ast.AST) -> bool:
+    """``await asyncio.sleep(delay)`` (any awaited ``sleep``) with a delay that is no literal
+    zero: a timer."""
+    if not (isinstance(node, ast.Await) and isinstance(node.value, ast.Call)):
+        return False
+    func, args = node.value.func, node.value.args
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name == "sleep" and not (args and isinstance(args[0], ast.Constant) and args[0].value == 0)
 
 
 # Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home

@@ -251,7 +251,11 @@ class PendingTasksNeverCancelled(Rule):
     a parameter or an alias of a kept collection) and that way out neither cancels them before
     it, nor runs a `finally` (or, for a `raise`, a handler) that names `pending`, nor hands them
     back (`return done, pending`); for a `break`, code after the loop that names `pending` may
-    end them:
+    end them, and so may code after the loop that cancels each task `pending` can hold by the
+    name the function keeps it under (`pending.add(reader)`, then `reader.cancel()`, also in a
+    nested function called there: rhasspy/wyoming-satellite's `await _disconnect()`), when each
+    such name is given a new task only while it holds none (`if reader is None:`), so that no
+    task in `pending` is left without its name:
     ```python
     async def first_ok(aws, deadline):
         pending = set(aws)

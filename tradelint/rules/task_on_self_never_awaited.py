@@ -37,14 +37,20 @@ class TaskOnSelfNeverAwaited(Rule):
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
-    (`while True`, `while self._running` with no `break` or `return` of its own, `async for`) still need that; one-shot work kept so
-    until it is done does not. A task that leaves the collection by itself is judged alike: its
+    (`while True`, `while self._running` with no `break` or `return` of its own, `async for`,
+    also in a method of the class it calls) still need that; one-shot work kept so until it is
+    done does not. In an object with no end of its own, such a loop never leaves the set, and
+    neither does work that waits on a timer (`await asyncio.sleep(delay)`: a retry's backoff, a
+    delayed action) until the timer fires: nothing can end either, and both are flagged where the
+    task is made, to be ended in a shutdown method (LuthienResearch/luthien-proxy `60b68dd4`:
+    webhook deliveries retried with backoff outlived the gateway's shutdown). A task that leaves the collection by itself is judged alike: its
     own coroutine removes its entry at its end (`del self._jobs[key]` in its `else` and `except`,
     `self._jobs.pop(key, None)` in a `finally`), or a done callback given to it does (`lambda t:
     self._finished(key, t)`, where `_finished` pops the key); in an object with an end of its own
     one that sleeps first (a debounced reload, still waiting at that end) must still be ended. So is a coalesced one-shot task on
     `self`, started only once the one it holds is done (`if self._save is not None and not
-    self._save.done(): return`), running a method of the class that neither loops nor sleeps:
+    self._save.done(): return`, also after counting the call it coalesces: `self.busy += 1;
+    return`), running a method of the class that neither loops nor sleeps:
     it marks the run in flight and ends by itself, and cancelling it would drop its work (a
     save's write); a debounce that sleeps first, or a task replaced while it runs, is still judged. A done callback that clears the attribute (`self.t.add_done_callback(
     self._on_done)`, where `_on_done` sets `self.t = None`) is judged alike: it drops the task once

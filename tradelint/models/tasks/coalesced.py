@@ -53,7 +53,8 @@ def coalesced_one_shot(
 
 def _guards(module: ModuleInfo, branch: ast.If, receiver: str, attr: str, store: ast.stmt) -> bool:
     """``branch`` asks whether ``self.<attr>`` is done and either returns while it is not
-    (``if self.t is not None and not self.t.done(): return``), before ``store`` on its path, or
+    (``if self.t is not None and not self.t.done(): return``, also after counting the call
+    it coalesces: ``self.busy += 1; return``), before ``store`` on its path, or
     holds ``store`` in its body once it is (``if self.t is None or self.t.done(): self.t = ...``)."""
     asked = [
         n for n in walk(branch.test)
@@ -72,9 +73,33 @@ def _guards(module: ModuleInfo, branch: ast.If, receiver: str, attr: str, store:
     if not negated:
         return any(stmt is store for stmt in branch.body)
     return (
-        len(branch.body) == 1
-        and isinstance(branch.body[0], ast.Return)
+        _leaves(branch.body, receiver, attr)
         and not branch.orelse
         and branch.lineno < store.lineno
         and sequential(module, branch, store)
     )
+
+
+def _leaves(body: list[ast.stmt], receiver: str, attr: str) -> bool:
+    """``body`` ends in a ``return``, and what runs before it only notes the coalesced call
+    (``self.busy_count += 1``, ``self.next_run = now + 1``): plain statements that store
+    nothing into ``self.<attr>`` and make no branch or loop of their own, so the return is
+    always reached and the run in flight stays the one held."""
+    *before, last = body
+    if not isinstance(last, ast.Return):
+        return False
+    for stmt in before:
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Pass)):
+            return False
+        for node in walk(stmt):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.ctx, (ast.Store, ast.Del))
+                and node.attr == attr
+                and isinstance(node.value, ast.Name)
+                and node.value.id == receiver
+            ):
+                return False
+            if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
+                return False
+    return True

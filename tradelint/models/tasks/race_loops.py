@@ -5,7 +5,12 @@ each turn are held by ``pending`` until the loop has waited them all out. A ``re
 and ``asyncio.wait`` cancels none of them: they run on, unowned, unless the way out ends them
 (a cancel of ``pending``'s tasks before it, a ``finally`` or handler around it that names
 ``pending``, code after the loop that does, for a ``break``) or hands them on (``return done,
-pending``). omnilib/aioitertools ``f6a600ea``: ``as_completed(aws, timeout)`` raised
+pending``). A ``break`` may also leave them to code after the loop that cancels each task
+``pending`` can hold by the name the function keeps it under (``pending.add(reader)``, then
+``reader.cancel()``, also in a nested function called there that reads the name:
+rhasspy/wyoming-satellite's ``await _disconnect()``), when a name is given a new task only while
+it holds none (``if reader is None: reader = create_task(...)``), so no task in ``pending`` is
+left nameless. omnilib/aioitertools ``f6a600ea``: ``as_completed(aws, timeout)`` raised
 ``TimeoutError`` out of its race loop and left every awaitable still pending running.
 
 Judged only where ``pending`` is the function's own: made of a display, a comprehension or a
@@ -15,7 +20,7 @@ parameter itself), whose holder may end them."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -45,7 +50,9 @@ def race_loop_exit(
             continue  # handed back to the caller
         if _ended_before(module, exit_, loop, pending, call) or _ended_around(module, exit_, function, pending):
             continue
-        if isinstance(exit_, ast.Break) and _loaded_after(module, function, loop, pending):
+        if isinstance(exit_, ast.Break) and (
+            _loaded_after(module, function, loop, pending) or _members_ended_after(module, function, loop, pending, call)
+        ):
             continue
         return exit_
     return None
@@ -161,3 +168,95 @@ def _loaded_after(module: ModuleInfo, function: ast.AST, loop: ast.AST, pending:
         and classify(module, n).kind != "test"
         for n in ast.walk(function)
     )
+
+
+def _members_ended_after(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, loop: ast.AST, pending: str, wait: ast.Call
+) -> bool:
+    """Every task ``pending`` can hold is added by a name of the function (``pending.add(task)``,
+    ``pending = {reader, writer}``) that is cancelled after ``loop`` (``task.cancel()`` there, or
+    in a nested function of ``function`` called there), and each store of a task into such a name
+    inside the loop is made only while it holds none (``if task is None:``), so ``pending`` never
+    holds a task its name has let go."""
+    members: set[str] = set()
+    waited = {id(n) for n in ast.walk(wait)}
+    for load in name_loads_in(function, pending):
+        if id(load) in waited:
+            continue
+        parent = module.parent(load)
+        use = classify(module, load)
+        if use.kind == "test":
+            continue
+        if isinstance(parent, ast.Attribute) and parent.attr in ("discard", "remove"):
+            continue
+        if isinstance(parent, ast.Attribute) and parent.attr == "add":
+            call = module.parent(parent)
+            if isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name):
+                members.add(call.args[0].id)
+                continue
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == pending for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Call) and not value.args and isinstance(value.func, ast.Name) and value.func.id == "set":
+                continue
+            if isinstance(value, (ast.Set, ast.List, ast.Tuple)) and all(isinstance(e, ast.Name) for e in value.elts):
+                members.update(cast("ast.Name", e).id for e in value.elts)
+                continue
+            return False
+    if not members:
+        return False
+    after = _after(module, function, loop)
+    closures = {d.name: d for d in ast.walk(function) if isinstance(d, FUNCTION_NODES) and d is not function}
+    called = {
+        n.func.id for stmt in after for n in ast.walk(stmt)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in closures
+    }
+    ending: list[ast.AST] = [*after, *(closures[name] for name in called)]
+    return all(_cancelled_in(ending, name) and _renamed_only_when_free(module, loop, name) for name in members)
+
+
+def _after(module: ModuleInfo, function: ast.AST, loop: ast.AST) -> list[ast.stmt]:
+    """The statements that run after ``loop`` when it is left: its later siblings, and those of
+    each block around it up to the function."""
+    out: list[ast.stmt] = []
+    node: ast.AST = loop
+    while node is not function:
+        parent = module.parent(node)
+        if parent is None or (isinstance(parent, (*LOOPS, *FUNCTION_NODES)) and parent is not function):
+            return []  # inside another loop, the loop runs again: no code after it is sure to end it
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is node for s in block):
+                out.extend(block[[id(s) for s in block].index(id(node)) + 1:])
+        node = parent
+    return out
+
+
+def _cancelled_in(statements: Sequence[ast.AST], name: str) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == name
+        for stmt in statements for n in ast.walk(stmt)
+    )
+
+
+def _renamed_only_when_free(module: ModuleInfo, loop: ast.AST, name: str) -> bool:
+    """Each store of a call into ``name`` inside ``loop`` is made under ``if name is None``."""
+    for node in ast.walk(loop):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.Await))):
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            continue
+        guard = next((a for a in module.ancestors(node) if isinstance(a, ast.If)), None)
+        if guard is None:
+            return False
+        test = guard.test
+        if not (
+            isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name
+            and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+            and any(s is node for s in guard.body)
+        ):
+            return False
+    return True
