@@ -15,7 +15,13 @@ of its own, and its `aclose()` would close the shared part: not reported; given 
 class), or one that may be `None` (a module-level `None` a test replaces, a parameter
 defaulting to `None`: it then makes its own pool), it owns it and is. An
 aiohttp `ClientSession(connector=c, connector_owner=False)` never closes `c` and holds nothing
-(the default `connector_owner=True` owns whatever it is given). And a
+(the default `connector_owner=True` owns whatever it is given). A client given a part of
+its library that opens nothing holds nothing either: httpx's `ASGITransport` calls an
+application in-process and `MockTransport` a function, neither defines `aclose()`
+(`AsyncBaseTransport.aclose` does nothing) and a client given `transport=` reads no proxy from
+the environment, so `httpx.AsyncClient(transport=httpx.ASGITransport(app=app))` is not
+reported (jlowin/fastmcp's `from_fastapi`); given `mounts=` or `proxy=` beside it, the client
+makes pools of its own and is. And a
 fallback `if self._client is None: self._client = Client()` never runs when `__init__` stores in
 that attribute a constructor argument every caller must pass, annotated without `None`.
 A wrapper of the process's own standard stream (`anyio.wrap_file(TextIOWrapper(sys.stdout.

@@ -432,7 +432,7 @@ class ResourceAnalysis:
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
-        teardown = not context_manager and _is_teardown_generator(self.module, c.function)
+        teardown = _is_teardown_generator(self.module, c.function)  # (a context manager only as a lifespan)
         # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use.
         # (A project's own object whose method a runner runs is the program's entry, whose own
         # code ends it or not: ``loop.run_until_complete(bot.run())``.)
