@@ -281,3 +281,95 @@ def test_pooled_transports_still_reported(tmp_path: Path) -> None:
         "5:5 TRD201 `client` (`httpx.AsyncClient(...)`) is never closed; open it with `async with`",
         "10:5 TRD201 `client` (`httpx.AsyncClient(...)`) is never closed; open it with `async with`",
     ]
+
+
+UNIT = """\
+import aiohttp
+
+
+class Unit:
+    def __init__(self, url):
+        self.url = url
+        self.client = None
+
+    async def _client(self):
+        if self.client:
+            return self.client
+        self.client = aiohttp.ClientSession(base_url=self.url)
+        return self.client
+
+    async def read(self):
+        client = await self._client()
+        return await client.get("/")
+
+    async def disconnect(self):
+        if self.client:
+            await self.client.close()
+            self.client = None
+
+
+class EagerUnit:
+    def __init__(self, url):
+        self.url = url
+        self.client = None
+
+    async def connect(self):
+        self.client = aiohttp.ClientSession(base_url=self.url)
+
+    async def read(self):
+        await self.connect()
+        return await self.client.get("/")
+
+    async def disconnect(self):
+        await self.client.close()
+"""
+
+UNIT_TESTS = """\
+from unittest.mock import AsyncMock
+
+from pkg.unit import EagerUnit, Unit
+
+
+async def test_read():
+    unit = Unit("http://device")
+    unit.client = AsyncMock()
+    assert await unit.read()
+
+
+async def test_read_named_double():
+    unit = Unit("http://device")
+    client = AsyncMock()
+    client.get = AsyncMock(side_effect=ValueError())
+    unit.client = client
+    await unit.read()
+
+
+async def test_eager():
+    unit = EagerUnit("http://device")
+    unit.client = AsyncMock()
+    assert await unit.read()
+
+
+async def test_used_first():
+    unit = Unit("http://device")
+    await unit.read()
+    unit.client = AsyncMock()
+
+
+async def test_real():
+    unit = Unit("http://device")
+    unit.client = None
+    await unit.read()
+"""
+
+
+def test_connection_replaced_by_a_double_holds_nothing(tmp_path: Path) -> None:
+    """Only the units whose lazily made client is a ``unittest.mock`` object before any use are
+    left: a class that makes its client whatever the attribute holds (``EagerUnit``), a unit used
+    before its client is replaced, and one given ``None`` stay reported."""
+    files = {"pkg/__init__.py": "", "pkg/unit.py": UNIT, "tests/test_unit.py": UNIT_TESTS}
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == [
+        "test_unit.py:21:5 TRD201 `unit` (`EagerUnit(...)`) is never closed; call `await unit.disconnect()` in a `finally`",
+        "test_unit.py:27:5 TRD201 `unit` (`Unit(...)`) is never closed; call `await unit.disconnect()` in a `finally`",
+        "test_unit.py:33:5 TRD201 `unit` (`Unit(...)`) is never closed; call `await unit.disconnect()` in a `finally`",
+    ]
