@@ -26,7 +26,8 @@ from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.summary_data import Acquisition, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
 from tradelint.facts.uses import bound_once, name_loads, self_name
 from tradelint.models.resources.resource_types import Creation
 
@@ -76,7 +77,9 @@ def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) ->
         return None
     attrs: set[str] = set()
     for owner_module, facts in lineage(module.project, *found):
-        acquisitions = [a for a in facts.acquisitions if model.owned_close(owner_module, a.ref) is not None or a.ref[0] in ("maker", "class_maker")]
+        if facts.elements or any(model.method_close(owner_module, a) is not None for a in facts.made):
+            return None  # (kept in a collection, or made by a method of its own: not told here)
+        acquisitions = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
         if not acquisitions:
             continue
         node = class_node(module, owner_module, facts)
@@ -89,6 +92,13 @@ def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) ->
                 return None
             attrs.add(acquisition.attr)
     return frozenset(attrs) or None
+
+
+def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisition) -> bool:
+    """What ``self.<attr> = X(...)`` keeps must be released, or is a task it starts (as
+    ``unopened`` reads an acquisition)."""
+    kind, name = acquisition.ref
+    return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
 
 
 def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, line: int) -> bool:
