@@ -373,3 +373,36 @@ def test_connection_replaced_by_a_double_holds_nothing(tmp_path: Path) -> None:
         "test_unit.py:27:5 TRD201 `unit` (`Unit(...)`) is never closed; call `await unit.disconnect()` in a `finally`",
         "test_unit.py:33:5 TRD201 `unit` (`Unit(...)`) is never closed; call `await unit.disconnect()` in a `finally`",
     ]
+
+
+SHUTDOWN_AWAIT = """\
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from .db import async_session
+
+
+@asynccontextmanager
+async def scope(app):
+    session = async_session()
+    yield
+    await app.state.runner.shutdown()
+    await session.close()
+{registration}
+
+async def work(app):
+    async with scope(app):
+        await app.serve()
+"""
+
+
+def test_shutdown_await_before_the_close_in_a_lifespan(tmp_path: Path) -> None:
+    """An ``await`` of the shutdown before the close fails the server's stop, after which nothing
+    goes on: not reported in a lifespan; entered by the project (the twin), it is."""
+    registered = SHUTDOWN_AWAIT.format(registration="\napp = FastAPI(lifespan=scope)\n")
+    entered = SHUTDOWN_AWAIT.format(registration="")
+    assert tree_findings(tmp_path / "a", {"svc/__init__.py": "", "svc/app.py": registered}, "TRD2") == []
+    assert tree_findings(tmp_path / "b", {"svc/__init__.py": "", "svc/app.py": entered}, "TRD2") == [
+        "app.py:10:5 TRD201 `session` (`async_session(...)`) is closed here on one path only: an error in the `await` at line 12 leaves it open; close it in a `finally`",
+    ]
