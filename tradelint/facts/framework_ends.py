@@ -25,6 +25,7 @@ from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.entry_reach import reached_only_on_the_way_in
+from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.project_files import project_files
 from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, walk
@@ -285,8 +286,9 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     called by code that catches and goes on (letta-ai/letta ``c38b1f59``'s MCP client, cleaned
     up only after a successful tool call). Not a test (its failure ends the test) nor a script's
     ``main()`` (``__main__.py``, a module run as ``__main__``, a click or typer command): there
-    the error ends the program, and the process with it. Nor a function only they, or a startup
-    handler, reach (``facts.entry_reach``)."""
+    the error ends the program, and the process with it. Nor an application's lifespan, whose
+    error fails the server's start or stop (``facts.lifespans``), nor a function only they, or a
+    startup handler, reach (``facts.entry_reach``)."""
     if in_tests(module) or (function is not None and _test_fixture(module, function)):
         return False  # a test's failure ends the test (a fixture's too, wherever it lives: a plugin's ``redbot/pytest/``)
     if integration_folder(module) is not None:
@@ -294,6 +296,7 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     return (
         function is not None
         and not _program_entry(module, function)
+        and not is_lifespan(module, function)
         and not reached_only_on_the_way_in(module, function, _program_entry)
     )
 

@@ -15,9 +15,21 @@ of its own, and its `aclose()` would close the shared part: not reported; given 
 class), or one that may be `None` (a module-level `None` a test replaces, a parameter
 defaulting to `None`: it then makes its own pool), it owns it and is. An
 aiohttp `ClientSession(connector=c, connector_owner=False)` never closes `c` and holds nothing
-(the default `connector_owner=True` owns whatever it is given). And a
+(the default `connector_owner=True` owns whatever it is given). A client given a part of
+its library that opens nothing holds nothing either: httpx's `ASGITransport` calls an
+application in-process and `MockTransport` a function, neither defines `aclose()`
+(`AsyncBaseTransport.aclose` does nothing) and a client given `transport=` reads no proxy from
+the environment, so `httpx.AsyncClient(transport=httpx.ASGITransport(app=app))` is not
+reported (jlowin/fastmcp's `from_fastapi`); given `mounts=` or `proxy=` beside it, the client
+makes pools of its own and is. And a
 fallback `if self._client is None: self._client = Client()` never runs when `__init__` stores in
 that attribute a constructor argument every caller must pass, annotated without `None`.
+An object of `unittest.mock` is no resource, and a first-party instance whose connection is
+one before its first use holds nothing: `unit = Unit(url); unit.client = AsyncMock()` in a
+test, where every acquisition of `Unit` is kept on `self.client` and made only while it is
+empty (`if self.client: return self.client` first), opens nothing (kellerza/sunsynk's
+`test_solarman.py`); used first, given anything else there, or of a class that replaces the
+attribute whatever it holds, it is judged as ever.
 A wrapper of the process's own standard stream (`anyio.wrap_file(TextIOWrapper(sys.stdout.
 buffer))`) holds nothing to release: closing it would close the process's stdout. A
 first-party class known only by its `__aexit__`, whose family acquires nothing itself, built

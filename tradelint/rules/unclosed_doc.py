@@ -5,6 +5,7 @@ resource never reliably closed, each with an example. Kept apart from the rule's
 from tradelint.rules.borrowed_doc import BORROWED
 from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
+from tradelint.rules.lifecycle_doc import LIFECYCLES
 from tradelint.rules.response_doc import RESPONSES
 
 DOC = """## What it does
@@ -405,12 +406,7 @@ A local list or set that the function only adds to, tests or counts
 are never closed. A dict of its own only stored into, looked up with `get` or tested
 (`clients[host] = client`) dies alike, taking nothing over: the client's other uses decide.
 
-A context manager, a fixture or a dependency lends what it yields for the caller's block:
-`yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that
-could close it (bind it, yield it, close it in a `finally`); a plain async generator that
-yields one per item hands each to its consumer.
-
-""" + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited
+""" + LIFECYCLES + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited
 release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it:
 `await page.close()` after `page = await context.new_page()` (a library object's maker that nothing
 types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every other

@@ -22,7 +22,7 @@ from tradelint.models.resources.resource_types import ResourceSpec, first_party_
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.cached_getters import kept_across_calls, result_cached
 from tradelint.models.resources.creation_shapes import passed_through
-from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere
+from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere, sends_in_process
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
@@ -474,8 +474,9 @@ def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> Re
 
 def borrows_its_parts(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> bool:
     """Whether the instance ``call`` makes holds only what others own: a pool it is lent
-    (:func:`borrows`), or the part that holds its connections (:func:`pooled_elsewhere`)."""
-    return borrows(module, call, spec.lends) or pooled_elsewhere(module, call, spec)
+    (:func:`borrows`), or the part that holds its connections (:func:`pooled_elsewhere`), or a
+    part that opens nothing (:func:`sends_in_process`)."""
+    return borrows(module, call, spec.lends) or pooled_elsewhere(module, call, spec) or sends_in_process(module, call, spec)
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:

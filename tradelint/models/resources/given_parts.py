@@ -1,5 +1,5 @@
 """A client built around a part it is given that holds its connections owns nothing that leaks
-while the part's maker keeps it.
+while the part's maker keeps it, and one given a part that opens nothing holds nothing.
 
 Some library clients keep every connection they use in one part their constructor may be given:
 httpx's ``AsyncClient(transport=t)`` sends through ``t``'s pool (and makes no proxy mounts of its
@@ -11,6 +11,13 @@ close the shared part under its other users. Given one made for it (in place, by
 ones, through a local, or an attribute the method or class sets to a new one), or one that may be
 ``None`` (a module-level ``None`` a test replaces, a parameter defaulting to ``None``: the client
 then makes its own pool), the client owns it and is its maker's to release, as one given nothing is.
+
+A part of the library's own that opens nothing (the spec's ``idle_parts``: httpx's
+``ASGITransport``, which calls an application in-process, and ``MockTransport``, which calls a
+function; neither defines ``aclose()``, and ``AsyncBaseTransport.aclose`` does nothing) leaves the
+client given it nothing to release, unless a keyword makes pools of its own beside it (httpx's
+``mounts``, an explicit ``proxy``; with ``transport=`` given, httpx reads no proxy from the
+environment: ``allow_env_proxies = trust_env and transport is None``).
 
 A library may say so with a flag of its own (the spec's ``pool_owner``: aiohttp's
 ``connector_owner``, true by default): left true, the client owns whatever it is given there and
@@ -42,6 +49,23 @@ def pooled_elsewhere(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> 
         )
     function = module.enclosing_function(call)
     return any(_shared_part(module, function, value) for value in _passed(call, spec.pools))
+
+
+def sends_in_process(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether the client ``call`` makes is given at ``spec.pools`` a part of the library's own that
+    opens nothing (``spec.idle_parts``: ``httpx.AsyncClient(transport=httpx.ASGITransport(app=
+    app))``, also through a local bound once), and no keyword with which it makes pools of its own:
+    it holds nothing to release. Options passed as ``**kwargs`` configure the client talking to
+    that part (fastmcp's ``from_fastapi``: ``base_url``, headers), not pools beside it."""
+    if not spec.idle_parts or any(k.arg in spec.own_pools for k in call.keywords):
+        return False
+    function = module.enclosing_function(call)
+    for value in _passed(call, spec.pools):
+        if function is not None and isinstance(value, ast.Name):
+            value = bound_once(function, value.id) or value
+        if isinstance(value, ast.Call) and module.imports.qualify(value.func) in spec.idle_parts:
+            return True
+    return False
 
 
 def _shared_part(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef | None, value: ast.expr) -> bool:

@@ -53,6 +53,8 @@ _CLOSES = frozenset({"close", "aclose"})
 # Any call that may end the value or everything its owner holds (``await self.reset()``).
 _RELEASE_CALL = re.compile(r"^_*(async_)?(a?close|stop|shutdown|disconnect|cleanup|clean_up|tear_?down|terminate|release|reset|dispose|destroy)")
 _EXITS = (ast.Return, ast.Raise)
+# Python's own ways of reading an item a container keeps.
+_STORE_READS = frozenset({"get", "pop", "setdefault", "popitem", "popleft"})
 # Python's own ways of keeping a value in a container or an exit stack, and of entering it.
 _KEEPERS = frozenset({
     "append", "appendleft", "add", "insert", "extend", "put", "put_nowait", "setdefault", "update",
@@ -93,8 +95,8 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
     for (function, name), closes in groups.items():
         closed = min((ast.unparse(c.func.value) for c in closes), key=len)  # type: ignore[attr-defined]
         binding = _only_binding(module, function, name)
-        if binding is None or id(binding) in skip:
-            continue
+        if binding is None or id(binding) in skip or _reads_a_store(module, binding.value):
+            continue  # (``coordinator = hass.data[DOMAIN].get("coordinator")``: made elsewhere, kept there)
         if not any(close.func.attr in _CLOSES for close in closes) and not _constructed(binding):  # type: ignore[attr-defined]
             continue  # (``player = get_player(id)`` then ``await player.stop()``: a command on a shared one)
         value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
@@ -105,6 +107,20 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
             found.append(OpenExit(binding, closed, ast.unparse(value.func), exit_))  # type: ignore[attr-defined]
     found.sort(key=lambda o: (o.binding.lineno, o.binding.col_offset))
     return found
+
+
+def _reads_a_store(module: ModuleInfo, value: ast.expr) -> bool:
+    """``value`` reads back an object a store keeps: a container's own read of an item
+    (``store.get(key)``, ``store.pop(key)``, ``setdefault``, ``popitem``, ``popleft``: plain
+    calls, Python's mappings and sequences never awaited) or ``getattr(holder, name)``. The
+    function makes nothing there: the object was made, and kept, by the code that stored it
+    (fdebrus/hayward-ha's ``async_unload_entry`` closing what its setup kept in ``hass.data``)."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in _STORE_READS
+    return isinstance(func, ast.Name) and func.id == "getattr" and module.imports.qualify(func) is None
 
 
 def _constructed(binding: ast.Assign) -> bool:

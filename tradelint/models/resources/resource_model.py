@@ -43,6 +43,7 @@ from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
+from tradelint.models.resources.mocked_parts import mocked_before_use
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
@@ -440,7 +441,7 @@ class ResourceAnalysis:
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
-        teardown = not context_manager and _is_teardown_generator(self.module, c.function)
+        teardown = _is_teardown_generator(self.module, c.function)  # (a context manager only as a lifespan)
         # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use.
         # (A project's own object whose method a runner runs is the program's entry, whose own
         # code ends it or not: ``loop.run_until_complete(bot.run())``.)
@@ -537,8 +538,9 @@ class ResourceAnalysis:
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
         if used and c.spec.first_party and not c.spec.library and (
-                never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))):
-            return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches: it holds nothing
+                never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))
+                or mocked_before_use(self.module, self.model, c)):
+            return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches, or given a test double: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:

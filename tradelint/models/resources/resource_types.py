@@ -73,6 +73,12 @@ class ResourceSpec:
     # whether it owns what it is given there (aiohttp's ``connector_owner``, true by default).
     pools: tuple[tuple[str, int], ...] = ()
     pool_owner: str = ""
+    # The library's own parts that, given at ``pools``, open nothing (httpx's in-process
+    # transports, whose ``aclose()`` is the base class's no-op): a client given one made for it
+    # holds nothing to release; ``own_pools``: the keywords with which it makes pools of its own
+    # all the same (httpx's ``mounts``, an explicit ``proxy``).
+    idle_parts: frozenset[str] = frozenset()
+    own_pools: frozenset[str] = frozenset()
     # A first-party class that acquires nothing itself but keeps and releases what it is given
     # there (``Wrapper(session)`` whose ``close()`` closes ``self.session``): an instance is a
     # resource only when it is handed one made for it (``Wrapper(ClientSession())``); the
@@ -171,6 +177,10 @@ def first_party_spec(
 
 
 _CONNECTOR = (("connector", -1),)
+_HTTPX_IN_PROCESS = frozenset({
+    "httpx.ASGITransport", "httpx._transports.asgi.ASGITransport", "httpx.MockTransport", "httpx._transports.mock.MockTransport",
+})
+_HTTPX_MOUNTS = frozenset({"mounts", "proxy", "proxies"})
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     # A session given a connector with ``connector_owner=False`` never closes it and holds nothing.
@@ -179,7 +189,10 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
     # A client given a transport sends through that transport's pool and makes no mounts of its own.
-    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True, pools=(("transport", -1),)),
+    # ``ASGITransport`` (an application called in-process) and ``MockTransport`` (a handler
+    # function) define no ``aclose()``: ``AsyncBaseTransport.aclose`` does nothing, and the client
+    # given one holds nothing (its ``aclose()`` closes its transport and its mounts' only).
+    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True, pools=(("transport", -1),), idle_parts=_HTTPX_IN_PROCESS, own_pools=_HTTPX_MOUNTS),
     # Given a ``connection_pool`` it did not make for itself, a client only borrows connections
     # from it, and its ``aclose()`` leaves the pool to whoever made it (redis-py's default).
     "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, lends=(("connection_pool", -1),)),

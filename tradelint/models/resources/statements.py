@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import _last_name
+from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
 from tradelint.facts.syntax import FUNCTION_NODES, capword, child_nodes, walk
@@ -134,15 +135,17 @@ def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.Asyn
 def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A generator whose caller resumes it once, after the value is used, to run what follows
     the ``yield``: a pytest fixture, or an ``async def`` with a single ``yield`` outside any loop
-    (a FastAPI dependency, a lifespan). What it makes and yields is lent, not handed over: the
+    (a FastAPI dependency, a lifespan), also an ``@asynccontextmanager`` registered as an
+    application's lifespan (``facts.lifespans``). What it makes and yields is lent, not handed over: the
     code after the ``yield`` must close it (an error in the user's code is not thrown into a
-    fixture, so there it need not be in ``finally``)."""
+    fixture nor a lifespan, so there it need not be in ``finally``)."""
     if any(
         module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec) in FIXTURE_DECORATORS
         for dec in function.decorator_list
     ):
         return bool(_own_of(function, YIELDS))
-    if not isinstance(function, ast.AsyncFunctionDef) or function.decorator_list:
+    if not isinstance(function, ast.AsyncFunctionDef) or (
+            function.decorator_list and not (_is_context_manager(module, function) and is_lifespan(module, function))):
         return False
     yields = _own_of(function, YIELDS)
     return len(yields) == 1 and not any(

@@ -1,0 +1,161 @@
+"""A first-party object whose connection is a test double before its first use holds nothing.
+
+``unit = SolarmanUnit(port); unit.client = AsyncMock()`` in a test (kellerza/sunsynk's
+``test_solarman.py``): ``SolarmanUnit`` keeps what it acquires in ``self.client`` and makes it
+only when that is empty (``if self.client: return self.client`` before ``self.client =
+PySolarmanV5Async(...)``). Given a ``unittest.mock`` object there before anything else is done
+with it, every method that would open it finds the double and opens nothing: the instance holds
+no connection, and ``await unit.disconnect()`` would release nothing. An object of
+``unittest.mock`` is no resource, whatever it stands in for.
+
+Proven, not guessed: every acquisition of the class's lineage outside ``__init__`` is kept on an
+attribute the test sets, and made only when that attribute is empty (under a test of it, or after
+an early exit taken when it is set); the test's first uses of the instance set each such
+attribute to a double (a call of ``Mock``, ``MagicMock``, ``AsyncMock``, ``NonCallableMock``,
+``NonCallableMagicMock`` or ``create_autospec`` of ``unittest.mock``, or a local bound once to
+one), and every store to them in the function is one. A class that acquires in ``__init__``, one
+whose acquisition replaces the attribute whatever it holds, or a test that uses the instance first
+(or sets the attribute to anything else) is judged as ever.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.class_family import class_node
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.named_classes import class_named
+from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.summary_data import Acquisition, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
+from tradelint.facts.uses import bound_once, name_loads, self_name
+from tradelint.models.resources.resource_types import Creation
+
+_DOUBLES = frozenset(
+    f"{package}.{name}"
+    for package in ("unittest.mock", "mock")
+    for name in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec")
+)
+
+
+def is_double(module: ModuleInfo, function: ast.AST | None, value: ast.expr) -> bool:
+    """``value`` is an object of ``unittest.mock``: a call of one of its classes (or of
+    ``create_autospec``), or a local bound once to one."""
+    if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES):
+        value = bound_once(function, value.id) or value
+    return isinstance(value, ast.Call) and module.imports.qualify(value.func) in _DOUBLES
+
+
+def mocked_before_use(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """Whether the first-party instance ``c`` makes (a local) has each attribute its class keeps
+    an acquisition in set to a test double before any other use, the class making one only when
+    the attribute is empty: it never opens anything."""
+    if c.function is None or not c.spec.first_party or not isinstance(c.stmt, ast.Assign):
+        return False
+    attrs = _lazily_filled(module, model, c.call.func)
+    if not attrs:
+        return False
+    mocked: set[str] = set()
+    for load in sorted(name_loads(c.function, c.name), key=lambda n: (n.lineno, n.col_offset)):
+        parent = module.parent(load)
+        stmt = module.parent(parent) if isinstance(parent, ast.Attribute) else None
+        if isinstance(stmt, ast.Assign) and isinstance(parent, ast.Attribute) and parent in stmt.targets and parent.attr in attrs:
+            if not is_double(module, c.function, stmt.value):
+                return False  # ``unit.client = None``, a real one: judged as ever
+            mocked.add(parent.attr)
+            continue
+        if mocked != attrs:
+            return False  # used before every part was replaced
+    return mocked == attrs
+
+
+def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> frozenset[str] | None:
+    """The attributes the first-party class ``func`` names keeps its acquisitions in, when each is
+    made outside ``__init__`` and only while its attribute is empty; None otherwise."""
+    found = class_named(module, func)
+    if found is None:
+        return None
+    attrs: set[str] = set()
+    for owner_module, facts in lineage(module.project, *found):
+        if facts.elements or any(model.method_close(owner_module, a) is not None for a in facts.made):
+            return None  # (kept in a collection, or made by a method of its own: not told here)
+        acquisitions = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
+        if not acquisitions:
+            continue
+        node = class_node(module, owner_module, facts)
+        if node is None:
+            return None
+        methods = {s.name: s for s in node[1].body if isinstance(s, FUNCTION_NODES)}
+        for acquisition in acquisitions:
+            method = methods.get(acquisition.method)
+            if acquisition.method == "__init__" or method is None or not _only_when_empty(node[0], method, acquisition.attr, acquisition.line):
+                return None
+            attrs.add(acquisition.attr)
+    return frozenset(attrs) or None
+
+
+def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisition) -> bool:
+    """What ``self.<attr> = X(...)`` keeps must be released, or is a task it starts (as
+    ``unopened`` reads an acquisition)."""
+    kind, name = acquisition.ref
+    return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
+
+
+def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, line: int) -> bool:
+    """Whether the store of ``self.<attr>`` at ``line`` in ``method`` runs only while the attribute
+    is empty: under ``if not self.<attr>:`` / ``if self.<attr> is None:``, or after ``if
+    self.<attr>: return ...`` at the top of the method's own body."""
+    receiver = self_name(method)
+    if receiver is None:
+        return False
+    store = next((n for n in ast.walk(method) if isinstance(n, ast.Assign) and n.lineno == line and any(
+        _on_self(t, receiver, attr) for t in ast.walk(n) if isinstance(t, ast.Attribute))), None)
+    if store is None:
+        return False
+    for ancestor in module.ancestors(store):
+        if ancestor is method:
+            break
+        if isinstance(ancestor, ast.If) and _empty_test(ancestor.test, receiver, attr) and any(store is s or _contains(s, store) for s in ancestor.body):
+            return True
+    for stmt in method.body:
+        if stmt is store or _contains(stmt, store):
+            return False
+        if (
+            isinstance(stmt, ast.If)
+            and _set_test(stmt.test, receiver, attr)
+            and stmt.body
+            and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
+            and not stmt.orelse
+        ):
+            return True
+    return False
+
+
+def _contains(stmt: ast.AST, node: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(stmt))
+
+
+def _on_self(node: ast.expr, receiver: str, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == receiver
+
+
+def _empty_test(test: ast.expr, receiver: str, attr: str) -> bool:
+    """``not self.<attr>``, ``self.<attr> is None``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _on_self(test.operand, receiver, attr)
+    return (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+        and _on_self(test.left, receiver, attr)
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    )
+
+
+def _set_test(test: ast.expr, receiver: str, attr: str) -> bool:
+    """``self.<attr>``, ``self.<attr> is not None``."""
+    if _on_self(test, receiver, attr):
+        return True
+    return (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
+        and _on_self(test.left, receiver, attr)
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    )

@@ -1,0 +1,42 @@
+"""TRD201's documentation of what a generator lends, of the ends of life a framework runs itself
+(an application's lifespan) and of the teardown that reads back what a setup stored (included by
+:mod:`.unclosed_doc`)."""
+
+LIFECYCLES = """A context manager, a fixture or a dependency lends what it yields for the caller's block:
+`yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that
+could close it (bind it, yield it, close it in a `finally`); a plain async generator that
+yields one per item hands each to its consumer.
+
+An `@asynccontextmanager` registered as an application's lifespan (`FastAPI(lifespan=f)`,
+`Starlette(lifespan=f)`, `APIRouter(lifespan=f)`, `app.router.lifespan_context = f`, in its
+module or through an import of it) is no context manager of the project's: Starlette's
+`Router.lifespan` alone enters it, and the block around its `yield` is the server's lifespan
+channel (`send` of `lifespan.startup.complete`, then `await receive()` until shutdown), never a
+request, each of which is a call of its own. The code after the `yield` runs once, when the
+server shuts down, and an error of the lifespan itself, in its start-up or its shutdown, fails
+the server's start or stop (Starlette sends `lifespan.startup.failed` or
+`lifespan.shutdown.failed` and raises; uvicorn exits). The close after the `yield` is then the
+end of life of what the lifespan makes, outside `finally` too, as a fixture's teardown is; an
+`await` of the start-up or the shutdown before it leaves nothing open that outlives the server
+(flukelaster/ai-trading-agent's `main.py`). The same function entered by the project's own
+`async with` is judged as any context manager (its block's error is thrown in at the `yield`),
+and a lifespan that closes nothing after its `yield` is reported:
+```python
+@asynccontextmanager
+async def lifespan(app):
+    client = httpx.AsyncClient()                  # not reported: closed when the server stops
+    await client.get(f"{URL}/warmup")
+    yield
+    await app.state.runner.shutdown()
+    await client.aclose()
+
+app = FastAPI(lifespan=lifespan)
+```
+
+A value read back from where something keeps it is no creation of the code that reads it: a
+container's own read of an item (`hass.data[DOMAIN].get("coordinator")`, `store.pop(key)`,
+`setdefault`, `popitem`, `popleft`) or `getattr(holder, name)`. A teardown that closes what a
+setup kept (Home Assistant's `async_unload_entry`, fdebrus/hayward-ha) is not told that every
+other exit of its own leaves the value open: the setup made it, and is judged for it.
+
+"""
