@@ -406,3 +406,46 @@ def test_shutdown_await_before_the_close_in_a_lifespan(tmp_path: Path) -> None:
     assert tree_findings(tmp_path / "b", {"svc/__init__.py": "", "svc/app.py": entered}, "TRD2") == [
         "app.py:10:5 TRD201 `session` (`async_session(...)`) is closed here on one path only: an error in the `await` at line 12 leaves it open; close it in a `finally`",
     ]
+
+
+LIFESPAN_TASK = """\
+import asyncio
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+async def heartbeat():
+    while True:
+        await asyncio.sleep(5)
+
+
+async def connect_db():
+    await asyncio.sleep(0)
+
+
+@asynccontextmanager
+async def lifespan(app):
+    task = asyncio.create_task(heartbeat())
+    await connect_db()
+    yield
+    task.cancel()
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+
+def test_a_lifespan_is_no_end_of_the_tasks_it_starts(tmp_path: Path) -> None:
+    """The lifespan rule is the resource family's: a looping task a lifespan starts and cancels
+    only after its ``yield`` runs on when the start-up fails before it (a test client or an
+    embedded server goes on after a failed start), as it did before session 57; the same task
+    cancelled in a ``finally`` is the silent twin."""
+    assert source_findings(tmp_path, LIFESPAN_TASK, "TRD3") == [
+        "18:5 TRD302 task `task` from `asyncio.create_task(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
+    ]
+    guarded = LIFESPAN_TASK.replace(
+        "    await connect_db()\n    yield\n    task.cancel()\n",
+        "    try:\n        await connect_db()\n        yield\n    finally:\n        task.cancel()\n",
+    )
+    assert source_findings(tmp_path, guarded, "TRD3") == []

@@ -130,7 +130,7 @@ def _fails_out(module: ModuleInfo, function: ast.AST, loop: ast.For | ast.AsyncF
     there) or raises, outside any ``try`` of the body that goes on after every error, where the
     program goes on after the function fails (not a test nor a script's ``main()``):
     ``as_completed`` cancels none of the others (DevilXD/TwitchDropsMiner ``8ee49beb``)."""
-    if not goes_on_after_errors(module, function):
+    if not goes_on_after_errors(module, function, lifespans_end=False):
         return False
     for node in (n for stmt in loop.body for n in walk(stmt)):
         if isinstance(node, (ast.Await, ast.Raise)) and module.enclosing_scope(node) is function and not _swallowed(module, node, loop):

@@ -44,7 +44,7 @@ def left_when_enter_fails(module: ModuleInfo) -> Iterator[EnterLeft]:
         enter, leave = methods.get("__aenter__"), methods.get("__aexit__")
         if enter is None or leave is None or any(isinstance(n, ast.Try) for n in walk(enter)):
             continue
-        if not goes_on_after_errors(module, enter):
+        if not goes_on_after_errors(module, enter, lifespans_end=False):
             continue
         at_exit = [n for m in _reachable("__aexit__", methods) for n in own_nodes(methods[m])]
         for name in sorted(_reachable("__aenter__", methods)):

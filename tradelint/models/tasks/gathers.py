@@ -71,7 +71,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
     swallowed = _swallowed_around(module, function, statement)
     if swallowed is None:
         return []  # a ``finally`` or handler around it cancels: the function ends what it started
-    if not swallowed and not goes_on_after_errors(module, function):
+    if not swallowed and not goes_on_after_errors(module, function, lifespans_end=False):
         return []  # the error ends the program (a script's ``main()``)
     if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
         module, function, [value for value, _ in elements]

@@ -273,7 +273,7 @@ class TaskUses(OwnerShutdown):
             return False
         coro = call.args[0] if call.args and isinstance(call.args[0], ast.Call) else None
         kind = waiting_kind(self.module, call, coro) if coro is not None else None
-        if kind is None or kind[0] != "loop" or not goes_on_after_errors(self.module, function):
+        if kind is None or kind[0] != "loop" or not goes_on_after_errors(self.module, function, lifespans_end=False):
             return False
         imports = self.module.imports
         return left_running_on_errors(
