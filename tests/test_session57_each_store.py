@@ -1,11 +1,12 @@
-"""Session 57: every creation of a leaked resource or task is a site (issue 28, TRD202, TRD303).
+"""Session 57: stores of a leaked resource or task into one attribute (issue 28, TRD202, TRD303).
 
-An attribute assigned a task (or a resource) in two places, ``start()`` and ``reconnect()``, holds
-a new one after each store, and nothing the class does ends any of them: each store is a finding
-(same code, same message), not only the first. A fix commit touches the store it mends, which may
-be the second. The fix (``await self._end_tasks(...)`` in the class's end) is offered once, at the
-first store: it ends whatever the attribute holds. Twin: the same two stores, ended by the class's
-own ``close()``, stay silent.
+An attribute assigned a resource in two places, ``start()`` and ``reconnect()``, holds a new one
+after each store: each store is a TRD202 finding (since session 35). TRD303 reported each store of
+a task for a while in session 57 (``s57-recall2``) and was brought back to one finding per
+attribute, at its first store, before landing: on the held-out halves of the leak-fix rounds
+(totals, read by a labeller who reported counts only) the further stores were 6 findings, all
+false, and no site was gained there. Twin: the same stores, ended by the class's own
+``close()``, stay silent.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ SESSION = "TRD202 `self._session` is never closed; add a `close()` method that c
 WORKERS = "TRD303 tasks in `self._workers` are never cancelled or awaited; end each one in `stop()`"
 
 
-def test_each_store_of_a_task_into_one_attribute_is_reported(tmp_path: Path) -> None:
-    assert source_findings(tmp_path, TWO_STORES, "TRD303") == [f"13:9 {TASK}", f"17:9 {TASK}"]
+def test_a_task_stored_twice_into_one_attribute_is_reported_once(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, TWO_STORES, "TRD303") == [f"13:9 {TASK}"]
 
 
 def test_each_store_of_a_resource_into_one_attribute_is_reported(tmp_path: Path) -> None:
@@ -90,9 +91,9 @@ def test_two_stores_the_class_ends_stay_silent(tmp_path: Path) -> None:
     assert [f for f in source_findings(tmp_path, ENDED, "TRD202") if "never closed" in f] == []
 
 
-def test_each_append_into_a_task_collection_is_reported(tmp_path: Path) -> None:
+def test_appends_into_a_task_collection_are_reported_once(tmp_path: Path) -> None:
     source = ELEMENTS.replace("STOP", "pass")
-    assert source_findings(tmp_path, source, "TRD303") == [f"9:9 {WORKERS}", f"12:9 {WORKERS}"]
+    assert source_findings(tmp_path, source, "TRD303") == [f"9:9 {WORKERS}"]
 
 
 def test_appends_the_end_cancels_stay_silent(tmp_path: Path) -> None:
@@ -100,13 +101,13 @@ def test_appends_the_end_cancels_stay_silent(tmp_path: Path) -> None:
     assert source_findings(tmp_path, source, "TRD303") == []
 
 
-def test_the_fix_is_offered_at_the_first_store_only(tmp_path: Path) -> None:
+def test_the_fix_is_offered_at_the_one_finding(tmp_path: Path) -> None:
     from tradelint.api import check_paths
 
     path = tmp_path / "worker.py"
     path.write_text(ELEMENTS.replace("STOP", "pass"))
     fixes = [(f.line, f.fix is not None) for f in check_paths([path], select=["TRD303"])]
-    assert fixes == [(9, True), (12, False)]
+    assert fixes == [(9, True)]
 
 
 # A resource kept on an attribute of its class (``Service.modem = ...``, ``cls._session = ...`` in a

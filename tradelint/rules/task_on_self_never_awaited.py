@@ -22,10 +22,8 @@ from tradelint.models.tasks.task_model import task_analysis
 class TaskOnSelfNeverAwaited(Rule):
     """## What it does
     Flags a task stored on `self` when no method of the class (its first-party bases and
-    subclasses in the same module included) ever cancels or awaits it: at each creation stored
-    into the attribute (`start()` and `reconnect()` both store a task nothing ends: two findings,
-    the fix offered at the first), naming the class's own release method (`stop_monitoring()`,
-    `close_all()`...).
+    subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
+    first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
     `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
     inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method
@@ -347,7 +345,7 @@ class TaskOnSelfNeverAwaited(Rule):
     A task made by a factory method (or a function of the module) that makes it of a coroutine
     it picks and returns it, kept on `self` by the factory's only call in the project, is
     reported at the factory's `return`, where the task is made (bachya/ecowitt2mqtt `b3eabfa9`);
-    a factory called from two places is reported at each store instead:
+    a factory called from two places keeps the finding where the task is first stored:
     ```python
     def _create_loop_task(self, queue):
         return asyncio.create_task(self._loop(queue))   # reported: `stop()` never ends it
@@ -500,8 +498,7 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem == "self_elements":
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
                 end = task_analysis(ctx).framework_end(site.cls)
-                # One fix ends the attribute's every task: offered at its first creation only.
-                fix, reason = (None, "") if end or not first else task_attribute_fix(ctx, site)
+                fix, reason = (None, "") if end else task_attribute_fix(ctx, site)
                 unreached = _ended_elsewhere(ctx, site.cls, site.name, True)
                 part = partial_kind(ctx.module, site.cls, site.name, unreached[0]) if unreached and not end else None
                 if part and first:
@@ -537,7 +534,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 message = _unreached_message("`self.{name}` is", site.name, end, unreached) if unreached else text.message
                 yield Report(site.node, message, None, text.help)
                 continue
-            fix, reason = task_attribute_fix(ctx, site) if site.fixable and first else (None, "")
+            fix, reason = task_attribute_fix(ctx, site) if site.fixable else (None, "")
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
         for late in cancelled_late(ctx.module):

@@ -144,11 +144,11 @@ class TaskAnalysis(TaskOwners):
                 site = replace(site, node=factory_return)  # reported where the task is made, in its factory
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
-                    # Each store is a task nothing ends: one finding per reported node (a factory's ``return`` once).
+                    # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
-                    if (site.node, site.name) in owned:
+                    if (site.cls, site.name) in owned:
                         continue
-                    owned.add((site.node, site.name))
+                    owned.add((site.cls, site.name))
                 if site.problem in ("global", "global_container"):
                     # The module's own task or registry, however many functions fill it.
                     if (self.module.tree, site.name) in owned:
