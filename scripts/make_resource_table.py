@@ -1910,6 +1910,19 @@ def listed_folders(src: Path, lists: list[Path]) -> tuple[list[Path], list[str]]
     return folders, missing
 
 
+def given_folders(folders: list[Path], src: Path | None, lists: list[Path]) -> list[Path]:
+    """The folders named on the command line and those of the pins in ``lists`` (under ``src``,
+    ``.`` by default), each once, resolved and sorted; each pin without a folder is said on
+    stderr."""
+    found = list(folders)
+    if lists:
+        listed, missing = listed_folders(src or Path("."), lists)
+        for pin in missing:
+            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
+        found += listed
+    return sorted({folder.resolve() for folder in found})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="*", type=Path, help="a folder per unpacked wheel")
@@ -1922,13 +1935,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, default=600, help="distributions per batch of --batch-list")
     args = parser.parse_args(argv)
-    folders = list(args.folders)
-    if args.list:
-        listed, missing = listed_folders(args.src or Path("."), args.list)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
-        folders += listed
-    folders = sorted({folder.resolve() for folder in folders})
+    folders = given_folders(args.folders, args.src, args.list)
     later: list[Path] = []
     if args.batch_list:
         listed, missing = listed_folders(args.src or Path("."), args.batch_list)

@@ -84,13 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py), made (ClassFacts.made)",
     )
     args = parser.parse_args(argv)
-    folders = list(args.folders)
-    if args.list:
-        listed, missing = gen.listed_folders(args.src or Path("."), args.list)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
-        folders += listed
-    folders = sorted({f.resolve() for f in folders})
+    folders = gen.given_folders(args.folders, args.src, args.list)
     document = json.loads(args.table.read_text(encoding="utf-8"))
     before = json.loads(json.dumps(document["types"]))
     known = known_entries(document["types"])

@@ -83,13 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, help="the folder holding a folder <name>-<version> per pin of --list")
     parser.add_argument("--list", type=Path, action="append", default=[], help="a file of pins (name==version)")
     args = parser.parse_args(argv)
-    folders = list(args.folders)
-    if args.list:
-        listed, missing = gen.listed_folders(args.src or Path("."), args.list)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
-        folders += listed
-    folders = sorted({folder.resolve() for folder in folders})
+    folders = gen.given_folders(args.folders, args.src, args.list)
     document = json.loads(args.table.read_text(encoding="utf-8"))
     types = set(document["types"]) | set(document.get("versions", {}))
     document["holders"] = holders(folders, types)
