@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import difflib
 import sys
+from pathlib import Path
 from typing import Iterator
 
 from tradelint.core.messages import Text, fit, fit_help, short_type
@@ -10,7 +11,8 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.renames.attribute_guards import guarded
 from tradelint.models.renames.class_members import MIN_LENGTH
-from tradelint.models.renames.library_classes import library_members, version_of
+from tradelint.facts.requirements import allows_major, declared
+from tradelint.models.renames.library_classes import installed_release, library_members, version_of
 from tradelint.models.renames.receiver_types import UNKNOWN, find_class, types_for
 from tradelint.models.renames.rename_model import facts_for, rename_sites
 
@@ -25,7 +27,10 @@ class MissingLibraryAttribute(Rule):
     assign count as defined. A class with `__getattr__`/`__getattribute__`, `setattr` or
     `__dict__` writes, a metaclass, an unknown decorator or base, or an abstract or protocol base
     may have more, and is never reported; nor is an access guarded by `hasattr`, a `getattr` with a
-    default, or `except AttributeError`. Without the package installed, nothing is reported.
+    default, or `except AttributeError`. Without the package installed, nothing is reported; nor
+    when the project's own declaration (`requirements*.txt`, `pyproject.toml`, `setup.cfg`, a Home
+    Assistant `manifest.json`) names a major series the installed release is not of
+    (`web3==5.28.0` with web3 7 installed): the code is written for the release it runs on.
 
     ## Why is this bad?
     The access raises `AttributeError` on the path that reads it, often only in production. Library
@@ -77,13 +82,27 @@ class MissingLibraryAttribute(Rule):
             if type_name == UNKNOWN or type_name.split(".", 1)[0] in sys.stdlib_module_names or "." not in type_name:
                 continue
             if type_name not in classes:
-                first_party = find_class(module, type_name) is not None
-                classes[type_name] = None if first_party else library_members(type_name, module.roots, module.project)
+                # A first-party class, or an installed release the project says it does not run on.
+                unread = find_class(module, type_name) is not None or declared_elsewhere(
+                    module.path.parent, type_name.split(".", 1)[0]
+                )
+                classes[type_name] = None if unread else library_members(type_name, module.roots, module.project)
             members = classes[type_name]
             if members is None or attr in members or id(node) in renamed or guarded(module, node):
                 continue
             text = _text(ast.unparse(node.value), attr, type_name, closest(attr, members))
             yield Report(node, text.message, help=text.help)
+
+
+def declared_elsewhere(folder: Path, top: str) -> bool:
+    """Whether the project declares a release of the distribution providing module ``top`` whose
+    major series the installed one is not (``web3==5.28.0`` beside web3 7 installed): the names it
+    reads are those of the release it runs on, which is not the one read here."""
+    release = installed_release(top)
+    if release is None:
+        return False
+    specifiers = declared(folder, release[0])
+    return specifiers is not None and not allows_major(specifiers, release[1])
 
 
 def _text(receiver: str, attr: str, type_name: str, suggestion: str | None) -> Text:

@@ -195,12 +195,19 @@ def _shared_project() -> Project:
 
 
 @lru_cache(maxsize=None)
-def version_of(module: str) -> str | None:
-    """The installed version of the distribution that provides a top-level module."""
+def installed_release(module: str) -> tuple[str, str] | None:
+    """(distribution, version) installed for a top-level module, read from its metadata (never
+    imported); None when no distribution provides it."""
     import importlib.metadata
 
     try:
         names = importlib.metadata.packages_distributions().get(module, [])
-        return f"{names[0]} {importlib.metadata.version(names[0])}" if names else None
+        return (names[0], importlib.metadata.version(names[0])) if names else None
     except Exception:  # broken metadata must not stop a check
         return None
+
+
+def version_of(module: str) -> str | None:
+    """The installed version of the distribution that provides a top-level module."""
+    found = installed_release(module)
+    return f"{found[0]} {found[1]}" if found else None
