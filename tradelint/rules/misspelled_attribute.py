@@ -5,6 +5,7 @@ from typing import Iterator
 
 from tradelint.core.messages import Text, fit, fit_help, short_type
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.class_family import subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import FUNCTION_NODES, in_function_frame
@@ -24,7 +25,9 @@ class MisspelledAttribute(Rule):
     class has `spot_markets`. An access the code expects may fail is not reported: guarded by
     `hasattr`, read elsewhere with `getattr(obj, "name", default)`, or inside
     `try: ... except AttributeError:`; nor is a receiver whose class comes from an import with an
-    `ImportError` fallback, or `await X()` (what awaiting gives, not an `X`).
+    `ImportError` fallback, or `await X()` (what awaiting gives, not an `X`); nor a name some
+    class the project builds on the receiver's class defines (a receiver declared as the base may
+    hold that subclass).
 
     ## Why is this bad?
     It raises `AttributeError` on the path that reads it, often only in production, and the
@@ -93,7 +96,7 @@ class MisspelledAttribute(Rule):
             if members is None or attr in members or guarded(module, node):
                 continue
             suggestion = close_match(attr, members)
-            if suggestion is None:
+            if suggestion is None or _defined_on_a_subclass(module, type_name, attr):
                 continue
             text = _text(ast.unparse(node.value), attr, type_name, suggestion)
             yield Report(node, text.message, help=text.help)
@@ -116,6 +119,28 @@ def _worth_typing(attr: str, stored: set[str]) -> bool:
     # Set on some object in this module: perhaps on this very one, from outside. (Name-mangled
     # ``self.__x`` is private to its class: a store elsewhere is another attribute.)
     return attr not in stored or attr.startswith("__")
+
+
+def _defined_on_a_subclass(module: ModuleInfo, type_name: str, attr: str) -> bool:
+    """Whether a class of the project built on ``type_name`` (at any depth) has ``attr``: a
+    receiver declared as the base may hold an instance of it (a producer's `self.channel`, typed
+    as the base `Channel`, is the subclass whose `get_filtered_consumers` it calls)."""
+    found = find_class(module, type_name)
+    todo, seen = [found] if found is not None else [], set()
+    while todo and len(seen) < _SUBCLASS_LIMIT:
+        home, cls = todo.pop()
+        for sub_home, sub in subclasses_in_project(home, cls, mixins_only=False):
+            if sub in seen:
+                continue
+            seen.add(sub)
+            members = known_members(sub_home, sub)
+            if members is None or attr in members:
+                return True  # open, or defines it
+            todo.append((sub_home, sub))
+    return False
+
+
+_SUBCLASS_LIMIT = 200  # classes looked at before giving up the search (then: reported as before)
 
 
 def _closed_class_members(module: ModuleInfo, type_name: str) -> frozenset[str] | None:
