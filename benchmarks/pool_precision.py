@@ -7,7 +7,8 @@ same thing on a fresh sample. A development-pool run (``leak_pool.py run``) reco
 the findings at the fix's parent that are not the fixed sites (``not_sites``, default rules); 328
 repositories of bots, services, integrations and libraries, most never read for precision.
 
-    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F ...] > sample.tsv
+    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F ...]
+        [--exclude-read F ...] [--half a|b] > sample.tsv
     python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [MORE_LABELS ...] [--pool POOL_DIR] [--json OUT]
     python benchmarks/pool_precision.py check benchmarks/labels/pool55.tsv POOL_DIR
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import hashlib
 import json
 import random
 import re
@@ -73,13 +75,15 @@ def findings(pool: Path) -> dict[tuple[str, str, str, str], tuple[str, str, str,
 
 
 def draw(
-    pool: Path, seed: int, quota: dict[str, int] | None = None, exclude: frozenset[str] | set[str] = frozenset()
+    pool: Path, seed: int, quota: dict[str, int] | None = None, exclude: frozenset[str] | set[str] = frozenset(),
+    read: frozenset[tuple[str, str, str]] | set[tuple[str, str, str]] = frozenset(),
 ) -> list[tuple[str, str, str, str, int, str, str]]:
     """The sample: ``quota`` findings per code (``QUOTA`` by default), none of a repository in
-    ``exclude`` (a later sample, held out from the repositories an earlier one was read in)."""
+    ``exclude`` (a later sample, held out from the repositories an earlier one was read in) nor
+    at a (repository, path, code) in ``read`` (a finding an earlier sample read there)."""
     by_code: dict[str, list[tuple[str, str, str, str, int, str, str]]] = collections.defaultdict(list)
     for row in findings(pool).values():
-        if row[1] not in exclude:
+        if row[1] not in exclude and (row[1], row[3], row[5]) not in read:
             by_code[row[5]].append(row)
     rng = random.Random(seed)
     out = []
@@ -96,6 +100,12 @@ def draw(
                 out.append(row)
                 taken += 1
     return out
+
+
+def half_of(repo: str) -> str:
+    """``a`` or ``b``: a repository's half of a sample, by the parity of its name's SHA-1 (one
+    half is read to mend the rules, the other kept unread until the end)."""
+    return "a" if int(hashlib.sha1(repo.encode()).hexdigest(), 16) % 2 == 0 else "b"
 
 
 def read_labels(path: Path) -> list[dict[str, str]]:
@@ -182,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument(
         "--exclude-labels", type=Path, action="append", default=[], help="leave out every repository of this labels file (repeatable)"
     )
+    d.add_argument(
+        "--exclude-read", type=Path, action="append", default=[],
+        help="leave out the findings at a (repository, path, code) this labels file read (repeatable)",
+    )
+    d.add_argument("--half", choices=("a", "b"), help="only the rows of repositories in this half (halves())")
     s = sub.add_parser("score")
     s.add_argument("labels", type=Path, nargs="+")
     s.add_argument("--json", type=Path)
@@ -194,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         print("entry\trepo\tparent\tpath\tline\tcode\tmessage")
         quota = {k: int(v) for k, _, v in (p.partition("=") for p in args.quota.split(","))} if args.quota else None
         exclude = {r["repo"] for path in args.exclude_labels for r in read_labels(path)}
-        for row in draw(args.pool, args.seed, quota, exclude):
-            print("\t".join(map(str, row)))
+        read = {(r["repo"], r["path"], r["code"]) for path in args.exclude_read for r in read_labels(path)}
+        for row in draw(args.pool, args.seed, quota, exclude, read):
+            if args.half is None or half_of(row[1]) == args.half:
+                print("\t".join(map(str, row)))
     elif args.verb == "score":
         figures = score(args.labels, args.pool)
         if args.json:

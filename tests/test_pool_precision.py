@@ -117,3 +117,21 @@ def test_score_counts_several_labels_files_together(tmp_path: Path) -> None:
     figures = pool_precision.score([one, two])
     assert figures["all"]["family"]["TRD2"]["TP"] == 2  # type: ignore[index]
     assert figures["all"]["family"]["TRD2"]["FP"] == 1  # type: ignore[index]
+
+
+def test_draw_leaves_out_what_an_earlier_sample_read_and_splits_by_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(pool_precision, "QUOTA", {"TRD301": 5, "TRD201": 5})
+    pool = _pool(tmp_path, LINES)
+    # A finding at a (repository, path, code) a labels file read is never drawn again.
+    read = {("acme/bot", "c.py", "TRD201")}
+    assert [r[3] for r in pool_precision.draw(pool, 55, read=read) if r[5] == "TRD201"] == []
+    assert pool_precision.half_of("acme/bot") == "a" and pool_precision.half_of("acme/svc") == "b"
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(LABELS)
+    # The labels read a.py's TRD301 and c.py's TRD201 of acme/bot: b.py's TRD301 is left, in half a.
+    for half, drawn in (("a", ["b.py"]), ("b", [])):
+        pool_precision.main(["draw", str(pool), "--seed", "55", "--exclude-read", str(labels), "--half", half])
+        rows = capsys.readouterr().out.splitlines()[1:]
+        assert [r.split("\t")[3] for r in rows] == drawn
