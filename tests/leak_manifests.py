@@ -181,7 +181,7 @@ def repo_kinds(path: Path) -> dict[str, str]:
 # Labels of findings drawn at random from the development pool (``pool_precision.py``) name the
 # pool's repositories by design: the rounds' development halves and the rounds before halves. They
 # hold no commit, and no entry of theirs is a commit of a held-out half (checked in session 55: none).
-POOL_LABELS = ("pool55.tsv", "pool55b.tsv", "pool56.tsv")
+POOL_LABELS = ("pool55.tsv", "pool55b.tsv", "pool56.tsv", "pool58a.tsv", "pool58b.tsv")
 
 
 def _other_benchmark_text(r: Round) -> str:
