@@ -24,6 +24,17 @@ class TaskOnSelfNeverAwaited(Rule):
     Flags a task stored on `self` when no method of the class (its first-party bases and
     subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
+    Giving the task to a call that keeps none of its arguments (`print`, `logging` itself or the
+    module's own `logging.getLogger(...)`) neither ends it nor hands it on, as for a local:
+    ```python
+    class Poller:
+        async def start(self):
+            self._poller = asyncio.create_task(self._poll())   # flagged: `_poll()` loops
+            logger.info("polling in %s", self._poller)          # only read
+
+        async def stop(self):
+            self._stopped = True
+    ```
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
     `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
     inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method

@@ -190,6 +190,8 @@ class TaskUses(OwnerShutdown):
         hands on the module's task."""
         for node in name_loads(self.module.tree, name):  # one walk of the module for every name
             use = classify(self.module, node)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue  # ``print(_task)`` keeps nothing
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
         return True
@@ -374,6 +376,8 @@ class TaskUses(OwnerShutdown):
                     continue
                 if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr, class_default=True):
                     continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
+                if use.kind == "argument" and use.call is not None and only_reads_arguments(module, use.call):
+                    continue  # ``logger.info("started %s", self.t)`` keeps nothing, as for a local
                 if use.kind in HAND_ON_USES:
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
