@@ -6,6 +6,12 @@ A task kept on ``self`` and otherwise never ended was taken as handed on when it
 such a call (``logger.info("started %s", self._poller)``), and so was a module's task
 (``global _task``). Twins: the same class whose ``stop()`` cancels it (still silent), and the
 same call given to a project function that keeps what it is given (still handed on).
+
+A loop over a collection of tasks on ``self`` reaches its elements, and was taken as ending them
+whatever it did with each: one that only looks at each (``for t in self._workers:
+logger.info(...)``, a status map ``{name: t.done() for name, t in self._jobs.items()}``) ends
+none, and the tasks stay in the collection, running. Twins: a loop that cancels each, a
+comprehension that collects them for ``gather``, a logged collection that is also cancelled.
 """
 
 from __future__ import annotations
@@ -106,3 +112,79 @@ def test_module_task_only_logged_is_not_handed_on(tmp_path: Path) -> None:
 def test_module_task_cancelled_somewhere_twin(tmp_path: Path) -> None:
     stopped = MODULE_TASK + "\n\ndef stop() -> None:\n    _task.cancel()\n"
     assert _preview_findings(tmp_path, stopped) == []
+
+
+WORKERS = """\
+import asyncio
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class Workers:
+    def __init__(self) -> None:
+        self._workers = []
+
+    async def start(self, n: int) -> None:
+        for _ in range(n):
+            self._workers.append(asyncio.create_task(self._work()))
+
+    async def _work(self) -> None:
+        while True:
+            await asyncio.sleep(5)
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            logger.info("%s done: %s", worker.get_name(), worker.done())
+"""
+
+UNENDED_WORKERS = "13:13 TRD303 tasks in `self._workers` are never cancelled or awaited; end each one in `stop()`"
+
+
+def test_loop_that_only_looks_at_each_task_ends_none(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, WORKERS, "TRD303") == [UNENDED_WORKERS]
+
+
+def test_collection_only_logged_ends_none(tmp_path: Path) -> None:
+    logged = WORKERS.replace(
+        '        for worker in self._workers:\n            logger.info("%s done: %s", worker.get_name(), worker.done())\n',
+        '        logger.info("workers: %s", self._workers)\n',
+    )
+    assert source_findings(tmp_path, logged, "TRD303") == [UNENDED_WORKERS]
+
+
+def test_status_map_over_items_ends_none(tmp_path: Path) -> None:
+    jobs = (
+        WORKERS.replace("self._workers = []", "self._workers = {}")
+        .replace("self._workers.append(asyncio.create_task(self._work()))", "self._workers[_] = asyncio.create_task(self._work())")
+        .replace(
+            '        for worker in self._workers:\n            logger.info("%s done: %s", worker.get_name(), worker.done())\n',
+            '        logger.info("%s", {n: f"{t}" for n, t in self._workers.items() if not t.done()})\n',
+        )
+    )
+    assert source_findings(tmp_path, jobs, "TRD303") == [UNENDED_WORKERS]
+
+
+def test_loop_that_cancels_each_task_twin(tmp_path: Path) -> None:
+    cancels = WORKERS.replace(
+        '            logger.info("%s done: %s", worker.get_name(), worker.done())\n',
+        '            logger.info("%s done: %s", worker.get_name(), worker.done())\n            worker.cancel()\n',
+    )
+    assert source_findings(tmp_path, cancels, "TRD303") == []
+
+
+def test_comprehension_that_collects_the_tasks_for_gather_twin(tmp_path: Path) -> None:
+    gathered = WORKERS.replace(
+        '        for worker in self._workers:\n            logger.info("%s done: %s", worker.get_name(), worker.done())\n',
+        "        await asyncio.gather(*[w for w in self._workers if not w.done()])\n",
+    )
+    assert source_findings(tmp_path, gathered, "TRD303") == []
+
+
+def test_logged_collection_also_cancelled_twin(tmp_path: Path) -> None:
+    both = WORKERS.replace(
+        '            logger.info("%s done: %s", worker.get_name(), worker.done())\n',
+        '            logger.info("%s done: %s", worker.get_name(), worker.done())\n'
+        "        for worker in self._workers:\n            worker.cancel()\n",
+    )
+    assert source_findings(tmp_path, both, "TRD303") == []
