@@ -24,6 +24,32 @@ class TaskOnSelfNeverAwaited(Rule):
     Flags a task stored on `self` when no method of the class (its first-party bases and
     subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
+    Giving the task to a call that keeps none of its arguments (`print`, `logging` itself or the
+    module's own `logging.getLogger(...)`) neither ends it nor hands it on, as for a local:
+    ```python
+    class Poller:
+        async def start(self):
+            self._poller = asyncio.create_task(self._poll())   # flagged: `_poll()` loops
+            logger.info("polling in %s", self._poller)          # only read
+
+        async def stop(self):
+            self._stopped = True
+    ```
+    Nor does a loop over a collection of tasks that only looks at each one (a test, `done()`,
+    `get_name()`, a logger, an f-string), directly or through `values()`/`items()`, nor a
+    comprehension that does (a status map): it reaches the tasks and ends none.
+    ```python
+    class Workers:
+        async def start(self):
+            self._workers.append(asyncio.create_task(self._work()))   # flagged: `_work()` loops
+
+        def is_busy(self):
+            return any(not t.done() for t in self._workers)            # only looks
+
+        async def stop(self):
+            for worker in self._workers:
+                logger.info("%s done: %s", worker.get_name(), worker.done())
+    ```
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
     `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
     inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method

@@ -20,7 +20,6 @@ from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
 from tradelint.facts.uses import (
     Use, classify, endless_loop,
     name_loads,
-    only_reads_arguments,
     renews_after,
     resolve_aliases,
     self_attr,
@@ -37,6 +36,7 @@ from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
+from tradelint.models.tasks.read_uses import asserted, ends_task_elements, polled_until_done, reader_argument
 from tradelint.models.tasks.self_leaving import dropped_by_own_helper, leaves_when_done
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
@@ -90,7 +90,7 @@ class TaskUses(OwnerShutdown):
                 return None
             if any(_binds(node, name) for node in self._nodes_of(function)):
                 return None  # a local of the same name
-            if any(ends_elements(module, node) for node in name_loads(module.tree, name)):
+            if any(ends_task_elements(module, node) for node in name_loads(module.tree, name)):
                 return None
             return "global_container", name, None
         return None
@@ -126,7 +126,7 @@ class TaskUses(OwnerShutdown):
                     and not _drops_finished(owner_module, node)
                 ):
                     continue
-                if ends_elements(owner_module, node):
+                if ends_task_elements(owner_module, node):
                     if teardown is not None:
                         return False
                     ends.append((owner_module, cls, node))
@@ -173,7 +173,7 @@ class TaskUses(OwnerShutdown):
                 weak = found
                 continue
             use = classify(self.module, load)
-            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+            if reader_argument(self.module, use):
                 continue  # ``_log.debug("%r spawned", task)``
             if use.kind == "return" and self.module.enclosing_function(load) is function:
                 returned = True
@@ -190,6 +190,8 @@ class TaskUses(OwnerShutdown):
         hands on the module's task."""
         for node in name_loads(self.module.tree, name):  # one walk of the module for every name
             use = classify(self.module, node)
+            if reader_argument(self.module, use):
+                continue  # ``print(_task)`` keeps nothing
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
         return True
@@ -210,11 +212,11 @@ class TaskUses(OwnerShutdown):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in self._loads(function, name):
             use = classify(self.module, load)
-            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+            if reader_argument(self.module, use):
                 continue  # ``logger.info("started %s", task)`` keeps nothing
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS) or bound_cancel_kept(self.module, load):
                 return False  # handed on, or its bound ``cancel`` is (``cleanups.append(t.cancel)``)
-            if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
+            if use.kind == "method" and use.name == "done" and asserted(self.module, use.call):
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
@@ -232,7 +234,7 @@ class TaskUses(OwnerShutdown):
         ends: list[ast.stmt] = []
         for load in self._loads(function, name):
             use = classify(self.module, load)
-            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+            if reader_argument(self.module, use):
                 continue
             if awaits == "end" and self.module.enclosing_function(load) is not function:
                 return None
@@ -374,6 +376,8 @@ class TaskUses(OwnerShutdown):
                     continue
                 if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr, class_default=True):
                     continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
+                if reader_argument(module, use):
+                    continue  # ``logger.info("started %s", self.t)`` keeps nothing, as for a local
                 if use.kind in HAND_ON_USES:
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
@@ -388,7 +392,7 @@ class TaskUses(OwnerShutdown):
                     # Cancelled by a command (``daemon stop``) but not at unload: still a leak.
                     if teardown is None or self._in_teardown(module, owner, use.node, teardown):
                         return True
-                if use.kind == "method" and use.name == "done" and _polled_until_done(module, use.node):
+                if use.kind == "method" and use.name == "done" and polled_until_done(module, use.node):
                     return True
                 # A done-callback that clears the attribute manages the task's whole life: the
                 # ``self`` form of the set-plus-``discard`` pattern, owned on purpose.
@@ -419,7 +423,7 @@ class TaskUses(OwnerShutdown):
                 if method is None or (held and method.name == "__del__"):
                     continue
                 if elements:
-                    if ends_elements(module, node):
+                    if ends_task_elements(module, node):
                         found.setdefault(method.name, "ended")
                     continue
                 use = classify(module, node)
@@ -605,34 +609,6 @@ def _waits_for_something(node: ast.Await) -> bool:
     func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     return name in JOIN_CALLS
-
-
-def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
-    """``assert t.done()`` or ``self.assertTrue(t.done())``: the function fails unless the task has
-    finished, so the local held it for its whole run (hummingbot's and OctoBot's tests)."""
-    if call is None:
-        return False
-    parent = module.parent(call)
-    if isinstance(parent, ast.Assert):
-        return parent.test is call
-    return (
-        isinstance(parent, ast.Call)
-        and isinstance(parent.func, ast.Attribute)
-        and parent.func.attr == "assertTrue"
-        and bool(parent.args)
-        and parent.args[0] is call
-    )
-
-
-def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:
-    """``while not self._t.done(): await asyncio.sleep(...)``: a join by polling, as faust's
-    ``ThreadedProducer.on_thread_stop`` does after telling the task to stop."""
-    loop = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
-    return (
-        isinstance(loop, ast.While)
-        and any(inner is node for inner in walk(loop.test))
-        and any(isinstance(inner, ast.Await) for stmt in loop.body for inner in walk(stmt))
-    )
 
 
 def _is_none(node: ast.expr) -> bool:
