@@ -7,7 +7,9 @@ imported from it: livekit's plugin ``livekit/plugins/google/`` (a namespace pack
 ``livekit`` and ``plugins`` without ``__init__.py``) has no ``genai``, so ``from google.genai
 import Client`` is google-genai's; a Home Assistant integration ``custom_components/idm_heatpump/``
 that does not bind ``IdmModbusClient`` makes ``from idm_heatpump import IdmModbusClient`` the
-PyPI library's (the integration itself is imported as ``custom_components.idm_heatpump``)."""
+PyPI library's (the integration itself is imported as ``custom_components.idm_heatpump``); so does
+one whose ``__init__`` binds it only by that very import, from its own name: a module cannot import
+a name from itself."""
 
 from __future__ import annotations
 
@@ -46,6 +48,11 @@ def _supplies(project: Project, dotted: str, roots: tuple[Path, ...]) -> bool:
         return True
     name = parts[count]
     bound = summary.definitions.keys() | summary.imports.keys()
+    if name not in summary.definitions and summary.imports.get(name) == ".".join(parts[: count + 1]):
+        # ``from idm_heatpump import IdmModbusClient`` in the folder ``idm_heatpump`` itself: a
+        # module cannot bind a name by importing it from itself (the import would fail, the
+        # module not being done yet); the import that works names another module, the library.
+        bound = bound - {name}
     return name in bound or "__getattr__" in bound or _imports_everything(project, path)
 
 

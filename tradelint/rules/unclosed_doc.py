@@ -481,6 +481,8 @@ by `session.close()`) is the release the project declares (`requirements*.txt`,
 `pyproject.toml`, `setup.cfg`, a `manifest.json`, the nearest upward), and a first-party folder
 named like a library (a plugin's `google/`, an integration's `custom_components/<name>/`) is
 that library only when it binds what is imported from it (`from google.genai import Client`).
+A binding by that very import is none (a module cannot import a name from itself): `from idm_heatpump import
+IdmModbusClient` in `custom_components/idm_heatpump/__init__.py` is the PyPI library's (Xerolux/idm-heatpump-hass `1133398b`).
 
 """ + LIBRARY_MAKERS + """A class of a package that is neither installed, nor in the project, nor read into that
 table says nothing of itself, but the project's own code may: when a module of the
@@ -501,7 +503,7 @@ so a config flow's probe that makes one and never disconnects it is reported. A 
 known by its name alone, a collection's annotation (`list[Gateway]`), an `async with` (the
 type may only wrap what it is given) and a test's close are no evidence.
 What may be shared is not judged: an instance handed an object another function provides
-(`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
+(`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session; not text, `str(host).strip()`),
 or what a maker given nothing returns (`Manager.instance()`), or one handed what a `with` of
 the same function entered (`SdkClient(session=s)` inside `async with ClientSession() as s`).
 

@@ -41,6 +41,7 @@ from typing import Callable, Iterable, Iterator
 
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.first_party import supplies
 from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.uses import bound_once, self_name
@@ -60,7 +61,8 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
-    if module.project.find_path(package, module.roots) is not None:
+    named_alike = module.project.find_path(package, module.roots) is not None
+    if named_alike and supplies(module.project, qualified, module.roots):
         return None  # judged by its own code (``first_party_type``), whatever the project says
     # Without a project marker (a package checked on its own, an integration's folder), the
     # folder its absolute imports start from: what can be told of the code beside it.
@@ -72,7 +74,7 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
     # (``may_be_evidence``), not in every file of the tree; and in the tree's file names.
     module.project.note_scan(f"releases {name.partition('.')[0]}", root)
     first_party, released = _index(module, root)
-    if _first_party(first_party, qualified) or _beside_the_code(module, package):
+    if not named_alike and (_first_party(first_party, qualified) or _beside_the_code(module, package)):
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
@@ -241,7 +243,7 @@ def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[
         if qualified is None or name is None or qualified.partition(".")[0] in sys.stdlib_module_names:
             continue
         package = qualified.partition(".")[0]
-        if _first_party(first_party, qualified) or may_be_shared(module, call):
+        if _own_code(module, first_party, qualified) or may_be_shared(module, call):
             continue
         targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
         function = module.enclosing_function(call)
@@ -311,7 +313,17 @@ def _third_party(module: ModuleInfo, annotation: ast.expr, first_party: FirstPar
     qualified = module.imports.qualify(head)
     if qualified is None or not capword(qualified.rpartition(".")[2]) or qualified.partition(".")[0] in sys.stdlib_module_names:
         return None
-    return None if _first_party(first_party, qualified) else qualified
+    return None if _own_code(module, first_party, qualified) else qualified
+
+
+def _own_code(module: ModuleInfo, first_party: FirstParty, qualified: str) -> bool:
+    """Whether ``qualified``, as ``module`` imports it, names code of the project: when a module
+    of the project has its top-level name from ``module``'s import roots, whether that module
+    supplies it (a Home Assistant integration ``idm_heatpump`` that imports ``IdmModbusClient``
+    from the PyPI library of its own name does not); else :func:`_first_party`."""
+    if module.project.find_path(qualified.partition(".")[0], module.roots) is not None:
+        return supplies(module.project, qualified, module.roots)
+    return _first_party(first_party, qualified)
 
 
 def _class_release(cls: ast.ClassDef, attr: str, *, elements: bool = False) -> str | None:
@@ -431,7 +443,7 @@ def _provides(module: ModuleInfo, func: ast.expr) -> bool:
     """A callee that returns an object it keeps or shares: a function or method, not a class
     (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``), not a function of
     the standard library outside asyncio (``os.getenv("MATRIX_SERVER")`` gives text: vranki/hemppa
-    ``0738e78e``)."""
+    ``0738e78e``), not a method of a builtin conversion's text or number (``str(host).strip()``)."""
     qualified = module.imports.qualify(func)
     top = qualified.partition(".")[0] if qualified is not None else ""
     if top in sys.stdlib_module_names and top != "asyncio":
@@ -439,8 +451,18 @@ def _provides(module: ModuleInfo, func: ast.expr) -> bool:
     if isinstance(func, ast.Name):
         return not capword(func.id) and func.id not in _BUILTINS
     if isinstance(func, ast.Attribute):
-        return not capword(func.attr) and not isinstance(func.value, (ast.Constant, ast.JoinedStr))
+        return not capword(func.attr) and not isinstance(func.value, (ast.Constant, ast.JoinedStr)) and not _plain_value(func.value)
     return False
+
+
+def _plain_value(node: ast.expr) -> bool:
+    """A value a builtin conversion returns (``str(host)``, ``int(port)``): text or a number,
+    whose methods (``str(data[CONF_HOST]).strip()``) give another such value, never an object
+    kept or shared by anyone."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _PLAIN_CONVERSIONS
+
+
+_PLAIN_CONVERSIONS = frozenset({"str", "bytes", "int", "float", "bool", "repr", "ascii", "format", "hex", "oct", "bin", "chr"})
 
 
 _BUILTINS = frozenset(dir(builtins))
