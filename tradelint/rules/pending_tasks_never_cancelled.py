@@ -84,7 +84,10 @@ class PendingTasksNeverCancelled(Rule):
     `finally` that only looks at it, `if t and not t.done()`, or calls what a task does not have,
     `t.close()`, ends nothing: NabuCasa/snitun `a44ee992`). A name set back to `None` once its
     task is done (`from_peer = None`, to make the next one on the loop's next turn) still names
-    one task. A task the function hands on (returns, stores,
+    one task. A task the function also keeps in a local collection (`tasks = [a, b]`,
+    `tasks.append(a)`) is ended where that collection is ended (`finally: for t in tasks:
+    t.cancel()`), whichever collection the wait itself was given (ydb-platform/ydb-python-sdk
+    `b4a5006d`). A task the function hands on (returns, stores,
     passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
     Nor is it reported when nobody can cancel the wait: every call of its function in the
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
@@ -327,6 +330,17 @@ class PendingTasksNeverCancelled(Rule):
         finally:
             read.cancel()
             stopped.cancel()
+
+    async def pump(stream):
+        tasks = []
+        try:
+            send = asyncio.create_task(stream.send_loop())
+            receive = asyncio.create_task(stream.receive_loop())
+            tasks = [send, receive]
+            await asyncio.wait([send, receive], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
     ```
 
     ## Fix safety

@@ -74,9 +74,41 @@ def raced_tasks(
         stmt, label = made
         if any(_escapes(module, load, name, inside) for load in _loads(function, name)):
             continue
-        if _ended_on_every_exit(module, function, wait, {name, *holders}):
+        kept_in = [h for h in _local_collections(function, name) if h not in holders]
+        if any(_escapes(module, load, h, inside) for h in kept_in for load in _loads(function, h)):
+            continue  # the collection that holds it is handed on or kept: its holder's
+        if _ended_on_every_exit(module, function, wait, {name, *holders, *kept_in}):
             continue
         yield RacedTask(name, stmt, label, wait)
+
+
+def _local_collections(function: ast.AsyncFunctionDef, name: str) -> list[str]:
+    """The function's own collections that hold the task ``name``: ``tasks = [a, b]`` or
+    ``tasks.append(a)``, a plain local (not a parameter, not ``global``/``nonlocal``). A task is
+    ended wherever that collection's tasks are (``finally: for t in tasks: t.cancel()``),
+    whichever collection the wait itself was given (ydb-platform/ydb-python-sdk ``b4a5006d``)."""
+    found: list[str] = []
+    for node in walk(function):
+        holder: str | None = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if isinstance(node.value, (ast.List, ast.Set, ast.Tuple)) and any(
+                isinstance(e, ast.Name) and e.id == name for e in node.value.elts
+            ):
+                holder = node.targets[0].id
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in ("add", "append")
+            and any(isinstance(a, ast.Name) and a.id == name for a in node.args)
+        ):
+            holder = node.func.value.id
+        if holder is None or holder == name or holder in found or declares_outer(function, holder):
+            continue
+        if any(isinstance(n, ast.arg) and n.arg == holder for n in walk(function)):
+            continue  # the caller's collection
+        found.append(holder)
+    return found
 
 
 def raced_names(function: ast.AsyncFunctionDef, arg: ast.expr) -> tuple[list[str], list[str]]:
