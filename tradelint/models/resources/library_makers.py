@@ -20,6 +20,7 @@ from functools import lru_cache
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.global_bindings import binds_locally, global_bindings
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
@@ -325,6 +326,14 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
             return _declared(module, [param.annotation]) if param.annotation is not None else None
+        if not binds_locally(function, receiver.id):
+            # ``pubsub = _client.pubsub()`` of ``_client: Optional[Redis] = None``, bound at
+            # module level or by a function declaring it ``global``: what the module binds there.
+            bindings = global_bindings(module, receiver.id)
+            if bindings is None or depth > 2:
+                return None
+            made = _value_types(module, function, list(bindings.values), makers, depth + 1) if bindings.values else None
+            return made if made is not None else _said(module, _declared(module, list(bindings.annotations)) if bindings.annotations else None, makers)
         # (``browser = None`` after its close: a name let go of holds no other type)
         values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id and not _is_none(v)]
         declared = _annotated_local(module, function, receiver.id)

@@ -1,0 +1,196 @@
+"""Session 58: resources made by a method of a value (issue 28 point 1; the held-out misses'
+largest cause, ``unknown:method``).
+
+- A first-party method that returns what a library maker makes from the instance's configuration
+  (``return await asyncio.open_connection(self.host, 80)``) hands a new resource to its caller,
+  whole or as an element of a tuple, as a module function does. Twin: a method that hands the
+  library the instance's own resource where the table says that parameter takes one
+  (``Redis(connection_pool=self.pool)``) makes a view of it and stays silent; a caller that
+  closes what it gets stays silent.
+- A callable run by an executor (``asyncio.to_thread``, ``loop.run_in_executor``) gives back what
+  a direct call of it gives, also for a method of a receiver whose first-party class is proven
+  (``self.factory.make``, a parameter annotated ``Factory``). Twin: closed in a ``finally``, and a
+  receiver of no proven class, stay silent.
+- A module global read by a function that does not bind it is typed by what the module declares
+  (``_redis: Optional[Redis] = None``) or binds it to (a function declaring it ``global``), as a
+  parameter's annotation or a local's value types a receiver. Twin: closed in a ``finally``, and
+  a local of the same name bound to an unknown value, stay silent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+CONFIGURED = """\
+import asyncio
+import redis.asyncio as aioredis
+
+
+class Dialer:
+    def __init__(self, host, pool: aioredis.ConnectionPool):
+        self.host = host
+        self.pool = pool
+
+    async def connect(self):
+        return await asyncio.open_connection(self.host, 80)
+
+    def client(self):
+        return aioredis.Redis(connection_pool=self.pool)
+
+    def own(self):
+        return aioredis.Redis(host=self.host)
+
+
+async def handshake(dialer: Dialer):
+    reader, writer = await dialer.connect()
+    await reader.read(10)
+    return reader, writer
+
+
+async def closed(dialer: Dialer):
+    reader, writer = await dialer.connect()
+    try:
+        await reader.read(10)
+    finally:
+        writer.close()
+
+
+async def borrowed(dialer: Dialer):
+    client = dialer.client()
+    await client.ping()
+    return 1
+
+
+async def own(dialer: Dialer):
+    client = dialer.own()
+    await client.ping()
+    return 1
+"""
+
+RUN = """\
+import asyncio
+
+import aiohttp
+
+
+class Factory:
+    def make(self):
+        return aiohttp.ClientSession()
+
+
+class Service:
+    def __init__(self):
+        self.factory = Factory()
+
+    async def fetch(self, url):
+        session = await asyncio.to_thread(self.factory.make)
+        await session.get(url)
+
+
+async def fetch(factory: Factory, url):
+    loop = asyncio.get_running_loop()
+    session = await loop.run_in_executor(None, factory.make)
+    await session.get(url)
+
+
+async def closed(factory: Factory, url):
+    session = await asyncio.to_thread(factory.make)
+    try:
+        await session.get(url)
+    finally:
+        await session.close()
+
+
+async def unproven(factory, url):
+    session = await asyncio.to_thread(factory.make)
+    await session.get(url)
+"""
+
+GLOBALS = """\
+from typing import Optional
+
+import aiohttp
+import redis.asyncio as aioredis
+
+_redis: Optional[aioredis.Redis] = None
+
+
+class Dialer:
+    def __init__(self, session: aiohttp.ClientSession):
+        self._session = session
+
+    async def connect(self, url):
+        return await self._session.ws_connect(url)
+
+
+_dialer = None
+
+
+def setup(session):
+    global _dialer
+    _dialer = Dialer(session)
+
+
+async def listen():
+    pubsub = _redis.pubsub()
+    await pubsub.subscribe("news")
+    async for message in pubsub.listen():
+        print(message)
+
+
+async def talk(url):
+    ws = await _dialer.connect(url)
+    await ws.send_str("hello")
+
+
+async def talk_closed(url):
+    ws = await _dialer.connect(url)
+    try:
+        await ws.send_str("hello")
+    finally:
+        await ws.close()
+
+
+async def shadowed(url, make):
+    _dialer = make()
+    ws = await _dialer.connect(url)
+    await ws.send_str("hello")
+"""
+
+
+def test_a_method_making_a_library_resource_from_its_configuration_hands_it_on(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CONFIGURED, "TRD201") == [
+        "21:5 TRD201 `writer` (`dialer.connect(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "41:5 TRD201 `client` (`dialer.own(...)`) is never closed; open it with `async with`",
+    ]
+
+
+def test_a_method_lending_the_instance_s_own_resource_stays_silent(tmp_path: Path) -> None:
+    found = source_findings(tmp_path, CONFIGURED, "TRD201")
+    assert not any(f.startswith(("27:", "35:")) for f in found)
+
+
+def test_a_method_of_a_proven_receiver_run_by_an_executor_makes_what_it_returns(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, RUN, "TRD201") == [
+        "16:9 TRD201 `session` (`self.factory.make(...)`) is never closed; open it with `async with`",
+        "22:5 TRD201 `session` (`factory.make(...)`) is never closed; open it with `async with`",
+    ]
+
+
+def test_a_run_method_closed_or_of_an_unproven_receiver_stays_silent(tmp_path: Path) -> None:
+    found = source_findings(tmp_path, RUN, "TRD201")
+    assert not any(f.startswith(("27:", "35:")) for f in found)
+
+
+def test_a_module_global_is_typed_by_its_declaration_and_its_bindings(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, GLOBALS, "TRD201") == [
+        "26:5 TRD201 `pubsub` (`_redis.pubsub(...)`) is never closed; call `await pubsub.aclose()` in a `finally`",
+        "33:5 TRD201 `ws` (`_dialer.connect(...)`) is never closed; call `await ws.close()` in a `finally`",
+    ]
+
+
+def test_a_global_closed_or_shadowed_by_a_local_stays_silent(tmp_path: Path) -> None:
+    found = source_findings(tmp_path, GLOBALS, "TRD201")
+    assert not any(f.startswith(("38:", "47:")) for f in found)
