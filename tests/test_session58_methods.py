@@ -7,6 +7,9 @@ largest cause, ``unknown:method``).
   library the instance's own resource where the table says that parameter takes one
   (``Redis(connection_pool=self.pool)``) makes a view of it and stays silent; a caller that
   closes what it gets stays silent.
+- A function that returns what a method of a receiver of proven first-party class makes
+  (``return await dialer.connect()``, ``dialer: Dialer``) hands it on, as its direct caller would
+  have it. Twin: one that returns the receiver's attribute (a connection it keeps) stays silent.
 - A callable run by an executor (``asyncio.to_thread``, ``loop.run_in_executor``) gives back what
   a direct call of it gives, also for a method of a receiver whose first-party class is proven
   (``self.factory.make``, a parameter annotated ``Factory``). Twin: closed in a ``finally``, and a
@@ -194,3 +197,45 @@ def test_a_module_global_is_typed_by_its_declaration_and_its_bindings(tmp_path: 
 def test_a_global_closed_or_shadowed_by_a_local_stays_silent(tmp_path: Path) -> None:
     found = source_findings(tmp_path, GLOBALS, "TRD201")
     assert not any(f.startswith(("38:", "47:")) for f in found)
+
+
+CHAINED = """\
+import asyncio
+
+
+class Dialer:
+    def __init__(self, host):
+        self.host = host
+        self.reader = None
+        self.writer = None
+
+    async def connect(self):
+        return await asyncio.open_connection(self.host, 80)
+
+    async def kept(self):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, 80)
+        return self.reader, self.writer
+
+
+async def open_it(dialer: Dialer):
+    return await dialer.connect()
+
+
+async def reuse(dialer: Dialer):
+    return await dialer.kept()
+
+
+async def main(dialer: Dialer):
+    reader, writer = await open_it(dialer)
+    await reader.read(1)
+    reader, writer = await reuse(dialer)
+    await reader.read(1)
+    return 1
+"""
+
+
+def test_a_function_returning_a_proven_receiver_s_made_resource_hands_it_on(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CHAINED, "TRD201") == [
+        "28:5 TRD201 `writer` (`open_it(...)`) is never closed; call `writer.close()` in a `finally`",
+    ]
