@@ -229,8 +229,8 @@ async def reuse(dialer: Dialer):
 async def main(dialer: Dialer):
     reader, writer = await open_it(dialer)
     await reader.read(1)
-    reader, writer = await reuse(dialer)
-    await reader.read(1)
+    kept_reader, kept_writer = await reuse(dialer)
+    await kept_reader.read(1)
     return 1
 """
 
