@@ -10,6 +10,10 @@ largest cause, ``unknown:method``).
 - A function that returns what a method of a receiver of proven first-party class makes
   (``return await dialer.connect()``, ``dialer: Dialer``) hands it on, as its direct caller would
   have it. Twin: one that returns the receiver's attribute (a connection it keeps) stays silent.
+- A receiver is typed by the return annotation of a method of a receiver of proven first-party
+  class (``s = api.session()`` with ``def session(self) -> Browser``), also called in place
+  (``self.api.session().new_context()``). Twin: the same call on a receiver of no proven class
+  stays silent.
 - A callable run by an executor (``asyncio.to_thread``, ``loop.run_in_executor``) gives back what
   a direct call of it gives, also for a method of a receiver whose first-party class is proven
   (``self.factory.make``, a parameter annotated ``Factory``). Twin: closed in a ``finally``, and a
@@ -238,4 +242,48 @@ async def main(dialer: Dialer):
 def test_a_function_returning_a_proven_receiver_s_made_resource_hands_it_on(tmp_path: Path) -> None:
     assert source_findings(tmp_path, CHAINED, "TRD201") == [
         "28:5 TRD201 `writer` (`open_it(...)`) is never closed; call `writer.close()` in a `finally`",
+    ]
+
+
+GETTER = """\
+from playwright.async_api import Browser
+
+
+class Api:
+    def __init__(self, browser: Browser):
+        self._browser = browser
+
+    def browser(self) -> Browser:
+        return self._browser
+
+
+class Shots:
+    def __init__(self, api: Api):
+        self.api = api
+
+    async def inline(self):
+        context = await self.api.browser().new_context()
+        await context.new_page()
+        return 1
+
+
+async def local(api: Api):
+    browser = api.browser()
+    context = await browser.new_context()
+    await context.new_page()
+    return 1
+
+
+async def unproven(api):
+    browser = api.browser()
+    context = await browser.new_context()
+    await context.new_page()
+    return 1
+"""
+
+
+def test_a_receiver_typed_by_a_proven_receiver_s_method_annotation(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, GETTER, "TRD201") == [
+        "17:9 TRD201 `context` (`self...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+        "24:5 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
     ]

@@ -320,7 +320,11 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
     declared: set[str] | None = None
     if isinstance(receiver, ast.Call):
         returned = _typed_call(module, receiver)
-        return {returned} if returned is not None else None
+        if returned is None:
+            # ``self.api.session().new_context()``: what a project function or a proven
+            # receiver's method says it returns (``def session(self) -> Browser``)
+            return _said(module, _factory_returns(module, receiver, False), makers)
+        return {returned}
     if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
         args = function.args
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
@@ -461,12 +465,28 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
     """What a first-party function says it returns (``async def connect() -> Browser``, called
     and awaited; a plain function called), read in its own module's imports."""
     found = resolve_definition(module, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    if found is None and isinstance(call.func, ast.Attribute):
+        found = _proven_method(module, call.func)  # ``self.api.session()``, ``api.session()`` of ``api: Api``
     if found is None:
         return None
     where, function = found
     if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
         return None
     return _declared(where, [function.returns])
+
+
+def _proven_method(module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleInfo, ast.AST] | None:
+    """The method ``func`` calls, when its receiver's first-party class is proven
+    (``receiver_class``): the class's own or a base's, as Python finds it."""
+    function = module.enclosing_function(func)
+    owner = receiver_class(module, function, func.value) if function is not None else None
+    if owner is None:
+        return None
+    for home, cls in class_and_bases(*owner):
+        method = next((s for s in cls.body if isinstance(s, _FUNCTIONS) and s.name == func.attr), None)
+        if method is not None:
+            return home, method
+    return None
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
