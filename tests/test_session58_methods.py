@@ -14,6 +14,9 @@ largest cause, ``unknown:method``).
   class (``s = api.session()`` with ``def session(self) -> Browser``), also called in place
   (``self.api.session().new_context()``). Twin: the same call on a receiver of no proven class
   stays silent.
+- An attribute of a receiver of proven first-party class is typed by what that class says of it
+  (``self.api.browser``, ``api.browser`` where ``Api.__init__`` stores ``browser: Browser``).
+  Twin: the same attribute of a receiver of no proven class stays silent.
 - A callable run by an executor (``asyncio.to_thread``, ``loop.run_in_executor``) gives back what
   a direct call of it gives, also for a method of a receiver whose first-party class is proven
   (``self.factory.make``, a parameter annotated ``Factory``). Twin: closed in a ``finally``, and a
@@ -286,4 +289,43 @@ def test_a_receiver_typed_by_a_proven_receiver_s_method_annotation(tmp_path: Pat
     assert source_findings(tmp_path, GETTER, "TRD201") == [
         "17:9 TRD201 `context` (`self...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
         "24:5 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+    ]
+
+
+NESTED = """\
+from playwright.async_api import Browser
+
+
+class Api:
+    def __init__(self, browser: Browser):
+        self.browser = browser
+
+
+class Shots:
+    def __init__(self, api: Api):
+        self.api = api
+
+    async def run(self):
+        context = await self.api.browser.new_context()
+        await context.new_page()
+        return 1
+
+
+async def local(api: Api):
+    context = await api.browser.new_context()
+    await context.new_page()
+    return 1
+
+
+async def untyped(api):
+    context = await api.browser.new_context()
+    await context.new_page()
+    return 1
+"""
+
+
+def test_an_attribute_of_a_proven_receiver_is_typed_by_its_class(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, NESTED, "TRD201") == [
+        "14:9 TRD201 `context` (`self.api.browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+        "20:5 TRD201 `context` (`api.browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
     ]

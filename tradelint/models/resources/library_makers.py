@@ -358,6 +358,15 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         declared = _annotated_attribute(module, owner, receiver.attr)
         if not values:
             return _said(module, declared, makers)
+    elif isinstance(receiver, ast.Attribute) and depth < 3 and (held := receiver_class(module, function, receiver.value)) is not None:
+        # ``await self.api.browser.new_context()``, ``api.browser`` of ``api: Api``: what the
+        # receiver's proven first-party class says of its own attribute, as for ``self.browser``
+        # in that class's methods.
+        home, cls = held
+        method = next((m for m in cls.body if isinstance(m, _FUNCTIONS) and m.args.args), None)
+        if method is None:
+            return _said(home, _annotated_attribute(home, cls, receiver.attr), makers)
+        return _receiver_types(home, method, ast.Attribute(ast.Name(method.args.args[0].arg, ast.Load()), receiver.attr, ast.Load()), makers, depth + 1)
     made = _value_types(module, function, values, makers, depth)
     # What a value's code does not tell, the name's declared type does, as a type checker reads
     # it (``_client: SearchIndexClient`` in the class, bound from an unannotated helper's call).
