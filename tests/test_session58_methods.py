@@ -327,5 +327,5 @@ async def untyped(api):
 def test_an_attribute_of_a_proven_receiver_is_typed_by_its_class(tmp_path: Path) -> None:
     assert source_findings(tmp_path, NESTED, "TRD201") == [
         "14:9 TRD201 `context` (`self...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
-        "20:5 TRD201 `context` (`api.browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+        "20:5 TRD201 `context` (`api...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
     ]
