@@ -17,6 +17,9 @@ largest cause, ``unknown:method``).
 - An attribute of a receiver of proven first-party class is typed by what that class says of it
   (``self.api.browser``, ``api.browser`` where ``Api.__init__`` stores ``browser: Browser``).
   Twin: the same attribute of a receiver of no proven class stays silent.
+- A getter of the project without a return annotation (``def browser(self): return
+  self._browser``) gives what its class says of that attribute. Twin: a method returning
+  something else on a path (``return self._browser or self._fallback()``) types nothing.
 - A callable run by an executor (``asyncio.to_thread``, ``loop.run_in_executor``) gives back what
   a direct call of it gives, also for a method of a receiver whose first-party class is proven
   (``self.factory.make``, a parameter annotated ``Factory``). Twin: closed in a ``finally``, and a
@@ -328,4 +331,52 @@ def test_an_attribute_of_a_proven_receiver_is_typed_by_its_class(tmp_path: Path)
     assert source_findings(tmp_path, NESTED, "TRD201") == [
         "14:9 TRD201 `context` (`self...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
         "20:5 TRD201 `context` (`api...new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+    ]
+
+
+GETTER_PLAIN = """\
+from playwright.async_api import Browser
+
+
+class Api:
+    def __init__(self, browser: Browser):
+        self._browser = browser
+
+    def browser(self):
+        return self._browser
+
+    def either(self, other):
+        if other:
+            return other
+        return self._browser
+
+    async def context(self):
+        return await self.browser().new_context()
+
+
+async def local(api: Api):
+    browser = api.browser()
+    context = await browser.new_context()
+    await context.new_page()
+    return 1
+
+
+async def made(api: Api):
+    context = await api.context()
+    await context.new_page()
+    return 1
+
+
+async def mixed(api: Api, other):
+    browser = api.either(other)
+    context = await browser.new_context()
+    await context.new_page()
+    return 1
+"""
+
+
+def test_a_plain_getter_gives_its_attribute_s_type(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, GETTER_PLAIN, "TRD201") == [
+        "22:5 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+        "28:5 TRD201 `context` (`api.context(...)`) is never closed; call `await context.close()` in a `finally`",
     ]

@@ -16,6 +16,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
@@ -323,7 +324,7 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         if returned is None:
             # ``self.api.session().new_context()``: what a project function or a proven
             # receiver's method says it returns (``def session(self) -> Browser``)
-            return _said(module, _factory_returns(module, receiver, False), makers)
+            return _said(module, _factory_returns(module, receiver, False), makers) or _getter_types(module, receiver, makers, depth)
         return {returned}
     if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
         args = function.args
@@ -400,6 +401,8 @@ def _value_types(module: ModuleInfo, function: ast.AST, values: list[ast.expr], 
             types = {returned}
         if not types and isinstance(inner, ast.Call) and (stated := _factory_returns(module, inner, inner is not value)) is not None:
             types = stated if _of_the_table(stated, makers) else set()
+        if not types and inner is value and isinstance(inner, ast.Call):
+            types = _getter_types(module, inner, makers, depth) or set()
         if not types:
             return None
         made |= types
@@ -482,6 +485,28 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
     if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
         return None
     return _declared(where, [function.returns])
+
+
+def _getter_types(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set[str] | None:
+    """What a getter of the project returns (``def browser(self): return self._browser``, no
+    annotation, called plainly): every ``return`` gives the same attribute of ``self``, so the
+    call gives what the class says that attribute is (a constructor parameter's annotation, a
+    maker's value, a declaration), as reading the attribute would."""
+    if depth > 2 or not isinstance(call.func, ast.Attribute):
+        return None
+    found = _proven_method(module, call.func)
+    if found is None or not isinstance(found[1], ast.FunctionDef) or not found[1].args.args:
+        return None
+    home, method = found
+    me = method.args.args[0].arg
+    returned = {
+        value.attr if isinstance(value := node.value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == me else None
+        for node in ast.walk(method) if isinstance(node, ast.Return)
+    }
+    if len(returned) != 1 or None in returned:
+        return None
+    attr = cast(str, next(iter(returned)))
+    return _receiver_types(home, method, ast.Attribute(ast.Name(me, ast.Load()), attr, ast.Load()), makers, depth + 1)
 
 
 def _proven_method(module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleInfo, ast.AST] | None:
