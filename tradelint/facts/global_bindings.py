@@ -7,6 +7,7 @@ the module binds there, as a type checker reads it; asked to type a receiver
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass
 from typing import cast
 
@@ -25,32 +26,42 @@ def binds_locally(function: ast.AST, name: str) -> bool:
     """Whether ``function`` makes ``name`` one of its own locals: a parameter, or a binding in its
     body (an assignment, a loop or ``with`` target, an import, a nested definition) without a
     ``global``/``nonlocal`` declaration of it. Nested functions and classes are their own scopes."""
+    bound, declared = _scope_names(function)
+    return name in bound and name not in declared
+
+
+# (function node -> (names bound, names declared global or nonlocal)), read once per function.
+_SCOPES: "weakref.WeakKeyDictionary[ast.AST, tuple[frozenset[str], frozenset[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    found = _SCOPES.get(function)
+    if found is not None:
+        return found
+    bound: set[str] = set()
+    declared: set[str] = set()
     if isinstance(function, _FUNCTIONS):
         args = function.args
-        if any(a.arg == name for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None):
-            return True
-    declared = False
-    bound = False
+        bound.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None)
     stack = list(ast.iter_child_nodes(function))
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            declared = True
-        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
-            bound = True
-        elif isinstance(node, ast.alias) and (node.asname or node.name.partition(".")[0]) == name:
-            bound = True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.partition(".")[0])
         elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-            if getattr(node, "name", None) == name:
-                bound = True
-            if isinstance(node, _FUNCTIONS):
-                stack.extend(d for d in getattr(node, "decorator_list", ()))
-                stack.extend(node.args.defaults)
-            continue  # (its body is its own scope)
+            if not isinstance(node, ast.Lambda):
+                bound.add(node.name)
+            continue  # (its body, defaults and decorators aside, is its own scope)
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # (its targets are its own)
         stack.extend(ast.iter_child_nodes(node))
-    return bound and not declared
+    found = (frozenset(bound), frozenset(declared))
+    _SCOPES[function] = found
+    return found
 
 
 def global_bindings(module: ModuleInfo, name: str) -> GlobalBindings | None:
