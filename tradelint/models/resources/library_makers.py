@@ -495,9 +495,10 @@ def _getter_types(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int
     if depth > 2 or not isinstance(call.func, ast.Attribute):
         return None
     found = _proven_method(module, call.func)
-    if found is None or not isinstance(found[1], ast.FunctionDef) or not found[1].args.args:
+    method = found[1] if found is not None else None
+    if found is None or not isinstance(method, ast.FunctionDef) or not method.args.args:
         return None
-    home, method = found
+    home = found[0]
     me = method.args.args[0].arg
     returned = {
         value.attr if isinstance(value := node.value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == me else None
@@ -509,7 +510,7 @@ def _getter_types(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int
     return _receiver_types(home, method, ast.Attribute(ast.Name(me, ast.Load()), attr, ast.Load()), makers, depth + 1)
 
 
-def _proven_method(module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleInfo, ast.AST] | None:
+def _proven_method(module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleInfo, ast.stmt] | None:
     """The method ``func`` calls, when its receiver's first-party class is proven
     (``receiver_class``): the class's own or a base's, as Python finds it."""
     function = module.enclosing_function(func)
