@@ -380,3 +380,31 @@ def test_a_plain_getter_gives_its_attribute_s_type(tmp_path: Path) -> None:
         "22:5 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
         "28:5 TRD201 `context` (`api.context(...)`) is never closed; call `await context.close()` in a `finally`",
     ]
+
+
+CLOSURE = """\
+from playwright.async_api import Browser
+
+browser: Browser = None
+
+
+async def outer(make):
+    browser = make()
+
+    async def inner():
+        context = await browser.new_context()
+        await context.new_page()
+
+    await inner()
+
+
+async def module_level():
+    context = await browser.new_context()
+    await context.new_page()
+"""
+
+
+def test_a_closure_reads_its_enclosing_local_not_the_global(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CLOSURE, "TRD201") == [
+        "17:5 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`",
+    ]

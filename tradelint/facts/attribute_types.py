@@ -9,7 +9,7 @@ import ast
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.global_bindings import binds_locally, global_bindings
+from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.syntax import FUNCTION_NODES, own_returns, plain_assignments, walk
 from tradelint.facts.uses import bound_once
 
@@ -103,7 +103,7 @@ def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth:
                 default = defaults.get(arg.arg)
                 return value_class(module, function, default, depth + 1) if default is not None else None
         value = _bound_past_none(function, expr.id)
-        if value is None and not binds_locally(function, expr.id):
+        if value is None and reads_global(module, function, expr.id):
             return _global_class(module, function, expr.id, depth + 1)
         return value_class(module, function, value, depth + 1) if value is not None else None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:

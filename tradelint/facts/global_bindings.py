@@ -22,12 +22,23 @@ class GlobalBindings:
     annotations: tuple[ast.expr, ...]  # every annotation of it at module level
 
 
-def binds_locally(function: ast.AST, name: str) -> bool:
-    """Whether ``function`` makes ``name`` one of its own locals: a parameter, or a binding in its
-    body (an assignment, a loop or ``with`` target, an import, a nested definition) without a
-    ``global``/``nonlocal`` declaration of it. Nested functions and classes are their own scopes."""
+def reads_global(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether ``name`` read in ``function`` is the module's global: neither ``function`` nor a
+    function around it binds it (a closure reads its enclosing function's local), or the
+    function declares it ``global``."""
     bound, declared = _scope_names(function)
-    return name in bound and name not in declared
+    if name in declared:
+        return True
+    if name in bound:
+        return False
+    for outer in module.ancestors(function):
+        if isinstance(outer, _FUNCTIONS):
+            bound, declared = _scope_names(outer)
+            if name in declared:
+                return True
+            if name in bound:
+                return False
+    return True
 
 
 # (function node -> (names bound, names declared global or nonlocal)), read once per function.

@@ -21,7 +21,7 @@ from typing import cast
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.global_bindings import binds_locally, global_bindings
+from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
@@ -331,7 +331,7 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
             return _declared(module, [param.annotation]) if param.annotation is not None else None
-        if not binds_locally(function, receiver.id):
+        if reads_global(module, function, receiver.id):
             # ``pubsub = _client.pubsub()`` of ``_client: Optional[Redis] = None``, bound at
             # module level or by a function declaring it ``global``: what the module binds there.
             bindings = global_bindings(module, receiver.id)
