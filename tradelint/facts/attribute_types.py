@@ -9,6 +9,7 @@ import ast
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.syntax import FUNCTION_NODES, own_returns, plain_assignments, walk
 from tradelint.facts.uses import bound_once
 
@@ -102,6 +103,8 @@ def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth:
                 default = defaults.get(arg.arg)
                 return value_class(module, function, default, depth + 1) if default is not None else None
         value = _bound_past_none(function, expr.id)
+        if value is None and reads_global(module, function, expr.id):
+            return _global_class(module, function, expr.id, depth + 1)
         return value_class(module, function, value, depth + 1) if value is not None else None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:
         found = family_attribute_classes(module, cls, expr.attr, depth + 1)
@@ -254,6 +257,21 @@ def _self_name(function: ast.AST) -> str | None:
         if name in ("staticmethod", "classmethod"):
             return None
     return function.args.args[0].arg
+
+
+def _global_class(module: ModuleInfo, function: ast.AST, name: str, depth: int) -> ClassRef | None:
+    """The first-party class of the module global ``name`` a function reads without binding it:
+    its module-level annotation (``_client: Optional[Client] = None``), else what every value the
+    module binds it to (at module level, or in a function declaring it ``global``) says, when they
+    say one class."""
+    bindings = global_bindings(module, name)
+    if bindings is None:
+        return None
+    if bindings.annotations:
+        heads = {ast.dump(h): h for a in bindings.annotations if (h := annotation_head(module, _optional(a))) is not None}
+        return resolve_class_node(module, next(iter(heads.values()))) if len(heads) == 1 else None
+    found = [value_class(module, function, value, depth) for value in bindings.values]
+    return found[0] if found and found[0] is not None and all(f is not None and f[1] is found[0][1] for f in found) else None
 
 
 def _bound_past_none(function: ast.AST, name: str) -> ast.expr | None:

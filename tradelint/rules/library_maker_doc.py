@@ -79,5 +79,29 @@ async def stream(session: aiohttp.ClientSession):
     connection = Connection(session)     # reported: connected, never disconnected
     await connection.connect(URL)
 ```
+A method of the project's own class that returns what a library maker makes from the instance's
+configuration (`return await asyncio.open_connection(self.host, self.port)`) makes a new one for
+its caller, whole or as the element of a tuple the maker gives: the table says which parameters of
+a library's type take a resource (`Redis(connection_pool=self.pool)` is a view of the instance's
+pool and makes nothing); what else it reads from the instance is configuration. Its caller owns
+it wherever the method is reached: on a receiver of proven class, through a function that returns
+its result (`return await dialer.connect()`, `dialer: Dialer`), or run by an executor for its
+result (`await asyncio.to_thread(self.factory.make)`, `await loop.run_in_executor(None,
+factory.make)`). A module global that a function reads without binding it is typed by what the
+module declares (`_redis: Optional[Redis] = None`) or binds it to (at module level, or in a
+function declaring it `global`), as a local is by its value:
+```python
+class Dialer:
+    def __init__(self, host):
+        self.host = host
+
+    async def connect(self):
+        return await asyncio.open_connection(self.host, 80)
+
+async def handshake(dialer: Dialer):
+    reader, writer = await dialer.connect()     # reported: `writer` leaks if the read raises
+    await reader.read(10)
+    return reader, writer
+```
 
 """

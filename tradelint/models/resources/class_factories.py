@@ -35,7 +35,7 @@ from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, only_used_through, returned_part
-from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
+from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, passed
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 # ``factories.imported_factory``: what a first-party function returns, asked of a name or a
@@ -191,10 +191,7 @@ def _made_by(
             return replace(spec, part=None) if spec is not None and spec.part == index else None
         if not isinstance(branch, ast.Call):
             return None
-        if instance and any(model.keeps_and_releases(home, branch, arg) is not False for arg in _own_state(method, branch)):
-            # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own. Not a first-party
-            # class that keeps it and releases only what it opens itself (``WSConnection(self.
-            # _session)``, closing the websocket it connects, never the session).
+        if instance and _views_own_state(home, method, branch, builtin_spec, model):
             return None
         spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
         if opened and spec is not None and spec.lazy and not spec.holds:
@@ -266,6 +263,27 @@ def _element_of_call(home: ModuleInfo, value: ast.Subscript) -> tuple[int, ast.C
 
 def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:
     return [node.value for node in walk(method) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)]
+
+
+def _views_own_state(
+    home: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
+) -> bool:
+    """Whether the returned ``call`` may be a view of the instance's own resource, given to it
+    from ``self`` (``Pipeline(self.connection_pool, ...)``). A library resource of the table
+    says itself which parameters take a resource (``ResourceSpec.given``, ``lends``): given none
+    of those, what it reads from the instance is configuration, and it makes a new one
+    (``return await asyncio.open_connection(self.host, self.port)``). Any other callee: not a
+    first-party class that keeps what it is given and releases only what it opens itself
+    (``WSConnection(self._session)``, closing the websocket it connects, never the session)."""
+    own = _own_state(method, call)
+    if not own:
+        return False
+    qualified = home.imports.qualify(call.func)
+    table = builtin_spec(qualified) if qualified is not None and definition_of(home, call.func) is None else None
+    if table is not None:
+        taking = (*table.given, *table.lends)
+        return any(passed(call, name, position) in own for name, position in taking) or bool(table.holds or table.takes)
+    return any(model.keeps_and_releases(home, call, arg) is not False for arg in own)
 
 
 def _own_state(method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> list[ast.expr]:

@@ -329,7 +329,11 @@ def _chained_maker(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec
         return None
     if capword(func.value.id):
         return class_factory(module, func, builtin_spec, model, imported_factory)
-    return imported_factory(module, func, builtin_spec, model) if func.attr[:1].islower() else None
+    made = imported_factory(module, func, builtin_spec, model) if func.attr[:1].islower() else None
+    # ``return await dialer.connect()`` of a parameter annotated ``Dialer`` (or a local made
+    # ``Dialer(...)``): what the method of a receiver of a proven first-party class makes, as the
+    # caller of that method would have it (``class_factories.kept_instance_factory``).
+    return made if made is not None else class_factory(module, func, builtin_spec, model, imported_factory)
 
 
 def _arity(function: ast.AST, part: int) -> int:

@@ -16,10 +16,12 @@ import ast
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
@@ -319,12 +321,24 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
     declared: set[str] | None = None
     if isinstance(receiver, ast.Call):
         returned = _typed_call(module, receiver)
-        return {returned} if returned is not None else None
+        if returned is None:
+            # ``self.api.session().new_context()``: what a project function or a proven
+            # receiver's method says it returns (``def session(self) -> Browser``)
+            return _said(module, _factory_returns(module, receiver, False), makers) or _getter_types(module, receiver, makers, depth)
+        return {returned}
     if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
         args = function.args
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
             return _declared(module, [param.annotation]) if param.annotation is not None else None
+        if reads_global(module, function, receiver.id):
+            # ``pubsub = _client.pubsub()`` of ``_client: Optional[Redis] = None``, bound at
+            # module level or by a function declaring it ``global``: what the module binds there.
+            bindings = global_bindings(module, receiver.id)
+            if bindings is None or depth > 2:
+                return None
+            made = _value_types(module, function, list(bindings.values), makers, depth + 1) if bindings.values else None
+            return made if made is not None else _said(module, _declared(module, list(bindings.annotations)) if bindings.annotations else None, makers)
         # (``browser = None`` after its close: a name let go of holds no other type)
         values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id and not _is_none(v)]
         declared = _annotated_local(module, function, receiver.id)
@@ -345,6 +359,15 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         declared = _annotated_attribute(module, owner, receiver.attr)
         if not values:
             return _said(module, declared, makers)
+    elif isinstance(receiver, ast.Attribute) and depth < 3 and (held := receiver_class(module, function, receiver.value)) is not None:
+        # ``await self.api.browser.new_context()``, ``api.browser`` of ``api: Api``: what the
+        # receiver's proven first-party class says of its own attribute, as for ``self.browser``
+        # in that class's methods.
+        home, cls = held
+        method = next((m for m in cls.body if isinstance(m, _FUNCTIONS) and m.args.args), None)
+        if method is None:
+            return _said(home, _annotated_attribute(home, cls, receiver.attr), makers)
+        return _receiver_types(home, method, ast.Attribute(ast.Name(method.args.args[0].arg, ast.Load()), receiver.attr, ast.Load()), makers, depth + 1)
     made = _value_types(module, function, values, makers, depth)
     # What a value's code does not tell, the name's declared type does, as a type checker reads
     # it (``_client: SearchIndexClient`` in the class, bound from an unannotated helper's call).
@@ -378,6 +401,8 @@ def _value_types(module: ModuleInfo, function: ast.AST, values: list[ast.expr], 
             types = {returned}
         if not types and isinstance(inner, ast.Call) and (stated := _factory_returns(module, inner, inner is not value)) is not None:
             types = stated if _of_the_table(stated, makers) else set()
+        if not types and inner is value and isinstance(inner, ast.Call):
+            types = _getter_types(module, inner, makers, depth) or set()
         if not types:
             return None
         made |= types
@@ -452,12 +477,51 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
     """What a first-party function says it returns (``async def connect() -> Browser``, called
     and awaited; a plain function called), read in its own module's imports."""
     found = resolve_definition(module, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    if found is None and isinstance(call.func, ast.Attribute):
+        found = _proven_method(module, call.func)  # ``self.api.session()``, ``api.session()`` of ``api: Api``
     if found is None:
         return None
     where, function = found
     if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
         return None
     return _declared(where, [function.returns])
+
+
+def _getter_types(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set[str] | None:
+    """What a getter of the project returns (``def browser(self): return self._browser``, no
+    annotation, called plainly): every ``return`` gives the same attribute of ``self``, so the
+    call gives what the class says that attribute is (a constructor parameter's annotation, a
+    maker's value, a declaration), as reading the attribute would."""
+    if depth > 2 or not isinstance(call.func, ast.Attribute):
+        return None
+    found = _proven_method(module, call.func)
+    method = found[1] if found is not None else None
+    if found is None or not isinstance(method, ast.FunctionDef) or not method.args.args:
+        return None
+    home = found[0]
+    me = method.args.args[0].arg
+    returned = {
+        value.attr if isinstance(value := node.value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == me else None
+        for node in ast.walk(method) if isinstance(node, ast.Return)
+    }
+    if len(returned) != 1 or None in returned:
+        return None
+    attr = cast(str, next(iter(returned)))
+    return _receiver_types(home, method, ast.Attribute(ast.Name(me, ast.Load()), attr, ast.Load()), makers, depth + 1)
+
+
+def _proven_method(module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleInfo, ast.stmt] | None:
+    """The method ``func`` calls, when its receiver's first-party class is proven
+    (``receiver_class``): the class's own or a base's, as Python finds it."""
+    function = module.enclosing_function(func)
+    owner = receiver_class(module, function, func.value) if function is not None else None
+    if owner is None:
+        return None
+    for home, cls in class_and_bases(*owner):
+        method = next((s for s in cls.body if isinstance(s, _FUNCTIONS) and s.name == func.attr), None)
+        if method is not None:
+            return home, method
+    return None
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:

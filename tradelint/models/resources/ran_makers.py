@@ -13,6 +13,7 @@ from collections.abc import Callable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.runners import ran_in_a_thread, ran_sync_call
+from tradelint.models.resources.class_factories import kept_instance_factory
 from tradelint.models.resources.factories import BuiltinSpec, borrows_its_parts, given_own, imported_factory, self_method_factory
 from tradelint.models.resources.project_evidence import may_be_shared
 from tradelint.models.resources.resource_types import ResourceSpec, wraps_given
@@ -40,14 +41,19 @@ def ran_maker(
         root = root.value
     if not isinstance(root, ast.Name):
         return None
+    spec: ResourceSpec | None = None
     if root.id == "self":
         spec = self_method_factory(module, ran, builtin_spec, model, resources) if isinstance(func, ast.Attribute) and func.value is root else None
     elif root.id in module.imports.names or root.id in module.top_level:
         spec = imported_factory(module, func, builtin_spec, model) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if spec is None:
             spec = _made_by(module, ran, spec_for)
-    else:
-        return None  # a local or a parameter: what it calls is not read
+    if spec is None and isinstance(func, ast.Attribute) and not (root.id == "self" and func.value is root):
+        # ``await asyncio.to_thread(self.factory.make)``, ``await loop.run_in_executor(None,
+        # client.connect, host)``: a method of a receiver whose first-party class is proven, run
+        # for its result, makes what a direct call of it makes (a local or a parameter of no
+        # proven class: what it calls is not read).
+        spec = kept_instance_factory(module, ran, builtin_spec, model, imported_factory)
     if spec is None or (ran_in_a_thread(call) and spec.awaited_maker):
         return None
     return ran, spec
