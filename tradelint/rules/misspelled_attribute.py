@@ -126,7 +126,8 @@ def _defined_on_a_subclass(module: ModuleInfo, type_name: str, attr: str) -> boo
     receiver declared as the base may hold an instance of it (a producer's `self.channel`, typed
     as the base `Channel`, is the subclass whose `get_filtered_consumers` it calls)."""
     found = find_class(module, type_name)
-    todo, seen = [found] if found is not None else [], set()
+    todo = [found] if found is not None else []
+    seen: set[ast.ClassDef] = set()
     while todo and len(seen) < _SUBCLASS_LIMIT:
         home, cls = todo.pop()
         for sub_home, sub in subclasses_in_project(home, cls, mixins_only=False):
