@@ -20,7 +20,9 @@ releases what the class acquires. Also flagged: a resource that `__init__` creat
 another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
 old one, a resource re-created over an open one by a renewing method (`reconnect()`,
 `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
-calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
+calling `_create_session()`; not a renewing method that calls it in a `try` whose `finally`
+closes the attribute again under the same condition, `try: await self.open_websocket() ...
+finally: await self.close_websocket()`: it ends what it opens), a resource stored with `setattr(self, "session", ...)` (as
 `self.session = ...` stores it), a resource made as the fallback of a given one
 (`self.s = session or ClientSession()`), one bound to a local and then stored on `self`
 (`if session is None: session = ClientSession()` then `self.session = session`, unless the
@@ -121,12 +123,19 @@ one `__init__` makes (held before any start; not a type that holds nothing until
 its own opens it), a release that first dereferences what
 `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
 started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
-the close is not judged here:
+the close is not judged here, nor one in a branch before the close that always leaves the
+method (ends in `return` or `raise`): it never runs on the way to that close:
 ```python
 async def disconnect(self):
     self.writer.write(b"")
     await self.writer.drain()                # raises on a reset connection
     self.writer.close()                      # reported where `self.writer` is made
+
+async def set_live(self, enable):
+    if enable:
+        await self._ws.send_str("hello")     # not on the way to the close below
+        return True
+    await self._ws.close()                   # not reported
 ```
 
 A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
@@ -184,7 +193,8 @@ A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncE
 is any lazy one its holder never opens: a library client whose only uses are synchronous calls
 whose result is dropped or a test of it (`self.sio.on("connect")`), or a first-party class whose
 acquisitions happen only in methods of its own (a session made by `_get_session()`, a server
-made by `start()`) when no use reaches one of them (`self.listener.handle(reader, writer)`).
+made by `start()`) when no use reaches one of them (`self.listener.handle(reader, writer)`),
+however the attribute is written (`self.listener: Listener = Listener(handler)` too).
 Entering it, iterating it, handing it on, an awaited call through a library client, and any
 other spelling of `.<attr>` in the project that may reach it (through a holder, in a subclass)
 open it.

@@ -114,7 +114,9 @@ def _failing_use_before(
     ``cls`` awaits such a use itself (outside any ``try`` of its own). Not a method of the
     first-party class ``made`` constructs that awaits only its opening (``connect()`` keeping
     ``self._ws = await self._session.ws_connect(url)``): failing, it opened nothing."""
-    for earlier in _earlier(module, method, close) or ():
+    # (of an ``if`` before the close, a branch that always leaves the method is not on the way:
+    # ``if enable: await self._page.goto(url); return True`` does not run before the close below)
+    for earlier in [part for stmt in _earlier(module, method, close) or () for part in _on_the_way(stmt)]:
         for node in walk(earlier):
             if not (
                 isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
@@ -243,3 +245,26 @@ def _before(body: list[ast.stmt], on_path: set[int]) -> list[ast.stmt]:
             return found
         found.append(stmt)
     return found
+
+
+def _on_the_way(stmt: ast.stmt) -> list[ast.AST]:
+    """What of ``stmt``, run before a later statement, can run on the way to it: all of it, or of
+    an ``if`` the test and the branches that do not always leave the method."""
+    if not isinstance(stmt, ast.If):
+        return [stmt]
+    found: list[ast.AST] = [stmt.test]
+    for branch in (stmt.body, stmt.orelse):
+        if not _always_leaves(branch):
+            found.extend(part for s in branch for part in _on_the_way(s))
+    return found
+
+
+def _always_leaves(block: list[ast.stmt]) -> bool:
+    """Whether running ``block`` to its end never goes on after it: its last statement returns or
+    raises, or is an ``if`` both of whose branches do."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    return isinstance(last, ast.If) and _always_leaves(last.body) and _always_leaves(last.orelse)

@@ -25,6 +25,7 @@ from tradelint.facts.uses import (
     self_attr,
     self_name,
 )
+from tradelint.models.resources.bracketed_opens import closed_in_finally_around
 from tradelint.models.resources.resource_types import CLOSE_METHODS
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ RENEWING = re.compile(
 def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str, alone: Callable[[str], bool] = lambda _: False) -> bool:
     """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
     or calling anything else on ``self``, outside an ``if`` that proves no open value is held
-    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
+    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not. Nor
+    from a ``try`` whose ``finally`` closes the slot again (:mod:`.bracketed_opens`)."""
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES) or stmt.name == method or not RENEWING.match(stmt.name):
             continue
@@ -66,8 +68,8 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str, alone: Calla
                         guarded = True
                         break
                 child, node = node, parents.get(id(node))
-            if guarded:
-                continue
+            if guarded or closed_in_finally_around(cls, stmt, ref, attr):
+                continue  # (``try: await self.open() ... finally: await self.close()``: ends its own)
             in_tests = {id(n) for test in tests for n in ast.walk(test)}
             line = getattr(ref, "lineno", 0)
             if not any(

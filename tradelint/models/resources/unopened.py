@@ -55,8 +55,11 @@ def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: 
 def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
     """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
     load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
-    if not c.spec.lazy or c.cls is None or not (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1):
-        return False  # (``sio = self._sio = X()``: used through the local too)
+    # (``self._sio: Client = X()`` as ``self._sio = X()``; not ``sio = self._sio = X()``: used
+    # through the local too)
+    single = isinstance(c.stmt, ast.AnnAssign) or (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1)
+    if not c.spec.lazy or c.cls is None or not single:
+        return False
     own = [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
     ids = {id(load) for load in own}
     if any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes):
