@@ -328,6 +328,11 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+def contains(outer: ast.AST, inner: ast.AST) -> bool:
+    """Whether ``inner`` is ``outer`` or one of the nodes below it."""
+    return any(node is inner for node in ast.walk(outer))
+
+
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``ast.walk``: the same nodes in the same (breadth-first) order, minus the shared expression
     context and operator singletons (``Load()``, ``Add()``: about a quarter of all nodes, which

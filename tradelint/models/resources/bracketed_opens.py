@@ -28,23 +28,26 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 _ENDING = frozenset({"close", "aclose", "disconnect", "shutdown", "terminate", "stop"})
 
 
-def closed_in_finally_around(cls: ast.ClassDef, method: Function, ref: ast.AST, attr: str) -> bool:
+def closed_in_finally_around(
+    cls: ast.ClassDef, method: Function, ref: ast.AST, attr: str, parents: dict[int, ast.AST]
+) -> bool:
     """Whether ``ref`` (a use of ``self.<opening method>`` in ``method``) sits in the body of a
-    ``try`` of ``method`` whose ``finally`` ends ``self.<attr>`` on every way the opening ran."""
+    ``try`` of ``method`` whose ``finally`` ends ``self.<attr>`` on every way the opening ran;
+    ``parents``: the caller's map of ``method``'s nodes (by ``id``) to their parents."""
     receiver = self_name(method)
     if receiver is None:
         return False
-    parents = {id(child): node for node in walk(method) for child in ast.iter_child_nodes(node)}
     chain: list[ast.AST] = []
     node: ast.AST | None = ref
     while node is not None and node is not method:
         chain.append(node)
         node = parents.get(id(node))
     opened_under = {ast.dump(a.test) for a in chain if isinstance(a, ast.If)}
+    enders: frozenset[str] | None = None
     for index, ancestor in enumerate(chain):
         if not isinstance(ancestor, (ast.Try, ast.TryStar)) or chain[index - 1] not in ancestor.body:
             continue
-        enders = _slot_enders(cls, attr)
+        enders = _slot_enders(cls, attr) if enders is None else enders
         for stmt in ancestor.finalbody:
             if _ends_when(stmt, receiver, attr, enders, opened_under):
                 return True

@@ -27,8 +27,8 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summary_data import Acquisition, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
-from tradelint.facts.uses import bound_once, name_loads, self_name
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS, contains
+from tradelint.facts.uses import bound_once, name_loads, self_attr, self_name
 from tradelint.models.resources.resource_types import Creation
 
 _DOUBLES = frozenset(
@@ -109,16 +109,16 @@ def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunc
     if receiver is None:
         return False
     store = next((n for n in ast.walk(method) if isinstance(n, ast.Assign) and n.lineno == line and any(
-        _on_self(t, receiver, attr) for t in ast.walk(n) if isinstance(t, ast.Attribute))), None)
+        self_attr(t, receiver) == attr for t in ast.walk(n) if isinstance(t, ast.Attribute))), None)
     if store is None:
         return False
     for ancestor in module.ancestors(store):
         if ancestor is method:
             break
-        if isinstance(ancestor, ast.If) and _empty_test(ancestor.test, receiver, attr) and any(store is s or _contains(s, store) for s in ancestor.body):
+        if isinstance(ancestor, ast.If) and _empty_test(ancestor.test, receiver, attr) and any(store is s or contains(s, store) for s in ancestor.body):
             return True
     for stmt in method.body:
-        if stmt is store or _contains(stmt, store):
+        if stmt is store or contains(stmt, store):
             return False
         if (
             isinstance(stmt, ast.If)
@@ -131,31 +131,23 @@ def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunc
     return False
 
 
-def _contains(stmt: ast.AST, node: ast.AST) -> bool:
-    return any(n is node for n in ast.walk(stmt))
-
-
-def _on_self(node: ast.expr, receiver: str, attr: str) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == receiver
-
-
 def _empty_test(test: ast.expr, receiver: str, attr: str) -> bool:
     """``not self.<attr>``, ``self.<attr> is None``."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _on_self(test.operand, receiver, attr)
+        return self_attr(test.operand, receiver) == attr
     return (
         isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
-        and _on_self(test.left, receiver, attr)
+        and self_attr(test.left, receiver) == attr
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     )
 
 
 def _set_test(test: ast.expr, receiver: str, attr: str) -> bool:
     """``self.<attr>``, ``self.<attr> is not None``."""
-    if _on_self(test, receiver, attr):
+    if self_attr(test, receiver) == attr:
         return True
     return (
         isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
-        and _on_self(test.left, receiver, attr)
+        and self_attr(test.left, receiver) == attr
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     )

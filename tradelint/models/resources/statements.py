@@ -68,7 +68,7 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str, alone: Calla
                         guarded = True
                         break
                 child, node = node, parents.get(id(node))
-            if guarded or closed_in_finally_around(cls, stmt, ref, attr):
+            if guarded or closed_in_finally_around(cls, stmt, ref, attr, parents):
                 continue  # (``try: await self.open() ... finally: await self.close()``: ends its own)
             in_tests = {id(n) for test in tests for n in ast.walk(test)}
             line = getattr(ref, "lineno", 0)

@@ -23,7 +23,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_method
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_method, contains
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
 from tradelint.models.tasks.repeated_stores import caller_decides, leaves_true, looping_coroutine, periodic_update
 from tradelint.models.tasks.shutdown import COG_FRAMEWORKS
@@ -209,7 +209,7 @@ def _try_body(module: ModuleInfo, handler: ast.ExceptHandler) -> list[ast.stmt]:
 
 
 def _contains_in(block: list[ast.stmt], node: ast.AST) -> bool:
-    return any(_contains(stmt, node) for stmt in block)
+    return any(contains(stmt, node) for stmt in block)
 
 
 def _calls_of(methods: dict[str, Function], callee: str) -> list[tuple[Function, ast.Call]]:
@@ -260,7 +260,7 @@ def _over_own_keys(caller: Function, call: ast.Call, name: str) -> bool:
     a task already there."""
     receiver = self_name(caller)
     for node in ast.walk(caller):
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _contains(node, call):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and contains(node, call):
             iterated = node.iter
             while isinstance(iterated, ast.Call) and len(iterated.args) == 1 and not iterated.keywords:
                 iterated = iterated.args[0]
@@ -290,7 +290,7 @@ def _runs_again(
         if keyed and _over_own_keys(caller, call, name):
             return f"`{caller.name}()` calls it for each key already there"
         loops = (ast.While,) if keyed else (ast.While, ast.For, ast.AsyncFor)
-        if any(isinstance(node, loops) and _contains(node, call) for node in ast.walk(caller)):
+        if any(isinstance(node, loops) and contains(node, call) for node in ast.walk(caller)):
             return f"`{caller.name}()` calls it in a loop"
     callers = sorted({caller.name for caller, _ in calls})
     if len(callers) >= 2:
@@ -324,10 +324,6 @@ def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -
         if qualified is not None and qualified.partition(".")[0] in COG_FRAMEWORKS:
             return f"discord sends `{function.name}` again after a reconnect"
     return None
-
-
-def _contains(outer: ast.AST, inner: ast.AST) -> bool:
-    return any(node is inner for node in ast.walk(outer))
 
 
 def cancel_old_code(receiver: str, name: str, key_node: ast.expr | None, kept_in_init: str) -> str | None:
