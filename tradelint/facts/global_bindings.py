@@ -25,40 +25,43 @@ class GlobalBindings:
 def reads_global(module: ModuleInfo, function: ast.AST, name: str) -> bool:
     """Whether ``name`` read in ``function`` is the module's global: neither ``function`` nor a
     function around it binds it (a closure reads its enclosing function's local), or the
-    function declares it ``global``."""
-    bound, declared = _scope_names(function)
-    if name in declared:
-        return True
-    if name in bound:
-        return False
-    for outer in module.ancestors(function):
-        if isinstance(outer, _FUNCTIONS):
-            bound, declared = _scope_names(outer)
-            if name in declared:
-                return True
-            if name in bound:
-                return False
+    function declares it ``global``. A ``nonlocal`` declaration sends the name to the
+    functions around, never to the module."""
+    for scope in (function, *(o for o in module.ancestors(function) if isinstance(o, _FUNCTIONS))):
+        bound, globals_, nonlocals = _scope_names(scope)
+        if name in globals_:
+            return True
+        if name in nonlocals:
+            continue
+        if name in bound:
+            return False
     return True
 
 
-# (function node -> (names bound, names declared global or nonlocal)), read once per function.
-_SCOPES: "weakref.WeakKeyDictionary[ast.AST, tuple[frozenset[str], frozenset[str]]]" = weakref.WeakKeyDictionary()
+# (function node -> (names bound, names declared global, names declared nonlocal)), read once per
+# function.
+_SCOPES: "weakref.WeakKeyDictionary[ast.AST, tuple[frozenset[str], frozenset[str], frozenset[str]]]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     found = _SCOPES.get(function)
     if found is not None:
         return found
     bound: set[str] = set()
-    declared: set[str] = set()
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
     if isinstance(function, _FUNCTIONS):
         args = function.args
         bound.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None)
     stack = list(ast.iter_child_nodes(function))
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.add(node.id)
         elif isinstance(node, ast.alias):
@@ -70,7 +73,7 @@ def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # (its targets are its own)
         stack.extend(ast.iter_child_nodes(node))
-    found = (frozenset(bound), frozenset(declared))
+    found = (frozenset(bound), frozenset(globals_), frozenset(nonlocals))
     _SCOPES[function] = found
     return found
 
