@@ -21,6 +21,7 @@ from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
+from tradelint.models.resources.getattr_releases import releases_through_getattr
 
 Release = Literal["finally", "plain", "first"]
 
@@ -51,6 +52,8 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
             releases.append("finally")
         elif use.kind == "method" and use.name is not None and (use.name == close or is_release_name(use.name)):
             releases.append(in_cleanup_block(home, node, function))
+        elif use.kind == "argument" and releases_through_getattr(home, use, close, True):
+            releases.append(in_cleanup_block(home, node, function))  # ``getattr(client, "aclose")()``
     if not releases:
         return None
     if all(r == "finally" for r in releases):
