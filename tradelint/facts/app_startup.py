@@ -323,3 +323,50 @@ def kept_from_startup(
     if place_key(parent.targets[0]) is None or not is_startup_handler(module, function):
         return None
     return parent
+
+
+# Registrations whose framework runs a generator to its ``yield`` at startup and resumes it
+# (never throws into it) at the application's end: aiohttp's ``cleanup_ctx``; a bare generator
+# given as ``lifespan=`` (Starlette wraps it in a context manager, left at shutdown).
+_RESUMING_LISTS = frozenset({"cleanup_ctx"})
+_RESUMING_KEYWORDS = frozenset({"lifespan"})
+_RESUMED: weakref.WeakKeyDictionary[ast.AST, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def resumed_by_a_framework(module: ModuleInfo, function: ast.AST) -> bool:
+    """Whether ``module`` registers the generator ``function`` (by its name) where its framework
+    resumes it past its ``yield`` at the application's end: ``app.cleanup_ctx.append(f)`` (also
+    ``insert``, ``extend([...])``, ``+= [...]``), ``Starlette(lifespan=f)``. Its ``yield`` is
+    then no way out a consumer chooses: the code after it runs at the end of life."""
+    name = getattr(function, "name", None)
+    if not isinstance(name, str):
+        return False
+    found = _RESUMED.get(module.tree)
+    if found is None:
+        found = _RESUMED[module.tree] = _resumed_names(module)
+    return name in found
+
+
+def _resumed_names(module: ModuleInfo) -> frozenset[str]:
+    names: set[str] = set()
+    for call in module.index.calls:
+        func = call.func
+        for keyword in call.keywords:
+            if keyword.arg in _RESUMING_KEYWORDS:
+                _add_name(names, keyword.value)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in _RESUMING_LISTS:
+            if func.attr in ("append", "insert") and call.args:
+                _add_name(names, call.args[-1])
+            elif func.attr == "extend" and call.args and isinstance(call.args[0], (ast.List, ast.Tuple)):
+                for element in call.args[0].elts:
+                    _add_name(names, element)
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.target, ast.Attribute)
+            and node.target.attr in _RESUMING_LISTS
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
+            for element in node.value.elts:
+                _add_name(names, element)
+    return frozenset(names)

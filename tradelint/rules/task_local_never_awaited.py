@@ -76,7 +76,11 @@ class TaskLocalNeverAwaited(Rule):
     it) is flagged when no `finally` around that `yield` names it (crawl4ai `9fb2aa8d`). A pytest
     fixture (pytest always resumes it after the test) and a context manager (`@asynccontextmanager`,
     whose `yield` is left early only by an error in its body; a lifespan's returns at shutdown)
-    are not such generators:
+    are not such generators, nor is one the module registers where its framework resumes it at
+    the application's end (`app.cleanup_ctx.append(_heartbeat_ctx)`, also `extend`, `+=`; a bare
+    generator given as `Starlette(lifespan=f)`): aiohttp runs it to its `yield` at startup and
+    resumes it at cleanup, never throwing into it, so `heartbeat_task.cancel()` after the `yield`
+    ends the task:
     ```python
     async def stream(urls, crawl):
         active = []

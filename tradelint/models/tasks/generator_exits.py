@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection
 
+from tradelint.facts.app_startup import resumed_by_a_framework
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import decorated_by, walk
 from tradelint.facts.uses import classify
@@ -107,8 +108,8 @@ def left_at_a_yield(
     (made at ``created``; ``collections`` are those of ``names`` that collect them), at a
     ``yield`` that no ``finally`` (nor handler of ``GeneratorExit``) around it that names them
     covers: a consumer that stops there leaves the tasks running."""
-    if not isinstance(function, ast.AsyncFunctionDef) or _is_fixture(function):
-        return False
+    if not isinstance(function, ast.AsyncFunctionDef) or _is_fixture(function) or resumed_by_a_framework(module, function):
+        return False  # (``app.cleanup_ctx.append(f)``: aiohttp resumes it past its ``yield``)
     own = _own_nodes(function)
     yields = [n for n in own if isinstance(n, ast.Yield)]
     if not yields:
