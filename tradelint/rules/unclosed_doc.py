@@ -121,11 +121,7 @@ async def ping(kind, url):
 A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
 between the creation and the close: a probe that only connects) is reliable without
 `finally`, as is a close by a callee whose first statement it is (`await
-close_writer(writer)`). A release may be looked up by name, in the function or in the callee the
-resource is given to, over a fixed set of release names: `for name in ("aclose", "close"):
-closer = getattr(client, name, None)`, then `await closer()` ends `client` whichever spelling it
-has; a set holding another name (`("flush", "close")`) or a name that is not a literal is no
-release. A client of the project that opens on first use and is given, where
+close_writer(writer)`), or looked up over literal release names, here or in that callee (`for name in ("aclose", "close"): closer = getattr(client, name, None)` then `await closer()`; not over `("flush", "close")` or a name not literal). A client of the project that opens on first use and is given, where
 it would otherwise make its own, an object another function provides
 (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter
 fills only when empty) borrows it, makes nothing and is not judged; given one made for it
