@@ -69,6 +69,51 @@ def fits_part(value: ast.Tuple, arity: int, part: int) -> bool:
     return isinstance(element, ast.Constant) and element.value is None
 
 
+def unowned_paths_fit(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, held: list[ast.Tuple], empty: list[ast.Tuple], part: int
+) -> tuple[tuple[str, int], ...] | None:
+    """Whether the returned tuples that hold no resource (``empty``) leave the caller owning
+    nothing there: ``None`` in place of the resource (:func:`fits_part`), or an ownership flag
+    says so. The flag is an element that is ``True`` in every returned tuple that holds the
+    resource (``held``) and ``False`` in every one that does not (``return db, False`` /
+    ``return Connection(), True``): the caller owns the element when the flag is true, and a
+    release it guards (``if owned: await db.close()``) ends it. None when they do not fit; else
+    the function's parameters handed back unowned on those paths (``unless_given``: a caller
+    that passes a value of its own there is lent it and owns nothing)."""
+    arity = len(held[0].elts) if held else -1
+    if all(fits_part(value, arity, part) for value in empty):
+        return ()
+    if any(len(value.elts) != arity for value in [*held, *empty]):
+        return None
+    flags = [
+        index for index in range(arity)
+        if index != part
+        and all(_constant(value.elts[index], True) for value in held)
+        and all(_constant(value.elts[index], False) for value in empty)
+    ]
+    if not flags:
+        return None
+    params = _positions(function)
+    given = {value.elts[part].id for value in empty if isinstance(value.elts[part], ast.Name)}
+    return tuple(sorted((name, params[name]) for name in given if name in params))
+
+
+def _constant(value: ast.expr, flag: bool) -> bool:
+    return isinstance(value, ast.Constant) and value.value is flag
+
+
+def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """The function's parameters by name -> their position in a call (-1 when keyword-only);
+    a method's receiver is not passed in the call, so it counts for none."""
+    args = function.args
+    names = [p.arg for p in args.posonlyargs + args.args]
+    if names and names[0] in ("self", "cls"):
+        names = names[1:]
+    found = {name: index for index, name in enumerate(names)}
+    found.update((p.arg, -1) for p in args.kwonlyargs)
+    return found
+
+
 def made_holder(
     module: ModuleInfo,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
