@@ -233,8 +233,8 @@ def _made_by(
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if empty:
-        index = specs[0].part
-        unowned = unowned_paths_fit(method, held, empty, index) if index is not None else None
+        held_at = specs[0].part
+        unowned = unowned_paths_fit(method, held, empty, held_at) if held_at is not None else None
         if unowned is None:
             return None
         maybe_none = True

@@ -94,7 +94,7 @@ def unowned_paths_fit(
     if not flags:
         return None
     params = _positions(function)
-    given = {value.elts[part].id for value in empty if isinstance(value.elts[part], ast.Name)}
+    given = {element.id for value in empty if isinstance(element := value.elts[part], ast.Name)}
     return tuple(sorted((name, params[name]) for name in given if name in params))
 
 
