@@ -320,3 +320,23 @@ def test_flag_that_does_not_tell_ownership(tmp_path: Path) -> None:
     source = OWNED_FLAG.replace("        return session, False\n", "        return session, True\n")
     assert source != OWNED_FLAG
     assert source_findings(tmp_path, source, "TRD2") == []
+
+
+def test_starred_target_is_not_read(tmp_path: Path) -> None:
+    """``url, *middle, last = ...``: the name after the star is not the element at its index
+    (here ``last`` is the count, the session is in ``middle``); which element a name gets is
+    not read."""
+    source = """\
+import aiohttp
+
+
+async def open_quad(url):
+    session = aiohttp.ClientSession(base_url=url)
+    return url, 1, session, 2
+
+
+async def main():
+    url, *middle, last = await open_quad("http://x")
+    return last + len(middle)
+"""
+    assert source_findings(tmp_path, source, "TRD2") == []
