@@ -340,3 +340,72 @@ async def main():
     return last + len(middle)
 """
     assert source_findings(tmp_path, source, "TRD2") == []
+
+
+def test_error_flag_tells_ownership_too(tmp_path: Path) -> None:
+    """``return config, True`` when it failed (the caller's own value back), ``return made,
+    False`` when it made one: the flag tells ownership in the reverse sense, and a caller that
+    leaves on the error and never closes what it got otherwise leaks it."""
+    source = """\
+import aiohttp
+
+
+async def connect(config):
+    try:
+        session = aiohttp.ClientSession(base_url=config)
+    except ValueError:
+        return config, True
+    return session, False
+
+
+async def status(config):
+    session, err = await connect(config)
+    if err:
+        return None
+    response = await session.get("/version")
+    return response.status
+
+
+async def status_closed(config):
+    session, err = await connect(config)
+    if err:
+        return None
+    try:
+        response = await session.get("/version")
+        return response.status
+    finally:
+        await session.close()
+"""
+    assert source_findings(tmp_path, source, "TRD2") == [
+        "13:5 TRD201 `session` (`connect(...)`) is never closed; call `await session.close()` in a `finally`"
+    ]
+
+
+def test_exit_when_the_flag_says_made_leaks(tmp_path: Path) -> None:
+    """The twin of the error flag's early exit: leaving when the flag says the session was made
+    (``if not err: return``) before the ``try`` that closes it leaks it."""
+    source = """\
+import aiohttp
+
+
+async def connect(config):
+    try:
+        session = aiohttp.ClientSession(base_url=config)
+    except ValueError:
+        return config, True
+    return session, False
+
+
+async def status_left(config, quick):
+    session, err = await connect(config)
+    if not err and quick:
+        return None
+    try:
+        response = await session.get("/version")
+        return response.status
+    finally:
+        await session.close()
+"""
+    assert source_findings(tmp_path, source, "TRD2") == [
+        "13:5 TRD201 `session` (`connect(...)`) leaks on an exit before its `try`; create it just before it"
+    ]

@@ -234,12 +234,11 @@ def _made_by(
         return None
     if empty:
         held_at = specs[0].part
-        unowned = unowned_paths_fit(method, held, empty, held_at) if held_at is not None else None
+        unowned = unowned_paths_fit(home, method, held, empty, held_at) if held_at is not None else None
         if unowned is None:
             return None
         maybe_none = True
-        if unowned:
-            specs[0] = replace(specs[0], unless_given=unowned)
+        specs[0] = replace(specs[0], unless_given=unowned[0], owned_flag=unowned[1])
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
 
 

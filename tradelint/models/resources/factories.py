@@ -252,12 +252,11 @@ def factory_spec(
         return None
     if empty:
         index = specs[0].part
-        unowned = unowned_paths_fit(function, held, empty, index) if index is not None else None
+        unowned = unowned_paths_fit(module, function, held, empty, index) if index is not None else None
         if unowned is None:
             return None
         maybe_none = True
-        if unowned:
-            specs[0] = replace(specs[0], unless_given=unowned)
+        specs[0] = replace(specs[0], unless_given=unowned[0], owned_flag=unowned[1])
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
 
 

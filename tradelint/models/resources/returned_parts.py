@@ -70,32 +70,63 @@ def fits_part(value: ast.Tuple, arity: int, part: int) -> bool:
 
 
 def unowned_paths_fit(
-    function: ast.FunctionDef | ast.AsyncFunctionDef, held: list[ast.Tuple], empty: list[ast.Tuple], part: int
-) -> tuple[tuple[str, int], ...] | None:
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, held: list[ast.Tuple], empty: list[ast.Tuple], part: int
+) -> tuple[tuple[tuple[str, int], ...], tuple[int, bool] | None] | None:
     """Whether the returned tuples that hold no resource (``empty``) leave the caller owning
     nothing there: ``None`` in place of the resource (:func:`fits_part`), or an ownership flag
     says so. The flag is an element that is ``True`` in every returned tuple that holds the
     resource (``held``) and ``False`` in every one that does not (``return db, False`` /
-    ``return Connection(), True``): the caller owns the element when the flag is true, and a
-    release it guards (``if owned: await db.close()``) ends it. None when they do not fit; else
-    the function's parameters handed back unowned on those paths (``unless_given``: a caller
-    that passes a value of its own there is lent it and owns nothing)."""
+    ``return Connection(), True``), or the reverse (an error flag: ``return config, True`` when
+    it failed): the caller owns the element when the flag says it was made, and a release the
+    flag guards (``if owned: await db.close()``) ends it. None when they do not fit; else
+    the function's parameters handed back unowned because they were given (``if db is not
+    None: return db, False``; ``unless_given``: a caller that passes a value of its own there is
+    lent it and owns nothing) and the flag (``ResourceSpec.owned_flag``), if one."""
     arity = len(held[0].elts) if held else -1
     if all(fits_part(value, arity, part) for value in empty):
-        return ()
+        return (), None
     if any(len(value.elts) != arity for value in [*held, *empty]):
         return None
     flags = [
-        index for index in range(arity)
+        (index, owned) for index in range(arity) for owned in (True, False)
         if index != part
-        and all(_constant(value.elts[index], True) for value in held)
-        and all(_constant(value.elts[index], False) for value in empty)
+        and all(_constant(value.elts[index], owned) for value in held)
+        and all(_constant(value.elts[index], not owned) for value in empty)
     ]
     if not flags:
         return None
     params = _positions(function)
-    given = {element.id for value in empty if isinstance(element := value.elts[part], ast.Name)}
-    return tuple(sorted((name, params[name]) for name in given if name in params))
+    given = {
+        element.id for value in empty
+        if isinstance(element := value.elts[part], ast.Name) and element.id in params and _when_given(module, function, value, element.id)
+    }
+    return tuple(sorted((name, params[name]) for name in given)), flags[0]
+
+
+def _when_given(module: ModuleInfo, function: ast.AST, value: ast.expr, name: str) -> bool:
+    """Whether ``value`` is returned under a test that ``name`` was given (``if name is not
+    None:``, ``if name:``, or the ``else`` of ``if name is None:``)."""
+    node: ast.AST | None = value
+    while node is not None and node is not function:
+        parent = module.parent(node)
+        if isinstance(parent, ast.If):
+            if node in parent.body and _says_given(parent.test, name):
+                return True
+            if node in parent.orelse and says_absent(parent.test, name):
+                return True
+        node = parent
+    return False
+
+
+def _says_given(test: ast.expr, name: str) -> bool:
+    """``name is not None`` or ``name``."""
+    if isinstance(test, ast.Name):
+        return test.id == name
+    return (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.left, ast.Name) and test.left.id == name
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    )
 
 
 def _constant(value: ast.expr, flag: bool) -> bool:
