@@ -4,6 +4,7 @@ resource never reliably closed, each with an example. Kept apart from the rule's
 
 from tradelint.rules.borrowed_doc import BORROWED
 from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
+from tradelint.rules.factory_doc import FACTORIES
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.lifecycle_doc import LIFECYCLES
 from tradelint.rules.response_doc import RESPONSES
@@ -78,47 +79,7 @@ unless it also keeps or registers what it returns, or gives it its own state (a 
 the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
 (judged by its own code) makes nothing.
 
-A factory owns what it returns however it is wrapped: the same element of every returned tuple
-(`None` there on the paths that make none), which the caller's unpacking binds, or a first-party
-holder made around a resource the factory made, when the holder's release closes what it is given
-(its caller owns the holder; 8go/matrix-commander `18421a22`, Skyvern `1b9f45b9`). So is the part
-of a maker's tuple the factory unpacked and returns in a tuple of its own (`reader, writer = await
-asyncio.open_connection(host, port); ...; return reader, writer`, in a function or a method): the
-caller's `reader, writer = await open_irc(host)` binds the writer. An asynchronous class method that
-makes the instance and awaits a method of it before returning it (`manager = cls(urls); await
-manager.connect_all(); return manager`) hands on an instance in use, which holds what it opens from the
-start. A caller's exit under `if client is None:` (or `if not client:`) of a maker that returns `None`
-on some path is taken when nothing was made, and leaks nothing. A tuple or
-holder of what the factory was given makes nothing:
-```python
-def login(path):
-    client = AsyncClient(url)
-    return client, read_credentials(path)
-
-async def rename(path, name):
-    client, credentials = login(path)              # reported: never closed
-    await client.update_device(credentials["id"], name)
-```
-
-A maker's `return` of another maker's call is followed to any depth: a class or static method
-named through its class (`return Factory.create()`), a function named through its module
-(`return makers.make_session()`), a tuple element of a class, static or instance method; a maker may
-lend what it made to an awaited helper, call methods of its parts, and end it in an `except` that
-leaves without it. A holder
-made around `param or ClientSession()` with a flag it keeps saying which it got owns a new session
-whenever the parameter is left `None` (postlund/pyatv `8faa4ebe`); a caller passing a session of
-its own makes nothing. A class picked from a registry (`CLIENTS[kind](url)`, `CLIENTS.get(kind)`, a
-pair unpacked from `PAIRS[kind]`: a dict display bound once and never stored into, in the module or the function) makes a
-resource when every value is a class of one kind of resource (`ccxt.binance` and `ccxt.kraken` alike):
-```python
-CLIENTS = {"redis": RedisClient, "pg": PgClient}   # each closed by `await client.close()`
-
-async def ping(kind, url):
-    client = CLIENTS[kind](url)                     # reported: never closed
-    await client.ping()
-```
-
-A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
+""" + FACTORIES + """A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
 between the creation and the close: a probe that only connects) is reliable without
 `finally`, as is a close by a callee whose first statement it is (`await
 close_writer(writer)`), or looked up over literal release names, here or in that callee (`for name in ("aclose", "close"): closer = getattr(client, name, None)` then `await closer()`; not over `("flush", "close")` or a name not literal). A client of the project that opens on first use and is given, where

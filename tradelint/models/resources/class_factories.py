@@ -34,7 +34,7 @@ from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.library_makers import library_maker, module_makers
-from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, only_used_through, returned_part
+from tradelint.models.resources.returned_parts import awaits_a_method, only_used_through, returned_part, unowned_paths_fit
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, passed
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -173,6 +173,7 @@ def _made_by(
     specs: list[ResourceSpec] = []
     maybe_none = False
     empty: list[ast.Tuple] = []  # ``return None, None``: returned tuples that hold no resource
+    held: list[ast.Tuple] = []  # the returned tuples that hold it
 
     def made(branch: ast.expr) -> ResourceSpec | None:
         stored: dict[str, ast.expr] = {}
@@ -221,6 +222,7 @@ def _made_by(
                 empty.append(value)
             else:
                 specs.append(part[1])
+                held.append(value)
             continue
         coroutine = returns_a_coroutine(home, method, value)
         for branch in _branches(home, value):
@@ -231,11 +233,12 @@ def _made_by(
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if empty:
-        held = specs[0].part
-        arity = next((len(v.elts) for v in _returned_tuples(method) if v not in empty), -1)
-        if held is None or not all(fits_part(v, arity, held) for v in empty):
+        held_at = specs[0].part
+        unowned = unowned_paths_fit(home, method, held, empty, held_at) if held_at is not None else None
+        if unowned is None:
             return None
         maybe_none = True
+        specs[0] = replace(specs[0], unless_given=unowned[0], owned_flag=unowned[1])
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
 
 
@@ -259,10 +262,6 @@ def _element_of_call(home: ModuleInfo, value: ast.Subscript) -> tuple[int, ast.C
     call = _unwrap(home, value.value)
     index = value.slice.value if isinstance(value.slice, ast.Constant) else None
     return (index, call) if isinstance(index, int) and isinstance(call, ast.Call) else None
-
-
-def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:
-    return [node.value for node in walk(method) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)]
 
 
 def _views_own_state(

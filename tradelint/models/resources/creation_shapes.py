@@ -11,7 +11,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.pass_through import passed_argument
 from tradelint.facts.runners import ran_sync_call
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
+from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call, name_loads, name_stores
 from tradelint.facts.uses import _binding as assigned_to_target
 from tradelint.models.resources.loop_transports import unclosing_protocol
 from tradelint.models.resources.proofs import kept_on_self
@@ -59,7 +59,7 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
     # (a first-party factory that is no coroutine gives its tuple at once: ``client, credentials =
     # login(path)``; unpacked unawaited, a coroutine's call would fail where it is made)
     awaited = awaited_result(module, function, call) or call
-    binding = assigned_part(module, awaited, function, spec.part)
+    binding = assigned_part(module, awaited, function, spec.part) or indexed_part(module, awaited, function, spec.part)
     if binding is None:
         return None
     if binding.kind == "local" and binding.name == "_":
@@ -75,6 +75,36 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
             return Creation(call, spec, label, kept_in[0], binding.stmt, kept_in[1], function, cast(ast.ClassDef, module.parent(function)))
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
+
+
+def indexed_part(module: ModuleInfo, value: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, part: int) -> Binding | None:
+    """``pair = await make_pair(); session = pair[0]``: the tuple kept whole in a local bound once
+    and read only by constant index; the binding of the one read of element ``part`` (``name =
+    pair[part]`` or ``self.attr = pair[part]``), as unpacking would bind it. None when the tuple is
+    used otherwise (handed on, returned, iterated: what holds it then is not read) or that element
+    is read more than once or not bound."""
+    stmt = module.parent(value)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is value and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    name = stmt.targets[0].id
+    if len(name_stores(function, name)) != 1 or declares_outer(function, name):
+        return None
+    reads: list[ast.Subscript] = []
+    for load in name_loads(function, name):
+        read = module.parent(load)
+        if not (isinstance(read, ast.Subscript) and read.value is load and isinstance(read.slice, ast.Constant)):
+            return None
+        index = read.slice.value
+        if not isinstance(index, int) or isinstance(index, bool):
+            return None
+        if index == part:
+            reads.append(read)
+    if len(reads) != 1:
+        return None
+    kept = module.parent(reads[0])
+    if not (isinstance(kept, ast.Assign) and kept.value is reads[0] and len(kept.targets) == 1):
+        return None
+    return assigned_to_target(module, kept.targets[0], kept, function)
 
 
 def owner_creation(

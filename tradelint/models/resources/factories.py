@@ -28,7 +28,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.nested_holders import nested_holder_spec
 from tradelint.models.resources.returns_nothing import returns_nothing
-from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, made_holder, only_used_through, returned_part, unpacked_once
+from tradelint.models.resources.returned_parts import awaits_a_method, made_holder, only_used_through, returned_part, unowned_paths_fit, unpacked_once
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -220,6 +220,7 @@ def factory_spec(
     bound = plain_assignments(function)
     maybe_none = False
     empty: list[ast.Tuple] = []  # ``return None, None``: returned tuples that hold no resource
+    held: list[ast.Tuple] = []  # the returned tuples that hold it
     for node in exits(function):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
@@ -236,6 +237,7 @@ def factory_spec(
                     empty.append(value)
                 else:
                     specs.append(part[1])
+                    held.append(value)
                 continue
             made = _returned(module, function, value, bound, builtin_spec, model, library_only)
             if made is None:
@@ -250,9 +252,11 @@ def factory_spec(
         return None
     if empty:
         index = specs[0].part
-        if index is None or not all(fits_part(value, _arity(function, index), index) for value in empty):
+        unowned = unowned_paths_fit(module, function, held, empty, index) if index is not None else None
+        if unowned is None:
             return None
         maybe_none = True
+        specs[0] = replace(specs[0], unless_given=unowned[0], owned_flag=unowned[1])
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
 
 
@@ -334,16 +338,6 @@ def _chained_maker(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec
     # ``Dialer(...)``): what the method of a receiver of a proven first-party class makes, as the
     # caller of that method would have it (``class_factories.kept_instance_factory``).
     return made if made is not None else class_factory(module, func, builtin_spec, model, imported_factory)
-
-
-def _arity(function: ast.AST, part: int) -> int:
-    """How many elements the returned tuples that hold the resource ``part`` have (the first)."""
-    for node in exits(function):
-        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) > part:
-            element = node.value.elts[part]
-            if not (isinstance(element, ast.Constant) and element.value is None):
-                return len(node.value.elts)
-    return -1
 
 
 def _library_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:

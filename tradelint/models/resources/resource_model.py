@@ -506,7 +506,7 @@ class ResourceAnalysis:
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.
             return "replaced_after_use"
-        if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none)):
+        if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none, c.spec.owned_flag)):
             return cast(Problem, gap)
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel

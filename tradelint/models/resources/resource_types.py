@@ -40,6 +40,10 @@ class ResourceSpec:
     # Made by a factory that returns None on some path (an error): ``async with`` cannot take what
     # the call returns, so no fix opens it with one.
     maybe_none: bool = False
+    # A tuple maker's element that tells whether the caller owns the resource (``db, owned =
+    # await ensure_db(db)``): (its position, the value that says it was made for the caller). An
+    # exit the other value guards leaks nothing (``models/resources/returned_parts.py``).
+    owned_flag: tuple[int, bool] | None = None
     # What the call gives is no async context manager ``async with`` could enter as written (an
     # awaited maker of a server, aiohttp's ``AppRunner``): no ``async with`` fix.
     unenterable: bool = False

@@ -69,6 +69,82 @@ def fits_part(value: ast.Tuple, arity: int, part: int) -> bool:
     return isinstance(element, ast.Constant) and element.value is None
 
 
+def unowned_paths_fit(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, held: list[ast.Tuple], empty: list[ast.Tuple], part: int
+) -> tuple[tuple[tuple[str, int], ...], tuple[int, bool] | None] | None:
+    """Whether the returned tuples that hold no resource (``empty``) leave the caller owning
+    nothing there: ``None`` in place of the resource (:func:`fits_part`), or an ownership flag
+    says so. The flag is an element that is ``True`` in every returned tuple that holds the
+    resource (``held``) and ``False`` in every one that does not (``return db, False`` /
+    ``return Connection(), True``), or the reverse (an error flag: ``return config, True`` when
+    it failed): the caller owns the element when the flag says it was made, and a release the
+    flag guards (``if owned: await db.close()``) ends it. None when they do not fit; else
+    the function's parameters handed back unowned because they were given (``if db is not
+    None: return db, False``; ``unless_given``: a caller that passes a value of its own there is
+    lent it and owns nothing) and the flag (``ResourceSpec.owned_flag``), if one."""
+    arity = len(held[0].elts) if held else -1
+    if all(fits_part(value, arity, part) for value in empty):
+        return (), None
+    if any(len(value.elts) != arity for value in [*held, *empty]):
+        return None
+    flags = [
+        (index, owned) for index in range(arity) for owned in (True, False)
+        if index != part
+        and all(_constant(value.elts[index], owned) for value in held)
+        and all(_constant(value.elts[index], not owned) for value in empty)
+    ]
+    if not flags:
+        return None
+    params = _positions(function)
+    given = {
+        element.id for value in empty
+        if isinstance(element := value.elts[part], ast.Name) and element.id in params and _when_given(module, function, value, element.id)
+    }
+    return tuple(sorted((name, params[name]) for name in given)), flags[0]
+
+
+def _when_given(module: ModuleInfo, function: ast.AST, value: ast.expr, name: str) -> bool:
+    """Whether ``value`` is returned under a test that ``name`` was given (``if name is not
+    None:``, ``if name:``, or the ``else`` of ``if name is None:``)."""
+    node: ast.AST | None = value
+    while node is not None and node is not function:
+        parent = module.parent(node)
+        if isinstance(parent, ast.If):
+            if node in parent.body and _says_given(parent.test, name):
+                return True
+            if node in parent.orelse and says_absent(parent.test, name):
+                return True
+        node = parent
+    return False
+
+
+def _says_given(test: ast.expr, name: str) -> bool:
+    """``name is not None`` or ``name``."""
+    if isinstance(test, ast.Name):
+        return test.id == name
+    return (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.left, ast.Name) and test.left.id == name
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    )
+
+
+def _constant(value: ast.expr, flag: bool) -> bool:
+    return isinstance(value, ast.Constant) and value.value is flag
+
+
+def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """The function's parameters by name -> their position in a call (-1 when keyword-only);
+    a method's receiver is not passed in the call, so it counts for none."""
+    args = function.args
+    names = [p.arg for p in args.posonlyargs + args.args]
+    if names and names[0] in ("self", "cls"):
+        names = names[1:]
+    found = {name: index for index, name in enumerate(names)}
+    found.update((p.arg, -1) for p in args.kwonlyargs)
+    return found
+
+
 def made_holder(
     module: ModuleInfo,
     function: ast.FunctionDef | ast.AsyncFunctionDef,

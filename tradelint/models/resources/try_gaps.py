@@ -15,7 +15,8 @@ from tradelint.models.resources.statements import EXITS, _caught_to_go_on, _own_
 
 
 def before_try(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], lazy: bool, maybe_none: bool = False
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], lazy: bool, maybe_none: bool = False,
+    owned_flag: tuple[int, bool] | None = None,
 ) -> str | None:
     """What leaks ``s = X()`` before the ``try`` whose ``finally`` closes it is entered: a
     ``return`` or ``raise`` there (``early_exit``), or an ``await`` (``error_before_try``: it can
@@ -23,8 +24,9 @@ def before_try(
     login(session); try: ... finally: await session.close()``, HA-RohlikCZ ``52e496d2``). A lazy
     client holds nothing until it is used: only an ``await`` after its first use (which opens
     it) counts. Not where an error ends the program (a test, a script's ``main()``), nor, for a
-    maker that returns ``None`` on some path (``maybe_none``), an exit taken when it made nothing."""
-    if _exits_before_try(module, function, stmt, name, closes, maybe_none):
+    maker that returns ``None`` on some path (``maybe_none``), or says by a flag whether it made
+    one (``owned_flag``), an exit taken when it made nothing."""
+    if _exits_before_try(module, function, stmt, name, closes, maybe_none, owned_flag):
         return "early_exit"
     start = _try_start(module, closes)
     if start is None or not goes_on_after_errors(module, function):
@@ -85,7 +87,8 @@ def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: 
 
 
 def _exits_before_try(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], maybe_none: bool = False
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], maybe_none: bool = False,
+    owned_flag: tuple[int, bool] | None = None,
 ) -> ast.stmt | None:
     """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
     on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
@@ -107,6 +110,8 @@ def _exits_before_try(
             continue  # ``except Exception: await s.close(); raise``
         if maybe_none and _when_absent(module, node, function, name):
             continue  # ``s = await make(url); if s is None: return``: a maker that made nothing
+        if owned_flag is not None and _when_unowned(module, node, function, stmt, owned_flag):
+            continue  # ``s, err = await connect(config); if err: return``: the flag says it made nothing
         if sequential(module, stmt, node):
             return node
     return None
@@ -130,3 +135,28 @@ def _when_absent(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str
             return True
         child = ancestor
     return False
+
+
+def _when_unowned(module: ModuleInfo, node: ast.AST, function: ast.AST, stmt: ast.AST, owned_flag: tuple[int, bool]) -> bool:
+    """``node`` is in the body of an ``if`` of ``function`` taken when the flag that ``stmt``
+    unpacked from a tuple maker (``s, err = await connect(config)``) says the caller owns
+    nothing: ``if err:`` for an error flag, ``if not owned:`` for an ownership flag."""
+    position, owned = owned_flag
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if not (isinstance(target, ast.Tuple) and len(target.elts) > position and isinstance(flag := target.elts[position], ast.Name)):
+        return False
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, ast.If) and child in ancestor.body and _tests(ancestor.test, flag.id, not owned):
+            return True
+        child = ancestor
+    return False
+
+
+def _tests(test: ast.expr, name: str, value: bool) -> bool:
+    """``name`` (for ``True``) or ``not name`` (for ``False``)."""
+    if not value:
+        return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _tests(test.operand, name, True)
+    return isinstance(test, ast.Name) and test.id == name

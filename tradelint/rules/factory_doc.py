@@ -1,0 +1,75 @@
+"""TRD201's documentation of the project's own makers that hand their caller a resource in a
+tuple or a holder, or return another maker's call (moved out of :mod:`.unclosed_doc`, which
+includes it)."""
+
+FACTORIES = """A factory owns what it returns however it is wrapped: the same element of every returned tuple
+(`None` there on the paths that make none), which the caller's unpacking binds, or a first-party
+holder made around a resource the factory made, when the holder's release closes what it is given
+(its caller owns the holder; 8go/matrix-commander `18421a22`, Skyvern `1b9f45b9`). So is the part
+of a maker's tuple the factory unpacked and returns in a tuple of its own (`reader, writer = await
+asyncio.open_connection(host, port); ...; return reader, writer`, in a function or a method): the
+caller's `reader, writer = await open_irc(host)` binds the writer. An asynchronous class method that
+makes the instance and awaits a method of it before returning it (`manager = cls(urls); await
+manager.connect_all(); return manager`) hands on an instance in use, which holds what it opens from the
+start. A caller's exit under `if client is None:` (or `if not client:`) of a maker that returns `None`
+on some path is taken when nothing was made, and leaks nothing. A tuple or
+holder of what the factory was given makes nothing:
+```python
+def login(path):
+    client = AsyncClient(url)
+    return client, read_credentials(path)
+
+async def rename(path, name):
+    client, credentials = login(path)              # reported: never closed
+    await client.update_device(credentials["id"], name)
+```
+
+A maker's `return` of another maker's call is followed to any depth: a class or static method
+named through its class (`return Factory.create()`), a function named through its module
+(`return makers.make_session()`), a tuple element of a class, static or instance method; a maker may
+lend what it made to an awaited helper, call methods of its parts, and end it in an `except` that
+leaves without it. A holder
+made around `param or ClientSession()` with a flag it keeps saying which it got owns a new session
+whenever the parameter is left `None` (postlund/pyatv `8faa4ebe`); a caller passing a session of
+its own makes nothing. A class picked from a registry (`CLIENTS[kind](url)`, `CLIENTS.get(kind)`, a
+pair unpacked from `PAIRS[kind]`: a dict display bound once and never stored into, in the module or the function) makes a
+resource when every value is a class of one kind of resource (`ccxt.binance` and `ccxt.kraken` alike):
+```python
+CLIENTS = {"redis": RedisClient, "pg": PgClient}   # each closed by `await client.close()`
+
+async def ping(kind, url):
+    client = CLIENTS[kind](url)                     # reported: never closed
+    await client.ping()
+```
+
+A tuple may tell the caller whether it owns the element: a flag that is `True` in every returned
+tuple that holds the resource and `False` in every one that does not (what the caller passed,
+`None` on an error) makes the function a maker at that position all the same; the caller must end
+the element when the flag is true, and a release the flag guards (`if owned: await http.close()`)
+ends it. A caller that passes a value of its own for the parameter handed back unowned
+(`ensure_session(self.session)`) is lent it. A tuple kept whole in a local and read only by constant index
+(`pair = await open_pair(url); session = pair[0]`, or `asyncio.open_connection`'s pair) binds
+its element as unpacking does; handed on whole, it is not judged. A position whose element the
+function also ends, keeps or registers is no maker position:
+```python
+async def ensure_session(session):
+    if session is not None:
+        return session, False
+    return aiohttp.ClientSession(), True
+
+async def fetch(url, session=None):
+    http, owned = await ensure_session(session)    # reported: never closed
+    response = await http.get(url)
+    return response.status
+
+async def fetch_closed(url, session=None):
+    http, owned = await ensure_session(session)
+    try:
+        response = await http.get(url)
+        return response.status
+    finally:
+        if owned:
+            await http.close()                     # ends it when it was made here
+```
+
+"""
