@@ -5,6 +5,7 @@ resource never reliably closed, each with an example. Kept apart from the rule's
 from tradelint.rules.borrowed_doc import BORROWED
 from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.factory_doc import FACTORIES
+from tradelint.rules.holder_doc import HOLDERS
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.lifecycle_doc import LIFECYCLES
 from tradelint.rules.response_doc import RESPONSES
@@ -538,11 +539,7 @@ namespace package) is read from the folder above the top package. An exit that l
 is none: `raise SystemExit` ends the process with what it opened, and a `raise` in a `try`
 whose handlers catch everything and go on does not leave the function.
 
-A first-party class that opens a public resource in a method of its own (`async def
-setup(self): self.api = await connect(host)`) and never closes it: an instance holds it once
-that method has run, and the function that made and ran it closes it through it (`await
-coordinator.api.close()`) or hands it on (planbnet/livisi_unofficial `3749b125`). A resource
-made into a local, started, then stored on `self` leaks when the start fails in a `try` whose
+""" + HOLDERS + """A resource made into a local, started, then stored on `self` leaks when the start fails in a `try` whose
 `except` goes on without it (a rollback: SolitudeRA/astrbot_plugin_palworld `26fac233`). An
 imported `async def` maker makes what it returns, in use when it awaited a method of it. A local
 put in a collection the instance ends (`self.pages[key] = state`) only after an `await` that may

@@ -21,6 +21,8 @@ from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.part_releases import gives_held
 from tradelint.models.resources.factories import imported_factory, lazily_given
+from tradelint.models.resources.factory_runs import INIT, factory_run
+from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec, passed
 from tradelint.models.resources.statements import _closes_held
@@ -68,6 +70,7 @@ def unclosed_by_class(
     builtin_spec: Callable[[str], ResourceSpec | None],
     class_closes: Callable[[Creation, ModuleInfo], bool],
     owned_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] | None = None,
+    run: frozenset[str] = frozenset({INIT}),
 ) -> tuple[str, tuple[tuple[str, int], ...]] | None:
     """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
     ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks, and
@@ -75,14 +78,16 @@ def unclosed_by_class(
     CustomObjectsApi(api_client)``), that attribute and the parameters it is given through: an
     instance holds a resource then only when handed one made for it (``ResourceSpec.takes``).
     With ``owned_close`` (how a value made by a ref is released), a resource of a first-party
-    type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes)."""
+    type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes).
+    ``run``: the methods that have run when the maker has the instance (``__init__``, and for a
+    factory class method those it calls on the new instance: ``factory_runs.factory_run``)."""
     named = class_named_by(module, func)
     if named is None or "__new__" in named[2].methods:
         return None
     summary, definition, facts = named
     specs: dict[int, ResourceSpec] = {}
     for a in facts.acquisitions:
-        if a.method != "__init__":
+        if a.method not in run:
             continue
         spec = builtin_spec(a.ref[1]) if a.ref[0] == "qualified" else None
         # (a first-party class only: a library type known by the project's own closes elsewhere
@@ -92,22 +97,24 @@ def unclosed_by_class(
             spec = ResourceSpec(made[0], awaited=made[1], first_party=True) if made is not None else None
         if spec is not None:
             specs[a.line] = spec
-    acquisitions = [a for a in facts.acquisitions if a.line in specs and a.method == "__init__"]
+    acquisitions = [a for a in facts.acquisitions if a.line in specs and a.method in run]
     if not acquisitions:
         return None
     owner = module.project.module_at(Path(summary.path))
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
     if owner is None or cls is None:
         return None
-    init = class_method(cls, "__init__")
     taking: tuple[str, tuple[tuple[str, int], ...]] | None = None
     for acquisition in acquisitions:
         spec = specs[acquisition.line]
+        init = class_method(cls, acquisition.method)  # (``__init__``, or a method a factory runs)
         if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):
             continue  # ``self.engine = create_async_engine(url, poolclass=NullPool)`` holds nothing
         # ``self.api = CustomObjectsApi(api_client)``: the client its caller gives it, not one of its
         # own; the instance holds one only when a caller hands it one made for it.
         given = _kept_given(init, stored_call(init, acquisition.line), spec) if init is not None and spec.given else None
+        if given is not None and acquisition.method != INIT:
+            continue  # (kept from a method's parameters, not the constructor's: not judged)
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner) and not closed_by_an_owner(
             owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
@@ -163,6 +170,10 @@ def holder_spec(
     holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
     open what some of its methods open (``release_leaves.left_by_release``)."""
     unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
+    if not unclosed and (factory := factory_run(module, func)) is not None:
+        # ``await CoAPClient.create(host)``: what the factory's ``await obj._init()`` opens is
+        # held as what ``__init__`` opens is.
+        unclosed = unclosed_by_class(module, factory[0], builtin_spec, class_closes, model.owned_close, factory[1])
     if unclosed:
         holds, takes = unclosed
         return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model), takes=takes)
@@ -204,8 +215,11 @@ def opened_by_class(
     summary, definition, facts = named
     if facts.bases and any(resolve_ref(module.project, summary, b) is None for b in facts.bases if b[0] == "local"):
         return None
-    candidates = [a for a in facts.acquisitions if a.method != "__init__" and not a.method.startswith("_") and a.method in facts.methods]
-    if not candidates or len({a.attr for a in facts.acquisitions if a.method == "__init__"} & {a.attr for a in candidates}):
+    # (what a method of a value makes counts as any maker does: ``self.ws = await
+    # self.session.ws_connect(url)``, read by ``_release_of``)
+    stores = (*facts.acquisitions, *facts.made)
+    candidates = [a for a in stores if a.method != "__init__" and not a.method.startswith("_") and a.method in facts.methods]
+    if not candidates or len({a.attr for a in stores if a.method == "__init__"} & {a.attr for a in candidates}):
         return None
     owner = module.project.module_at(Path(summary.path))
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
@@ -214,7 +228,7 @@ def opened_by_class(
     for acquisition in candidates:
         if acquisition.attr.startswith("_"):
             continue  # (what a maker could close only by reaching into the object's privates)
-        if sum(1 for a in facts.acquisitions if a.attr == acquisition.attr) != 1:
+        if sum(1 for a in stores if a.attr == acquisition.attr) != 1:
             continue  # (made again elsewhere: a reconnect the class manages)
         method = class_method(cls, acquisition.method)
         call = stored_call(method, acquisition.line) if method is not None else None
@@ -240,6 +254,9 @@ def _release_of(
         spec = first_party_spec(made.release, lazy=made.lazy, awaited=made.awaited) if made is not None else None
     if spec is None and isinstance(call.func, ast.Name):
         spec = imported_factory(module, call.func, builtin_spec, model)
+    if spec is None and isinstance(call.func, ast.Attribute) and qualified is None:
+        # ``await self.session.ws_connect(url)``: a library maker on a receiver of its class
+        spec = library_maker(module, call, module_makers(module), builtin_spec)
     if spec is None or spec.lazy or spec.given or spec.lends or spec.takes or spec.holds or spec.part is not None:
         return None
     return spec.close, spec.awaited
