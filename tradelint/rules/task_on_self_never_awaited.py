@@ -13,6 +13,7 @@ from tradelint.models.tasks.enter_failures import left_when_enter_fails
 from tradelint.models.tasks.late_cancels import cancelled_late
 from tradelint.models.tasks.mid_life_ends import ended_mid_life
 from tradelint.models.tasks.partial_ends import partial_kind
+from tradelint.models.tasks.restarts import restarted_in
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -111,7 +112,25 @@ class TaskOnSelfNeverAwaited(Rule):
     the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
     create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
     the attribute, or its body gives it a default (`_clear_task: Task = None`, XiaomiGateway3
-    `9bbf7e92`), some other method must still end it. In a discord cog, only what
+    `9bbf7e92`), some other method must still end it. The same holds when the restart goes
+    through the class's own methods: a cancel followed, whenever it runs, by a call of a method
+    that (itself or through what it calls on `self`) starts a task into the same attribute
+    (OctoBot-Trading `177c80aa`; a start only under a branch of its own, after a `return` that
+    may leave first, or in a method the class does not define leaves the cancel an end):
+    ```python
+    class Updater:
+        async def start(self):
+            self.tasks = [asyncio.create_task(self._update(p)) for p in self.pairs]   # reported
+
+        async def resume(self):
+            for task in self.tasks:
+                task.cancel()
+            await self.start()          # starts them again: the cancel ends the old ones only
+
+        async def stop(self):
+            self.stopped = True
+    ```
+    In a discord cog, only what
     `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
     awaits still runs after the cog is unloaded, and so does one that only Red v2's
     name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or
@@ -539,6 +558,9 @@ class TaskOnSelfNeverAwaited(Rule):
                         "tasks in `self.{name}` are ended " + part + " in `{method}()`; end every one " + where,
                         name=site.name, method=unreached[0], shutdown=shutdown or "",
                     ) if part and unreached else fit(
+                        "tasks in `self.{name}` are cancelled only to start them again, in `{restart}()`; end each one " + where,
+                        name=site.name, restart=restart, shutdown=shutdown or "",
+                    ) if (restart := restarted_in(ctx.module, site.cls, site.name, True)) else fit(
                         "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
                         name=site.name,
                         shutdown=shutdown or "",
@@ -561,7 +583,8 @@ class TaskOnSelfNeverAwaited(Rule):
                 yield Report(site.node, message, None, text.help)
                 continue
             fix, reason = task_attribute_fix(ctx, site) if site.fixable else (None, "")
-            text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
+            text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name),
+                         restarted_in(ctx.module, site.cls, site.name, False))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
         for late in cancelled_late(ctx.module):
             if (late.cls.name, late.name) not in reported:
@@ -612,13 +635,18 @@ class TaskOnSelfNeverAwaited(Rule):
                 )
 
 
-def _text(name: str, shutdown: str | None, cls: str, function: str, in_del: bool = False) -> Text:
+def _text(name: str, shutdown: str | None, cls: str, function: str, in_del: bool = False, restart: str | None = None) -> Text:
     """``shutdown``: the class's own release method, where the task belongs, if it has one;
-    ``in_del``: only ``__del__`` cancels it, which cannot run while the task holds the object."""
+    ``in_del``: only ``__del__`` cancels it, which cannot run while the task holds the object;
+    ``restart``: the method that cancels it only to start it again (``models.tasks.restarts``)."""
     advice = "cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
-    state = "is cancelled only in `__del__()`, which cannot run while the task holds `self`" if in_del else "is never cancelled or awaited"
+    state = (
+        "is cancelled only in `__del__()`, which cannot run while the task holds `self`" if in_del
+        else "is cancelled only to start it again, in `{restart}()`" if restart
+        else "is never cancelled or awaited"
+    )
     return Text(
-        fit("`self.{name}` " + state + "; " + advice, name=name, shutdown=shutdown or ""),
+        fit("`self.{name}` " + state + "; " + advice, name=name, shutdown=shutdown or "", restart=restart or ""),
         fit_help(
             "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
             cls=cls,

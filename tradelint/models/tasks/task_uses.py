@@ -37,6 +37,7 @@ from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_ki
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
 from tradelint.models.tasks.read_uses import asserted, ends_task_elements, polled_until_done, reader_argument
+from tradelint.models.tasks.restarts import restarts_after
 from tradelint.models.tasks.self_leaving import dropped_by_own_helper, leaves_when_done
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
@@ -126,7 +127,7 @@ class TaskUses(OwnerShutdown):
                     and not _drops_finished(owner_module, node)
                 ):
                     continue
-                if ends_task_elements(owner_module, node):
+                if ends_task_elements(owner_module, node) and not restarts_after(owner_module, node, attr):
                     if teardown is not None:
                         return False
                     ends.append((owner_module, cls, node))
@@ -374,8 +375,10 @@ class TaskUses(OwnerShutdown):
                 at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
                 if id(method_of(module, owner, use.node)) in cancelling and not at_end:
                     continue
-                if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr, class_default=True):
-                    continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
+                if use.kind == "method" and use.name == "cancel" and (
+                    renews_after(module, use.node, attr, class_default=True) or restarts_after(module, use.node, attr)
+                ):
+                    continue  # ``self.t.cancel(); self.t = create_task(...)`` (or ``await self.start()``): a restart ends the old one only
                 if reader_argument(module, use):
                     continue  # ``logger.info("started %s", self.t)`` keeps nothing, as for a local
                 if use.kind in HAND_ON_USES:
@@ -423,11 +426,13 @@ class TaskUses(OwnerShutdown):
                 if method is None or (held and method.name == "__del__"):
                     continue
                 if elements:
-                    if ends_task_elements(module, node):
+                    if ends_task_elements(module, node) and not restarts_after(module, node, attr):
                         found.setdefault(method.name, "ended")
                     continue
                 use = classify(module, node)
-                if use.kind in ("method", "attribute") and use.name == "cancel" and not renews_after(module, node, attr, class_default=True):
+                if use.kind in ("method", "attribute") and use.name == "cancel" and not (
+                    renews_after(module, node, attr, class_default=True) or restarts_after(module, node, attr)
+                ):
                     found[method.name] = "cancelled"
                 elif use.kind == "await":
                     found.setdefault(method.name, "awaited")
