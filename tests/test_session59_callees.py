@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 POOL = """\
 import asyncio
@@ -141,4 +141,113 @@ def test_twin_a_chain_broken_by_a_function_that_only_reads_it(tmp_path: Path) ->
 def test_twin_the_chain_called_only_on_the_normal_path(tmp_path: Path) -> None:
     assert source_findings(tmp_path, NORMAL_PATH_ONLY, "TRD201") == [
         "55:9 TRD201 `stack` (`AsyncExitStack(...)`) is closed by the function it is given, outside `finally`; open it with `async with`",
+    ]
+
+
+# A module global handed out by its module (a getter, or the module's ``__getattr__``) and ended
+# where the application ends, through a collection its lifespan ends element by element (an MCP
+# gateway's lazy service singletons, put in ``services_to_shutdown`` and shut down in a loop of a
+# helper the lifespan awaits after its ``yield``).
+
+SERVICES = """\
+import httpx
+
+
+class ToolService:
+    def __init__(self) -> None:
+        self._http = httpx.AsyncClient()
+
+    async def fetch(self, url: str) -> httpx.Response:
+        return await self._http.get(url)
+
+    async def shutdown(self) -> None:
+        await self._http.aclose()
+
+
+_tool_service: ToolService | None = None
+_client: httpx.AsyncClient | None = None
+
+
+def __getattr__(name: str) -> ToolService:
+    global _tool_service
+    if name == "tool_service":
+        if _tool_service is None:
+            _tool_service = ToolService()
+        return _tool_service
+    raise AttributeError(name)
+
+
+def get_client() -> httpx.AsyncClient:
+    global _client
+    if _client is None:
+        _client = httpx.AsyncClient()
+    return _client
+"""
+
+MAIN = """\
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.services import get_client, tool_service
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI):
+    client = get_client()
+    yield
+    services: list[Any] = [tool_service]
+    await shutdown_services(services)
+    await client.aclose()
+
+
+async def shutdown_services(services: list[Any]) -> None:
+    for service in services:
+        try:
+            await service.shutdown()
+        except Exception:
+            pass
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+NOT_AN_END = """\
+from typing import Any
+
+from app.services import get_client, tool_service
+
+
+async def refresh() -> None:
+    services: list[Any] = [tool_service]
+    await shutdown_services(services)
+    await get_client().aclose()
+
+
+async def shutdown_services(services: list[Any]) -> None:
+    for service in services:
+        await service.shutdown()
+"""
+
+
+def test_a_handed_out_global_ended_by_the_lifespan_through_a_collection(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/services.py": SERVICES, "app/main.py": MAIN}
+    assert tree_findings(tmp_path, files, "TRD201", project=True) == []
+
+
+def test_twin_the_collection_ended_in_a_function_that_is_no_end_of_life(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/services.py": SERVICES, "app/main.py": NOT_AN_END}
+    assert tree_findings(tmp_path, files, "TRD201", project=True) == [
+        "services.py:23:13 TRD201 module global `_tool_service` (`ToolService(...)`) is never closed; close it at shutdown",
+        "services.py:31:9 TRD201 module global `_client` (`httpx.AsyncClient(...)`) is never closed; close it at shutdown",
+    ]
+
+
+def test_twin_the_lifespan_ends_a_collection_the_global_is_not_in(tmp_path: Path) -> None:
+    main = MAIN.replace("[tool_service]", "[]").replace("    await client.aclose()\n", "")
+    files = {"app/__init__.py": "", "app/services.py": SERVICES, "app/main.py": main}
+    assert tree_findings(tmp_path, files, "TRD201", project=True) == [
+        "services.py:23:13 TRD201 module global `_tool_service` (`ToolService(...)`) is never closed; close it at shutdown",
+        "services.py:31:9 TRD201 module global `_client` (`httpx.AsyncClient(...)`) is never closed; close it at shutdown",
     ]

@@ -166,6 +166,12 @@ def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: boo
     return name
 
 
+def bound_parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
+    """The parameter of ``function`` that ``call`` binds ``arg`` to plainly (:func:`awaited_callee`
+    says whether ``self`` is skipped); None when it cannot be told."""
+    return _parameter(function, call, arg, skip_self)
+
+
 def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
     """Whether the first-party coroutine ``call`` awaits is shown to end what it gets as ``arg``:
     it closes the parameter (:func:`callee_releases`), or hands it to a first-party class that
