@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import framework_teardown, is_release_name
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
@@ -445,6 +446,22 @@ def _spelled(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Attribute):
         return node.attr
     return None
+
+
+def runs_at_application_end(module: ModuleInfo, node: ast.AST) -> bool:
+    """Whether ``node`` runs when the application ends: after the ``yield`` of a function the
+    framework runs as its lifespan (:mod:`.lifespans`: the code after it runs once, at shutdown),
+    or in a function a framework runs at the end (:data:`TEARDOWN_FUNCTIONS`, or one handed to a
+    teardown signal)."""
+    function = module.enclosing_function(node)
+    if not isinstance(function, FUNCTION_NODES):
+        return False
+    if function.name in TEARDOWN_FUNCTIONS or function.name in _registered_cleanups(module):
+        return True
+    if not is_lifespan(module, function):
+        return False
+    yields = [n.lineno for n in ast.walk(function) if isinstance(n, ast.Yield) and module.enclosing_function(n) is function]
+    return bool(yields) and getattr(node, "lineno", 0) > min(yields)
 
 
 def _registered_cleanups(module: ModuleInfo) -> set[str]:

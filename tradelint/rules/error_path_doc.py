@@ -85,4 +85,21 @@ dataclass keeping it) and released through it (`await scope.db.disconnect()`, th
 attribute for that argument) is closed there, as a close of its own name would be: in a
 `finally` (one nested in the `finally` of an outer `try` is reached from that outer `try`),
 or not.
+
+A first-party coroutine given the resource ends it when its code ends the parameter, or hands
+it on to another first-party coroutine that does (followed a few calls deep; a `@staticmethod`
+called on `self` binds no receiver), and that call is a release of the name wherever one is
+looked for, on an exit before the hand-off too. A link that releases only on its normal path
+makes the chain's release a plain one; a link that only reads it (logs it) ends nothing:
+```python
+async def connect(self, key, url):
+    stack = AsyncExitStack()                      # not reported: each way out tears it down
+    await stack.__aenter__()
+    try:
+        await self._probe(url)
+    except Exception:
+        await self._teardown(key, stack)          # awaits self._close_stack(stack): stack.aclose()
+        raise
+    self.entries[key].stack = stack
+```
 """

@@ -33,6 +33,31 @@ async def lifespan(app):
 app = FastAPI(lifespan=lifespan)
 ```
 
+A module global the module hands out (a getter returning it, or the module's `__getattr__`,
+which Python runs for `from app.services import tool_service`) is ended where a file of the
+project gets it through that handle and releases it when the application ends (after its
+lifespan's `yield`, in a shutdown handler): directly, or as an element of a local collection
+ended element by element there or in the coroutine the collection is handed to. The same
+collection ended in any other function proves nothing:
+```python
+_tool_service = None
+
+def __getattr__(name):                            # app/services.py
+    global _tool_service
+    if name == "tool_service":
+        if _tool_service is None:
+            _tool_service = ToolService()         # not reported: main.py's lifespan ends it
+        return _tool_service
+    raise AttributeError(name)
+
+@asynccontextmanager
+async def lifespan(app):                          # app/main.py
+    yield
+    services = [tool_service]
+    for service in services:
+        await service.shutdown()
+```
+
 A value read back from where something keeps it is no creation of the code that reads it: a
 container's own read of an item (`hass.data[DOMAIN].get("coordinator")`, `store.pop(key)`,
 `setdefault`, `popitem`, `popleft`) or `getattr(holder, name)`. A teardown that closes what a

@@ -6,8 +6,15 @@ and an error there leaves the caller's resource open (FaserF/ha-openwrt ``73cf89
 flow's connection test, whose caller catches the error and goes on).
 
 The callee is read from its own code: a module-level ``async def`` of the project, or a method
-of the caller's own class called on ``self``. Its parameter must be bound to the resource
-plainly (by position, no ``*args`` before it, or by keyword)."""
+of the caller's own class called on ``self`` (a ``@staticmethod`` binds no ``self``). Its
+parameter must be bound to the resource plainly (by position, no ``*args`` before it, or by
+keyword).
+
+A callee that hands its parameter to another first-party coroutine that ends it ends it too
+(``_teardown(key, stack)`` awaiting ``self._close_stack(stack)``, which awaits
+``stack.aclose()``): the chain is followed a few calls deep, each function once. The release
+keeps where each link puts it: a link whose release is only on its normal path makes the whole
+chain's release a plain one, whatever ``finally`` the outer calls sit in."""
 
 from __future__ import annotations
 
@@ -27,12 +34,18 @@ Release = Literal["finally", "plain", "first"]
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
+# How many first-party calls deep a release handed on is followed.
+_CHAIN = 4
 
-def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str | None) -> Release | None:
+
+def callee_releases(
+    module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str | None, seen: frozenset[int] = frozenset()
+) -> Release | None:
     """How the first-party coroutine ``call`` awaits closes the resource given as ``arg``:
     ``"finally"`` when every release of its parameter runs in a ``finally`` (or the parameter
     is entered with ``async with``), ``"plain"`` when some release runs only on its normal path,
-    None when it releases nothing, or cannot be read."""
+    None when it releases nothing, or cannot be read. A release is the callee's own or that of
+    a first-party coroutine it hands the parameter to (``seen``: the functions of the chain)."""
     if not isinstance(module.parent(call), ast.Await) or not any(
         a is arg for a in (*call.args, *(k.value for k in call.keywords))
     ):
@@ -41,9 +54,12 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
     if found is None:
         return None
     home, function, skip_self = found
+    if id(function) in seen or len(seen) >= _CHAIN:
+        return None
     param = _parameter(function, call, arg, skip_self)
     if param is None:
         return None
+    chain = seen | {id(function)}
     releases: list[str | None] = []
     for node in name_loads(function, param):
         use = classify(home, node)
@@ -54,16 +70,21 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
             releases.append(in_cleanup_block(home, node, function))
         elif use.kind == "argument" and releases_through_getattr(home, use, close, True):
             releases.append(in_cleanup_block(home, node, function))  # ``getattr(client, "aclose")()``
+        elif use.kind == "argument" and use.call is not None and (
+                inner := callee_releases(home, use.call, node, close, chain)) is not None:
+            # ``await self._close_stack(stack)``: released where the next link releases it; one
+            # that releases it only on its normal path releases it so here too.
+            releases.append(in_cleanup_block(home, node, function) if inner != "plain" else None)
     if not releases:
         return None
     if all(r == "finally" for r in releases):
         return "finally"
     # ``async def close_writer(w): w.close(); await w.wait_closed()``: released before the
     # callee does anything else, as a close in the caller's own statement would be.
-    return "first" if _releases_first(home, function, param, close) else "plain"
+    return "first" if _releases_first(home, function, param, close, chain) else "plain"
 
 
-def _releases_first(home: ModuleInfo, function: Function, param: str, close: str | None) -> bool:
+def _releases_first(home: ModuleInfo, function: Function, param: str, close: str | None, chain: frozenset[int]) -> bool:
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
         body = body[1:]  # the docstring
@@ -71,7 +92,13 @@ def _releases_first(home: ModuleInfo, function: Function, param: str, close: str
         return False
     first = body[0]
     value = first.value if isinstance(first, ast.Expr) else None
+    awaited = isinstance(value, ast.Await)
     value = value.value if isinstance(value, ast.Await) else value
+    if awaited and isinstance(value, ast.Call) and len(value.args) + len(value.keywords) > 0:
+        # ``await close_writer(w)`` first: released as that link starts, or in its ``finally``.
+        given = next((a for a in (*value.args, *(k.value for k in value.keywords)) if isinstance(a, ast.Name) and a.id == param), None)
+        if given is not None and callee_releases(home, value, given, close, chain) in ("finally", "first"):
+            return True
     return (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
@@ -95,9 +122,14 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
         if not isinstance(cls, ast.ClassDef):
             return None
         method = class_method(cls, func.attr, ast.AsyncFunctionDef)
-        return (module, method, True) if method is not None else None
+        return (module, method, not _static(method)) if method is not None else None
     found = module_coroutine(module, func)
     return (found[0], found[1], False) if found is not None else None
+
+
+def _static(function: Function) -> bool:
+    """Whether ``function`` is a ``@staticmethod``: called on ``self``, it binds no receiver."""
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def awaited_callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
@@ -134,6 +166,12 @@ def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: boo
     return name
 
 
+def bound_parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
+    """The parameter of ``function`` that ``call`` binds ``arg`` to plainly (:func:`awaited_callee`
+    says whether ``self`` is skipped); None when it cannot be told."""
+    return _parameter(function, call, arg, skip_self)
+
+
 def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
     """Whether the first-party coroutine ``call`` awaits is shown to end what it gets as ``arg``:
     it closes the parameter (:func:`callee_releases`), or hands it to a first-party class that
@@ -165,3 +203,16 @@ def _kept_and_ended(home: ModuleInfo, call: ast.Call, arg: ast.expr, close: str)
         position = call.args.index(arg)
         attr = stored_at(home.project, family, position)
     return attr is not None and releases_attr(family, attr, frozenset({close, "close", "aclose"})) is not None
+
+
+def callee_release_nodes(module: ModuleInfo, function: ast.AST, name: str, close: str | None) -> list[ast.AST]:
+    """The loads of ``name`` in ``function`` handed to an awaited first-party coroutine that ends
+    it (:func:`callee_releases`, through its chain): ``except Exception: await
+    self._teardown(stack); raise`` releases ``stack`` on that way out as ``await stack.aclose()``
+    there would."""
+    found: list[ast.AST] = []
+    for node in name_loads(function, name):
+        use = classify(module, node)
+        if use.kind == "argument" and use.call is not None and callee_releases(module, use.call, node, close) is not None:
+            found.append(node)
+    return found

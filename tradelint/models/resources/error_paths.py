@@ -19,6 +19,7 @@ from tradelint.facts.syntax import class_method, statement_block, walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
+from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.own_start import started_clean
@@ -83,6 +84,9 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     between: list[ast.AST] = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
                and n.value.id == c.name and start < n.lineno < end.lineno]
     between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
+    between += [  # ``except Exception: await self._teardown(stack); raise``: a release on that way out
+        n for n in callee_release_nodes(module, function, c.name, c.spec.close)
+        if start < getattr(n, "lineno", 0) < end.lineno and not any(n is m for m in closes)]
     if any(not on_a_way_out(module, n, function) for n in between):
         return None  # (closed on the way on: what it hands on is not this one)
     # A close on a way out answers the failures checked before it, never an ``await`` after it.

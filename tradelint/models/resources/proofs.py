@@ -20,7 +20,7 @@ from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
 )
-from tradelint.models.resources.callee_release import awaited_callee
+from tradelint.models.resources.callee_release import awaited_callee, callee_release_nodes
 from tradelint.models.resources.renewal_calls import leaves_alone
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
@@ -556,7 +556,7 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
         n.lineno
         for n in nodes
         if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
-    ]
+    ] + [getattr(n, "lineno", 0) for n in callee_release_nodes(module, function, c.name, c.spec.close)]  # ``await self._teardown(stack)``
     # What opens on first use holds nothing until a method of it is awaited (a cog whose session
     # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
     used = [

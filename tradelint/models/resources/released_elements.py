@@ -32,7 +32,8 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import lineage
 from tradelint.facts.summaries import class_named_by, is_release_name
 from tradelint.facts.syntax import capword, walk
-from tradelint.facts.uses import self_attr, self_name
+from tradelint.facts.uses import classify, name_loads, self_attr, self_name
+from tradelint.models.resources.callee_release import awaited_callee, bound_parameter
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.project_evidence import may_be_shared
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
@@ -162,6 +163,38 @@ def _element_release(module: ModuleInfo, owner: ast.AST, collection: ast.expr, o
             receiver = func.value
             if (isinstance(receiver, ast.Name) and receiver.id in elements) or _taken(receiver, same):
                 return func.attr
+    return None
+
+
+def ends_whole(name: str) -> bool:
+    """Whether the method ``name`` ends a whole object (``close``, ``shutdown``, ``stop``, ...)."""
+    return _ENDS_WHOLE.match(name) is not None
+
+
+def ends_each_element(module: ModuleInfo, function: ast.AST, collection: str, close: str | None, depth: int = 0) -> ast.AST | None:
+    """Where ``function`` ends every element of its local (or parameter) ``collection``: a loop
+    over it (:func:`_over`) whose body awaits a release of the whole element (``for service in
+    services: await service.shutdown()``), or the awaited call that hands the collection to a
+    first-party coroutine that does so (a few calls deep). None when it ends none."""
+    same = lambda e: isinstance(e, ast.Name) and e.id == collection  # noqa: E731
+    for node in walk(function):
+        if not (isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and _over(node.iter, same)):
+            continue
+        element = node.target.id
+        for inner in (n for s in node.body for n in walk(s)):
+            if isinstance(inner, ast.Await) and isinstance(call := inner.value, ast.Call) and isinstance(func := call.func, ast.Attribute) and (
+                    isinstance(func.value, ast.Name) and func.value.id == element and (_ENDS_WHOLE.match(func.attr) or func.attr == close)):
+                return node
+    if depth >= 3:
+        return None
+    for load in name_loads(function, collection):
+        use = classify(module, load)
+        if use.kind != "argument" or use.call is None or not isinstance(module.parent(use.call), ast.Await):
+            continue
+        found = awaited_callee(module, use.call)
+        param = bound_parameter(found[1], use.call, load, found[2]) if found is not None else None
+        if found is not None and param is not None and ends_each_element(found[0], found[1], param, close, depth + 1) is not None:
+            return use.call  # ``await shutdown_services(services)``
     return None
 
 

@@ -25,6 +25,7 @@ from tradelint.facts.uses import (
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
+from tradelint.models.resources.global_handles import ended_through_handle
 from tradelint.models.resources.class_attributes import class_attribute_closed
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.returned_holders import handed_into_returned_instance
@@ -549,7 +550,7 @@ class ResourceAnalysis:
         memo = self.module.project.class_memo
         known = cast("dict[str, bool]", memo.setdefault(("global-closed", self.module.tree), {}))
         if c.name not in known:
-            known[c.name] = self._closed_within(self.module.tree, c)
+            known[c.name] = self._closed_within(self.module.tree, c) or ended_through_handle(self.module, c.name, c.spec.close)
         return None if known[c.name] else "global_never_closed"
 
     def _closed_within(self, scope: ast.AST, c: Creation) -> bool:
