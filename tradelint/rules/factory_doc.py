@@ -44,10 +44,12 @@ async def ping(kind, url):
 
 A tuple may tell the caller whether it owns the element: a flag that is `True` in every returned
 tuple that holds the resource and `False` in every one that does not (what the caller passed,
-`None` on an error) makes the function a maker at that position all the same; the caller must end
-the element when the flag is true, and a release the flag guards (`if owned: await http.close()`)
-ends it. A caller that passes a value of its own for the parameter handed back unowned
-(`ensure_session(self.session)`) is lent it. A tuple kept whole in a local and read only by constant index
+`None` on an error), or the reverse (an error flag: `return config, True` when it failed), makes
+the function a maker at that position all the same; the caller must end the element when the flag
+says it was made, a release the flag guards (`if owned: await http.close()`) ends it, and an exit
+the flag guards when nothing was made (`if err: return`) leaks nothing. A caller that passes a
+value of its own for a parameter handed back because it was given (`if session is not None:
+return session, False`; `ensure_session(self.session)`) is lent it. A tuple kept whole in a local and read only by constant index
 (`pair = await open_pair(url); session = pair[0]`, or `asyncio.open_connection`'s pair) binds
 its element as unpacking does; handed on whole, it is not judged. A position whose element the
 function also ends, keeps or registers is no maker position:
