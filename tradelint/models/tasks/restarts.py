@@ -12,7 +12,8 @@ Deliberately strict: the call must be a statement of its own (``await self.start
 of a block holding the cancel, not under a branch of its own), and the method it calls (or a
 method that one calls on ``self``, to a small depth) must store a task made by ``create_task`` /
 ``ensure_future`` into the same attribute, or add one to it. A method the class does not define
-(a base the project does not have) says nothing."""
+(a base the project does not have) says nothing, and a cancel in the class's own release method
+(``close()``, ``stop()``, ``__aexit__``...) stays its end whatever it calls next."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import ast
 from collections.abc import Iterator
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import TASK_MAKERS, class_methods, last_name, own_nodes
 from tradelint.facts.uses import self_attribute_loads, self_name
 from tradelint.models.tasks.read_uses import ends_task_elements
@@ -38,8 +40,8 @@ def restarts_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
     if method is None or receiver is None:
         return False
     owner = module.parent(method)
-    if not isinstance(owner, ast.ClassDef):
-        return False
+    if not isinstance(owner, ast.ClassDef) or method.name in ("__aexit__", "__exit__") or is_release_name(method.name):
+        return False  # the class's own release is its end, whatever it calls after (precision first)
     methods = class_methods(owner)
     for call in _calls_after(module, node, method, receiver):
         callee = methods.get(call)
