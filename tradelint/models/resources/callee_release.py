@@ -50,13 +50,13 @@ def callee_releases(
         a is arg for a in (*call.args, *(k.value for k in call.keywords))
     ):
         return None
-    found = _callee(module, call)
+    found = awaited_callee(module, call)
     if found is None:
         return None
     home, function, skip_self = found
     if id(function) in seen or len(seen) >= _CHAIN:
         return None
-    param = _parameter(function, call, arg, skip_self)
+    param = bound_parameter(function, call, arg, skip_self)
     if param is None:
         return None
     chain = seen | {id(function)}
@@ -109,7 +109,11 @@ def _releases_first(home: ModuleInfo, function: Function, param: str, close: str
     )
 
 
-def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
+def awaited_callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
+    """The first-party coroutine ``call`` calls, read as :func:`callee_releases` reads it: a
+    module-level ``async def`` of the project, or an ``async def`` of the caller's own class
+    called on ``self``, with its module and whether its first parameter is ``self`` (a
+    ``@staticmethod`` binds none)."""
     func = call.func
     caller = module.enclosing_function(call)
     if (
@@ -122,21 +126,9 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
         if not isinstance(cls, ast.ClassDef):
             return None
         method = class_method(cls, func.attr, ast.AsyncFunctionDef)
-        return (module, method, not _static(method)) if method is not None else None
+        return (module, method, self_name(method) is not None) if method is not None else None
     found = module_coroutine(module, func)
     return (found[0], found[1], False) if found is not None else None
-
-
-def _static(function: Function) -> bool:
-    """Whether ``function`` is a ``@staticmethod``: called on ``self``, it binds no receiver."""
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
-
-
-def awaited_callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
-    """The first-party coroutine ``call`` calls, read as :func:`callee_releases` reads it: a
-    module-level ``async def`` of the project, or an ``async def`` of the caller's own class
-    called on ``self``, with its module and whether its first parameter is ``self``."""
-    return _callee(module, call)
 
 
 def module_coroutine(module: ModuleInfo, func: ast.expr) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
@@ -153,7 +145,10 @@ def module_coroutine(module: ModuleInfo, func: ast.expr) -> tuple[ModuleInfo, as
     return (home, function) if function is not None else None
 
 
-def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
+def bound_parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
+    """The parameter of ``function`` that ``call`` binds ``arg`` to plainly (by position, no
+    ``*args`` before it, or by keyword; :func:`awaited_callee` says whether ``self`` is skipped);
+    None when it cannot be told."""
     params = [*function.args.posonlyargs, *function.args.args][1 if skip_self else 0 :]
     if any(a is arg for a in call.args):
         index = next(i for i, a in enumerate(call.args) if a is arg)
@@ -166,12 +161,6 @@ def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: boo
     return name
 
 
-def bound_parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
-    """The parameter of ``function`` that ``call`` binds ``arg`` to plainly (:func:`awaited_callee`
-    says whether ``self`` is skipped); None when it cannot be told."""
-    return _parameter(function, call, arg, skip_self)
-
-
 def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
     """Whether the first-party coroutine ``call`` awaits is shown to end what it gets as ``arg``:
     it closes the parameter (:func:`callee_releases`), or hands it to a first-party class that
@@ -180,7 +169,7 @@ def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: 
     if callee_releases(module, call, arg, close) is not None:
         return True
     found = module_coroutine(module, call.func)
-    param = _parameter(found[1], call, arg, False) if found is not None else None
+    param = bound_parameter(found[1], call, arg, False) if found is not None else None
     if found is None or param is None:
         return False
     home, function = found

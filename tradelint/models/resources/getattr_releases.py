@@ -17,7 +17,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import Use
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import SCOPE_NODES, walk
 from tradelint.models.resources.resource_types import CLOSE_METHODS, ResourceSpec
 
 
@@ -69,7 +69,7 @@ def _looked_up(module: ModuleInfo, name: ast.expr) -> list[str]:
     if not isinstance(name, ast.Name):
         return []
     node: ast.AST | None = module.parent(name)
-    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+    while node is not None and not isinstance(node, SCOPE_NODES):
         if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and node.target.id == name.id:
             items = node.iter.elts if isinstance(node.iter, (ast.Tuple, ast.List, ast.Set)) else []
             values = [e.value for e in items if isinstance(e, ast.Constant) and isinstance(e.value, str)]
