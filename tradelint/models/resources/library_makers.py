@@ -41,9 +41,14 @@ def imported_makers(module: ModuleInfo) -> Makers:
         for key, makers in table[package].items():
             found.setdefault(key, []).extend(makers)
     # A method of the module's own classes so named may be what is called (a first-party
-    # ``PagePool.new_page()``): its own code says what it returns, not the library's.
+    # ``PagePool.new_page()``): its own code says what it returns, not the library's. So the name
+    # alone says nothing there, and the library's maker is taken only on a receiver shown to be
+    # of the maker's class (``await async_playwright().start()`` in a first-party ``start()``).
     own = {s.name for c in module.index.classes for s in c.body if isinstance(s, _FUNCTIONS)}
-    return {key: tuple(makers) for key, makers in found.items() if key[0] not in own}
+    return {
+        key: tuple(m._replace(by_name=False) for m in makers) if key[0] in own else tuple(makers)
+        for key, makers in found.items()
+    }
 
 
 def module_makers(module: ModuleInfo) -> Makers:
