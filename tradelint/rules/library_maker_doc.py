@@ -10,9 +10,12 @@ T(...)` on every path): Playwright's `BrowserType.launch()` and `connect_over_cd
 `ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library (in one that does not, only on an attribute that a first-party base in another module, importing it, states to be of the maker's class: `@property def context(self) -> BrowserContext`, `self._x: T | None`; novel-downloader `359cb4c5`), such a call on a receiver that nothing types
 (awaited when the method is a coroutine) makes one, judged as a call of its class is. Not a
 method so named that returns `self` or what it holds (`Page.opener()`: the page that exists),
-a property, a context manager, a receiver of the project's own class, nor a name the
-module's own classes define. A name that another public method of the library gives to
-something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
+a property, a context manager, nor a receiver of the project's own class. A name the
+module's own classes define (a scanner's own `start()`) may be their method, and a name that
+another public method of the library gives to something else (`APIRequest.new_context` makes
+no resource) may be that one: either makes a resource only on a receiver typed as the
+library's (`self.playwright = await async_playwright().start()` in `Scanner.start()`, whose
+receiver the library's `async_playwright()` says is its context manager) or
 bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`; a
 `browser = None` after its close binds no other type),
 annotated with it (`browser: Browser`, `Browser | None`, `Optional[Browser]`, `"Browser"`),
