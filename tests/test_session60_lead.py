@@ -83,3 +83,47 @@ def test_a_typed_receiver_makes_the_resource_whatever_the_module_names(tmp_path:
 
 def test_untyped_and_first_party_receivers_and_ended_ones_stay_silent(tmp_path: Path) -> None:
     assert source_findings(tmp_path, TWINS, "TRD2") == []
+
+
+# A chain of first-party callees ends what it is handed only by ending the whole object: a
+# release-like method given what to end (a BLE client's ``stop_notify(uuid)``) ends a part
+# (session 59's callee chains took it for the client's end: a development-pool fix site lost).
+CHAIN = """\
+from bleak import BleakClient
+from bleak_retry_connector import establish_connection
+
+UUID = "00002a2b-0000-1000-8000-00805f9b34fb"
+
+
+async def _read_time(client):
+    await client.start_notify(UUID, print)
+    await client.stop_notify(UUID)
+
+
+async def _sync(client):
+    await _read_time(client)
+
+
+async def _close_it(client):
+    try:
+        await _read_time(client)
+    finally:
+        await client.disconnect()
+
+
+class Flow:
+    async def pair(self, device):
+        client = await establish_connection(BleakClient, device, device.address)
+        self._client = client
+        await _sync(client)
+
+    async def pair_and_close(self, device):
+        client = await establish_connection(BleakClient, device, device.address)
+        await _close_it(client)
+"""
+
+
+def test_a_part_ended_deep_in_a_chain_is_no_end_of_the_whole(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CHAIN, "TRD2") == [
+        "25:9 TRD202 `self._client` is never closed; add a `close()` method that calls its `disconnect()`",
+    ]

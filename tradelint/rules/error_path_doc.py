@@ -90,7 +90,9 @@ A first-party coroutine given the resource ends it when its code ends the parame
 it on to another first-party coroutine that does (followed a few calls deep; a `@staticmethod`
 called on `self` binds no receiver), and that call is a release of the name wherever one is
 looked for, on an exit before the hand-off too. A link that releases only on its normal path
-makes the chain's release a plain one; a link that only reads it (logs it) ends nothing:
+makes the chain's release a plain one; a link that only reads it (logs it) ends nothing, nor
+does one that ends a part of it: a release-like method given what to end (a BLE client's
+`stop_notify(uuid)`) is not the client's `disconnect()`:
 ```python
 async def connect(self, key, url):
     stack = AsyncExitStack()                      # not reported: each way out tears it down

@@ -24,6 +24,7 @@ from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name, lineage, releases_attr
+from tradelint.facts.release_names import BARE_RELEASE
 from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
@@ -66,7 +67,7 @@ def callee_releases(
         item = home.parent(node)
         if use.kind == "with" and item is not None and isinstance(home.parent(item), ast.AsyncWith):
             releases.append("finally")
-        elif use.kind == "method" and use.name is not None and (use.name == close or is_release_name(use.name)):
+        elif use.kind == "method" and use.call is not None and ends_whole(use.name, use.call, close):
             releases.append(in_cleanup_block(home, node, function))
         elif use.kind == "argument" and releases_through_getattr(home, use, close, True):
             releases.append(in_cleanup_block(home, node, function))  # ``getattr(client, "aclose")()``
@@ -104,9 +105,19 @@ def _releases_first(home: ModuleInfo, function: Function, param: str, close: str
         and isinstance(value.func, ast.Attribute)
         and isinstance(value.func.value, ast.Name)
         and value.func.value.id == param
-        and (value.func.attr == close or is_release_name(value.func.attr))
+        and ends_whole(value.func.attr, value, close)
         and not any(isinstance(n, (ast.Call, ast.Await)) for a in value.args for n in walk(a))
     )
+
+
+def ends_whole(name: str, call: ast.Call, close: str | None) -> bool:
+    """Whether ``<param>.<name>(...)`` ends the whole object a callee is given: the resource's own
+    release, a bare release word (``close(1000)``, ``stop()``), or a release-like name of its
+    own given nothing (``close_all()``). Not one given what to end (``stop_notify(uuid)``, a
+    BLE client's notifications on one characteristic; ``stop(guild_id)``): that ends a part."""
+    if name == close or BARE_RELEASE.match(name.lstrip("_")):
+        return True
+    return is_release_name(name) and not call.args and not call.keywords
 
 
 def awaited_callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
