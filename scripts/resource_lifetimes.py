@@ -43,8 +43,8 @@ from tradelint.facts.named_classes import resolve_ref
 from tradelint.facts.ownership import Family, OwnershipModel, lineage
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
-from tradelint.facts.syntax import own_nodes
-from tradelint.facts.uses import STATEMENT_LISTS, TRY_NODES, self_attr, self_name
+from tradelint.facts.syntax import STATEMENT_LISTS, own_nodes
+from tradelint.facts.uses import TRY_NODES, self_attr, self_name
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, holds_nothing_new
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef

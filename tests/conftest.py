@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import getpass
 import importlib.util
 import os
@@ -8,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import Iterator
 
 import pytest
 
@@ -154,6 +156,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     programs = sys.modules.get("tests.programs")
     if programs is not None:
         programs.forget_warm_caches()
+    # The garbage of the session (millions of objects in a worker that checked whole trees: 6 s
+    # to collect on a loaded machine) is collected now, while an xdist worker still reports,
+    # rather than by pytest's own last collection after the worker said it finished: execnet
+    # then gives it 5 seconds before it sends a SIGINT, and a KeyboardInterrupt raised in a
+    # weakref callback of that collection was a PytestUnraisableExceptionWarning. What is left
+    # lives until the process ends: frozen, that last collection does not walk it again.
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    # A test that runs mypy in its own process (``mypy.api``: a young collection every 200,000
+    # allocations) or lets tradelint's signal handler run (no automatic collection at all, for a
+    # process that is ending) changed the collector for every later test of its worker, which
+    # then kept millions of objects of cyclic garbage. Its last collection, at the session's end,
+    # outlasted the 5 seconds execnet gives a worker to stop before it sends it a SIGINT: a
+    # KeyboardInterrupt in a weakref callback (PytestUnraisableExceptionWarning). Put back.
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
+    yield
+    gc.set_threshold(*thresholds)
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
 
 
 @pytest.fixture(autouse=True)

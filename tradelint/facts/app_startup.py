@@ -20,6 +20,7 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
+from tradelint.facts.registrations import add_name, first_string, registered_names
 
 STARTUP_EVENTS = frozenset({"startup", "before_server_start"})
 STARTUP_LISTS = frozenset({"on_startup", "cleanup_ctx"})
@@ -44,7 +45,7 @@ def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.Async
             isinstance(decorator, ast.Call)
             and isinstance(decorator.func, ast.Attribute)
             and decorator.func.attr in ("on_event", "listener")
-            and _first_string(decorator) in STARTUP_EVENTS
+            and first_string(decorator) in STARTUP_EVENTS
         ):
             return True
         # ``@app.before_serving``, ``@dp.startup()``: a phase of an object, bare or called
@@ -69,9 +70,9 @@ def _startup_names(module: ModuleInfo) -> frozenset[str]:
         for node in module.index.calls:
             func = node.func
             # ``FastAPI(lifespan=f)`` names a class; the others are method calls.
-            if isinstance(func, ast.Attribute) and func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
+            if isinstance(func, ast.Attribute) and func.attr == "add_event_handler" and first_string(node) in STARTUP_EVENTS:
                 if len(node.args) > 1:
-                    _add_name(names, node.args[1])
+                    add_name(names, node.args[1])
             if (
                 isinstance(func, ast.Attribute)
                 and func.attr in ("append", "insert")
@@ -79,31 +80,23 @@ def _startup_names(module: ModuleInfo) -> frozenset[str]:
                 and func.value.attr in STARTUP_LISTS
             ):
                 if node.args:
-                    _add_name(names, node.args[-1])
+                    add_name(names, node.args[-1])
             if isinstance(func, ast.Attribute) and len(node.args) == 1 and (
                 # ``dp.startup.register(f)``; ``builder.post_init(f)``, ``app.before_serving(f)``
                 (func.attr == "register" and isinstance(func.value, ast.Attribute) and func.value.attr in STARTUP_PHASES)
                 or func.attr in STARTUP_PHASES
             ):
-                _add_name(names, node.args[0])
+                add_name(names, node.args[0])
             if isinstance(func, ast.Attribute) and func.attr == "register_listener" and _last_string(node) in STARTUP_EVENTS:
-                _add_name(names, node.args[0])  # Sanic's ``app.register_listener(f, "before_server_start")``
+                add_name(names, node.args[0])  # Sanic's ``app.register_listener(f, "before_server_start")``
             for keyword in node.keywords:
                 if keyword.arg in STARTUP_KEYWORDS:
-                    _add_name(names, keyword.value)
+                    add_name(names, keyword.value)
                 if keyword.arg in STARTUP_LISTS and isinstance(keyword.value, (ast.List, ast.Tuple)):
                     for element in keyword.value.elts:
-                        _add_name(names, element)
+                        add_name(names, element)
         found = _STARTUP_NAMES[module] = frozenset(names)
     return found
-
-
-def _add_name(names: set[str], expr: ast.expr) -> None:
-    """``f`` for ``f`` and ``<x>.f``: the name a registered handler is known by."""
-    if isinstance(expr, ast.Name):
-        names.add(expr.id)
-    elif isinstance(expr, ast.Attribute):
-        names.add(expr.attr)
 
 
 SHUTDOWN_EVENTS = frozenset({"shutdown"})
@@ -129,7 +122,7 @@ def _registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         func = node.func
-        if func.attr == "add_event_handler" and _first_string(node) in SHUTDOWN_EVENTS:
+        if func.attr == "add_event_handler" and first_string(node) in SHUTDOWN_EVENTS:
             return True
         if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
             return True
@@ -173,7 +166,7 @@ def _ends_an_application(module: ModuleInfo) -> bool:
             return True
         if not isinstance(func, ast.Attribute):
             continue
-        if func.attr in ("on_event", "add_event_handler") and _first_string(call) in SHUTDOWN_EVENTS:
+        if func.attr in ("on_event", "add_event_handler") and first_string(call) in SHUTDOWN_EVENTS:
             return True
         if func.attr in ("append", "insert", "extend") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
             return True
@@ -187,12 +180,6 @@ def _is_none(value: ast.expr) -> bool:
 def _last_string(call: ast.Call) -> str | None:
     if len(call.args) > 1 and isinstance(call.args[-1], ast.Constant) and isinstance(call.args[-1].value, str):
         return call.args[-1].value
-    return None
-
-
-def _first_string(call: ast.Call) -> str | None:
-    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-        return call.args[0].value
     return None
 
 
@@ -330,7 +317,6 @@ def kept_from_startup(
 # given as ``lifespan=`` (Starlette wraps it in a context manager, left at shutdown).
 _RESUMING_LISTS = frozenset({"cleanup_ctx"})
 _RESUMING_KEYWORDS = frozenset({"lifespan"})
-_RESUMED: weakref.WeakKeyDictionary[ast.AST, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def resumed_by_a_framework(module: ModuleInfo, function: ast.AST) -> bool:
@@ -341,32 +327,4 @@ def resumed_by_a_framework(module: ModuleInfo, function: ast.AST) -> bool:
     name = getattr(function, "name", None)
     if not isinstance(name, str):
         return False
-    found = _RESUMED.get(module.tree)
-    if found is None:
-        found = _RESUMED[module.tree] = _resumed_names(module)
-    return name in found
-
-
-def _resumed_names(module: ModuleInfo) -> frozenset[str]:
-    names: set[str] = set()
-    for call in module.index.calls:
-        func = call.func
-        for keyword in call.keywords:
-            if keyword.arg in _RESUMING_KEYWORDS:
-                _add_name(names, keyword.value)
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in _RESUMING_LISTS:
-            if func.attr in ("append", "insert") and call.args:
-                _add_name(names, call.args[-1])
-            elif func.attr == "extend" and call.args and isinstance(call.args[0], (ast.List, ast.Tuple)):
-                for element in call.args[0].elts:
-                    _add_name(names, element)
-    for node in ast.walk(module.tree):
-        if (
-            isinstance(node, ast.AugAssign)
-            and isinstance(node.target, ast.Attribute)
-            and node.target.attr in _RESUMING_LISTS
-            and isinstance(node.value, (ast.List, ast.Tuple))
-        ):
-            for element in node.value.elts:
-                _add_name(names, element)
-    return frozenset(names)
+    return name in registered_names(module, lists=_RESUMING_LISTS, keywords=_RESUMING_KEYWORDS)

@@ -19,6 +19,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import framework_teardown, is_release_name
 from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.registrations import registered_names
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import methods_reached, self_calls, self_name
 
@@ -33,7 +34,8 @@ TEARDOWN_METHODS = ("__aexit__", "__exit__", "async_will_remove_from_hass", "cog
 TEARDOWN_FUNCTIONS = ("async_unload_entry", "on_cleanup", "on_shutdown", "shutdown_event", "on_app_cleanup")
 
 # Signals that take a teardown callback: ``app.on_cleanup.append(close_feed)``.
-TEARDOWN_SIGNALS = ("on_cleanup", "on_shutdown")
+TEARDOWN_SIGNALS = frozenset({"on_cleanup", "on_shutdown"})
+_TEARDOWN_EVENTS = frozenset({"shutdown"})
 
 # Methods on ``self.x`` that release or stop something of ``self``'s.
 _STOPPERS = frozenset({"cancel", "set", "clear", "kill", "release", "unsubscribe", "remove", "join", "wait_closed"})
@@ -368,7 +370,6 @@ def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str
 
 # Per module, asked once per class or task (weakly held: they go with their module).
 _BINDINGS: weakref.WeakKeyDictionary[ModuleInfo, list[ast.AST]] = weakref.WeakKeyDictionary()
-_CLEANUPS: weakref.WeakKeyDictionary[ModuleInfo, set[str]] = weakref.WeakKeyDictionary()
 _BINDING_KINDS = (ast.Assign, ast.AnnAssign, ast.With, ast.AsyncWith, ast.arg)
 
 
@@ -464,39 +465,7 @@ def runs_at_application_end(module: ModuleInfo, node: ast.AST) -> bool:
     return bool(yields) and getattr(node, "lineno", 0) > min(yields)
 
 
-def _registered_cleanups(module: ModuleInfo) -> set[str]:
-    found = _CLEANUPS.get(module)
-    if found is None:
-        found = _CLEANUPS[module] = _find_registered_cleanups(module)
-    return found
-
-
-def _find_registered_cleanups(module: ModuleInfo) -> set[str]:
+def _registered_cleanups(module: ModuleInfo) -> frozenset[str]:
     """Functions handed to a teardown signal: ``app.on_cleanup.append(close_feed)``,
     ``app.add_event_handler("shutdown", stop)``, ``@app.on_event("shutdown")``."""
-    found: set[str] = set()
-    for call in module.index.calls:
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and call.args):
-            continue
-        last = call.args[-1]
-        name = last.id if isinstance(last, ast.Name) else last.attr if isinstance(last, ast.Attribute) else None
-        if name is None:
-            continue
-        if func.attr == "append" and isinstance(func.value, ast.Attribute) and func.value.attr in TEARDOWN_SIGNALS:
-            found.add(name)
-        elif func.attr == "add_event_handler" and isinstance(call.args[0], ast.Constant) and call.args[0].value == "shutdown":
-            found.add(name)
-    for node in ast.walk(module.tree):
-        if isinstance(node, FUNCTION_NODES):
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr == "on_event"
-                    and decorator.args
-                    and isinstance(decorator.args[0], ast.Constant)
-                    and decorator.args[0].value == "shutdown"
-                ):
-                    found.add(node.name)
-    return found
+    return registered_names(module, lists=TEARDOWN_SIGNALS, events=_TEARDOWN_EVENTS)

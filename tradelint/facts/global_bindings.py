@@ -2,7 +2,11 @@
 in every function that declares it ``global``) and the annotations it declares it with
 (``_client: Optional[Redis] = None``). A function that reads a global it never binds reads what
 the module binds there, as a type checker reads it; asked to type a receiver
-(``pubsub = _client.pubsub()``)."""
+(``pubsub = _client.pubsub()``).
+
+Here too, the one reading of ``global`` / ``nonlocal`` declarations (:func:`declarations`), asked
+of a function's own scope (where a name it reads lives) or of all the code it holds (whether a
+name of its frame is sent out of it)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import SCOPE_NODES, STATEMENT_LISTS
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -50,19 +55,13 @@ def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str], fro
     if found is not None:
         return found
     bound: set[str] = set()
-    globals_: set[str] = set()
-    nonlocals: set[str] = set()
     if isinstance(function, _FUNCTIONS):
         args = function.args
         bound.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None)
     stack = list(ast.iter_child_nodes(function))
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Global):
-            globals_.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            nonlocals.update(node.names)
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.add(node.id)
         elif isinstance(node, ast.alias):
             bound.add(node.asname or node.name.partition(".")[0])
@@ -73,9 +72,52 @@ def _scope_names(function: ast.AST) -> tuple[frozenset[str], frozenset[str], fro
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue  # (its targets are its own)
         stack.extend(ast.iter_child_nodes(node))
-    found = (frozenset(bound), frozenset(globals_), frozenset(nonlocals))
+    globals_, declared = declarations(function, nested=False)
+    found = (frozenset(bound), globals_, declared - globals_)
     _SCOPES[function] = found
     return found
+
+
+def declarations(function: ast.AST, nested: bool = True) -> tuple[frozenset[str], frozenset[str]]:
+    """The names ``function`` declares ``global``, and those it declares ``global`` or
+    ``nonlocal``. With ``nested``, anywhere in it, its nested functions and classes included:
+    whether any code it holds sends a name of its frame out of it (a closure's ``nonlocal x``
+    makes the frame's ``x`` outlive the call). Without, in its own scope only: where a name the
+    function itself binds or reads lives (a nested function's declaration speaks for that
+    function alone; :func:`reads_global`). Such a declaration is a statement, and statements are
+    only in statement lists (a body, an ``else``, a ``finally``, a handler's or a case's body): a
+    walk of those lists meets all of them, as a walk of every node would. Kept on the node, as
+    ``name_loads`` keeps its table: a function binding many resources is asked once per
+    resource."""
+    key = _DECLARATIONS if nested else _OWN_DECLARATIONS
+    found: tuple[frozenset[str], frozenset[str]] | None = function.__dict__.get(key)
+    if found is None:
+        found = _declarations(function, nested)
+        setattr(function, key, found)
+    return found
+
+
+_DECLARATIONS = "_tradelint_declarations"
+_OWN_DECLARATIONS = "_tradelint_own_declarations"
+
+
+def _declarations(function: ast.AST, nested: bool) -> tuple[frozenset[str], frozenset[str]]:
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        elif not nested and node is not function and isinstance(node, SCOPE_NODES):
+            continue  # (a nested function's or class's own scope)
+        for field in STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return frozenset(globals_), frozenset(globals_ | nonlocals)
 
 
 def global_bindings(module: ModuleInfo, name: str) -> GlobalBindings | None:

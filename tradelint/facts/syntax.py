@@ -64,6 +64,8 @@ def decorated_by(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Collec
 
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
+STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def class_methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.global_bindings import declarations
 from tradelint.facts.pass_through import passed_argument
 from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, ordered_fields, walk
 
@@ -250,43 +251,6 @@ _ATTRIBUTE_LOADS = "_tradelint_attribute_loads"
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
     return name in declarations(func)[1]
-
-
-def declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
-    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``, nested functions
-    included. Such a declaration is a statement, and statements are only in statement lists (a
-    body, an ``else``, a ``finally``, a handler's or a case's body): a walk of those lists meets
-    all of them, as a walk of every node would. Kept on the node, as ``name_loads`` keeps its
-    table: a function binding many resources is asked once per resource."""
-    found: tuple[frozenset[str], frozenset[str]] | None = function.__dict__.get(_DECLARATIONS)
-    if found is None:
-        found = _declarations(function)
-        setattr(function, _DECLARATIONS, found)
-    return found
-
-
-_DECLARATIONS = "_tradelint_declarations"
-
-
-def _declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
-    globals_: set[str] = set()
-    nonlocals: set[str] = set()
-    stack: list[ast.AST] = [function]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Global):
-            globals_.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            nonlocals.update(node.names)
-        for field in STATEMENT_LISTS:
-            children = getattr(node, field, None)
-            if isinstance(children, list):
-                stack.extend(children)
-    return frozenset(globals_), frozenset(globals_ | nonlocals)
-
-
-# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
-STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

@@ -7,8 +7,9 @@ would. The name may also be a loop's: ``for name in ("close", "aclose"): closer 
 name, None)`` tries each spelling, and every one of them is a release.
 
 The same holds in a first-party function the resource is handed to (``await
-close_client(client)`` whose body looks its release up so): :mod:`callee_release` asks
-:func:`releases_through_getattr` of the callee's parameter."""
+close_client(client)`` whose body looks its release up so). One question,
+:func:`releases_through_getattr`: the resource model asks it of a use with its spec's release,
+:mod:`callee_release` of a use of the callee's parameter."""
 
 from __future__ import annotations
 
@@ -18,19 +19,13 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import Use
 from tradelint.facts.syntax import SCOPE_NODES, walk
-from tradelint.models.resources.resource_types import CLOSE_METHODS, ResourceSpec
-
-
-def released_through_getattr(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
-    """Whether ``use`` hands the resource to ``getattr(<it>, "<release>", ...)`` whose result a
-    local keeps and the function then calls (awaiting it, or what it returns, for a coroutine
-    release)."""
-    return releases_through_getattr(module, use, spec.close, spec.coroutine_close or spec.awaited)
+from tradelint.models.resources.resource_types import CLOSE_METHODS
 
 
 def releases_through_getattr(module: ModuleInfo, use: Use, close: str | None, awaited: bool) -> bool:
-    """:func:`released_through_getattr` for a release named ``close`` (or any release name),
-    awaited when ``awaited``."""
+    """Whether ``use`` hands the resource to ``getattr(<it>, "<release>", ...)`` (a release named
+    ``close``, or any release name) whose result a local keeps and the function then calls,
+    awaiting it, or what it returns, when ``awaited`` (a coroutine release)."""
     call = use.call
     if use.kind != "argument" or call is None or not (isinstance(call.func, ast.Name) and call.func.id == "getattr"):
         return False

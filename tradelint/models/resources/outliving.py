@@ -23,7 +23,8 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword
-from tradelint.facts.uses import declarations, name_loads, name_stores
+from tradelint.facts.global_bindings import declarations
+from tradelint.facts.uses import name_loads, name_stores
 from tradelint.models.resources.frame_caches import frame_cache
 
 # Methods that put their argument into the collection they are called on.

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import lineage
@@ -63,7 +64,7 @@ def released_element_stores(module: ModuleInfo, known: set[int]) -> list[tuple[a
             if owner is None:
                 continue
             if key not in asked:
-                asked[key] = _element_release(module, owner, collection, function)
+                asked[key] = _element_release(module, owner, collection)
             release = asked[key]
             if release is not None and not _ends_nothing(module, call, release):
                 found.append((call, ResourceSpec(release, evidenced=True)))
@@ -136,7 +137,7 @@ def _owner(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef,
     return None, ""
 
 
-def _element_release(module: ModuleInfo, owner: ast.AST, collection: ast.expr, origin: ast.AST) -> str | None:
+def _element_release(module: ModuleInfo, owner: ast.AST, collection: ast.expr) -> str | None:
     """The name of the method the code of ``owner`` awaits on an element taken out of
     ``collection`` to end it; None when it ends none."""
     for function in walk(owner):
@@ -147,23 +148,39 @@ def _element_release(module: ModuleInfo, owner: ast.AST, collection: ast.expr, o
             (lambda e: isinstance(e, ast.Name) and e.id == collection.id) if isinstance(collection, ast.Name) else None)
         if same is None:
             continue
-        elements: set[str] = set()
-        for node in walk(function):
-            if isinstance(node, (ast.For, ast.AsyncFor)) and _over(node.iter, same):
-                target = node.target.elts[-1] if isinstance(node.target, ast.Tuple) and node.target.elts else node.target
-                if isinstance(target, ast.Name):
-                    elements.add(target.id)
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _taken(node.value, same):
-                elements.add(node.targets[0].id)
-        for node in walk(function):
-            if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(func := call.func, ast.Attribute)):
-                continue
-            if not _ENDS_WHOLE.match(func.attr):
-                continue
-            receiver = func.value
-            if (isinstance(receiver, ast.Name) and receiver.id in elements) or _taken(receiver, same):
-                return func.attr
+        found = next((func.attr for _, func in _element_ends(function, same) if _ENDS_WHOLE.match(func.attr)), None)
+        if found is not None:
+            return found
     return None
+
+
+def _element_ends(function: ast.AST, same: object) -> Iterator[tuple[ast.For | ast.AsyncFor | None, ast.Attribute]]:
+    """Each method ``function`` awaits on an element of the collection ``same`` tells (``await
+    <element>.<method>(...)``), in the order of ``walk``, with the loop over the collection
+    (:func:`_over`) whose body awaits it on its own variable (None for any other element). An
+    element is such a loop's variable (the last name of a tuple target: ``for key, task in
+    C.items()``), a local bound to an element taken out (:func:`_taken`: ``task = C.pop(key)``)
+    or that taken-out element itself (``await C.pop(key).stop()``)."""
+    elements: set[str] = set()
+    loops: dict[int, list[tuple[ast.For | ast.AsyncFor, str]]] = {}  # an await's id -> the loops around it
+    for node in walk(function):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _over(node.iter, same):
+            target = node.target.elts[-1] if isinstance(node.target, ast.Tuple) and node.target.elts else node.target
+            if isinstance(target, ast.Name):
+                elements.add(target.id)
+                for inner in (n for s in node.body for n in walk(s)):
+                    if isinstance(inner, ast.Await):
+                        loops.setdefault(id(inner), []).append((node, target.id))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _taken(node.value, same):
+            elements.add(node.targets[0].id)
+    for node in walk(function):
+        if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(func := call.func, ast.Attribute)):
+            continue
+        receiver = func.value
+        if isinstance(receiver, ast.Name) and receiver.id in elements:
+            yield next((loop for loop, name in loops.get(id(node), ()) if name == receiver.id), None), func
+        elif _taken(receiver, same):
+            yield None, func
 
 
 def ends_whole(name: str) -> bool:
@@ -173,18 +190,14 @@ def ends_whole(name: str) -> bool:
 
 def ends_each_element(module: ModuleInfo, function: ast.AST, collection: str, close: str | None, depth: int = 0) -> ast.AST | None:
     """Where ``function`` ends every element of its local (or parameter) ``collection``: a loop
-    over it (:func:`_over`) whose body awaits a release of the whole element (``for service in
-    services: await service.shutdown()``), or the awaited call that hands the collection to a
-    first-party coroutine that does so (a few calls deep). None when it ends none."""
+    over it whose body awaits a release of the whole element on its variable
+    (:func:`_element_ends`: ``for service in services: await service.shutdown()``), or the
+    awaited call that hands the collection to a first-party coroutine that does so (a few calls
+    deep). None when it ends none."""
     same = lambda e: isinstance(e, ast.Name) and e.id == collection  # noqa: E731
-    for node in walk(function):
-        if not (isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and _over(node.iter, same)):
-            continue
-        element = node.target.id
-        for inner in (n for s in node.body for n in walk(s)):
-            if isinstance(inner, ast.Await) and isinstance(call := inner.value, ast.Call) and isinstance(func := call.func, ast.Attribute) and (
-                    isinstance(func.value, ast.Name) and func.value.id == element and (_ENDS_WHOLE.match(func.attr) or func.attr == close)):
-                return node
+    for loop, func in _element_ends(function, same):
+        if loop is not None and (_ENDS_WHOLE.match(func.attr) or func.attr == close):
+            return loop
     if depth >= 3:
         return None
     for load in name_loads(function, collection):

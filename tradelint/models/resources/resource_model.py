@@ -18,10 +18,11 @@ from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.subclass_helpers import helper_descendants
+from tradelint.facts.global_bindings import declarations
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import (
-    Use, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
+    Use, called_with_subject, classify, declares_outer, in_cleanup_block, is_awaited_call,
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
@@ -29,7 +30,7 @@ from tradelint.models.resources.global_handles import ended_through_handle
 from tradelint.models.resources.class_attributes import class_attribute_closed
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.returned_holders import handed_into_returned_instance
-from tradelint.models.resources.getattr_releases import released_through_getattr
+from tradelint.models.resources.getattr_releases import releases_through_getattr
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
 from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name, picked_from_mapping
@@ -187,7 +188,7 @@ class ResourceAnalysis:
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if use.kind not in ("method", "attribute"):
-            return released_through_getattr(module or self.module, use, spec)
+            return releases_through_getattr(module or self.module, use, spec.close, spec.coroutine_close or spec.awaited)
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
         if (through := closes_through_part(use, spec)) is not None:

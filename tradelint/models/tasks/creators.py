@@ -15,7 +15,8 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import walk, class_methods
-from tradelint.facts.uses import classify, declarations, declares_outer, self_name
+from tradelint.facts.global_bindings import declarations
+from tradelint.facts.uses import classify, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
 from tradelint.models.tasks.given_makers import kept_nowhere, passthrough
 from tradelint.models.tasks.imported_wrappers import module_callee

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.syntax import ORDERED_FIELDS, child_nodes, ordered_fields, walk
-from tradelint.facts.uses import STATEMENT_LISTS
+from tradelint.facts.syntax import ORDERED_FIELDS, STATEMENT_LISTS, child_nodes, ordered_fields, walk
 
 
 def _binds(node: ast.AST, name: str) -> bool:
