@@ -11,7 +11,7 @@ from typing import cast
 
 from tradelint.facts.class_family import bases_naming, class_and_bases, family_facts
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, ha_kind as _ha_kind, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_methods
 from tradelint.facts.uses import methods_reached
@@ -154,22 +154,6 @@ def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, 
                     return stmt.name
         return "cog_unload"
     return release_method(module, cls, configured)
-
-
-def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str:
-    """``"entity"`` for a Home Assistant entity, ``"flow"`` for a config or options flow (it ends
-    with its flow, not with the entry), ``"object"`` otherwise (a coordinator, a plain class)."""
-    for owner_module, owner in family:
-        for base in map(base_class, owner.bases):  # (``CoordinatorEntity[MyCoordinator]``)
-            qualified = owner_module.imports.qualify(base) or ""
-            if not qualified.startswith("homeassistant."):
-                continue
-            last = qualified.rpartition(".")[2]
-            if last.endswith(("Flow", "FlowHandler")) or ".config_entries." in qualified or "data_entry_flow" in qualified:
-                return "flow"
-            if last.endswith("Entity"):
-                return "entity"
-    return "object"
 
 
 def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
