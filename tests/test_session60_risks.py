@@ -235,3 +235,45 @@ def test_a_bound_method_given_the_resource_lends_it(tmp_path: Path) -> None:
     # Twins: given a session of the caller's, by position or keyword, the holder makes none.
     for call in ("self.client(s)", "self.client(s, 5)", "self.client(session=s)", "self.make(s)"):
         assert _check(tmp_path, FACTORY.replace("{call}", call)) == [], call
+
+
+CONTEXT = """\
+import aiohttp
+
+
+class Inference:
+    def __init__(self):
+        self._http = aiohttp.ClientSession()
+
+    async def embed(self, text):
+        return await self._http.get("/embed")
+
+
+class Client:
+    def __init__(self):
+        self._inference = Inference()
+{close}
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        {exit}
+"""
+
+
+def test_a_named_end_before_aexit_and_aexit_alone(tmp_path: Path) -> None:
+    # The message names what a caller calls: ``close()`` before the ``__aexit__`` that calls it;
+    # with no named end, ``__aexit__`` is the owner's end all the same.
+    close = "\n    async def close(self):\n        self._inference = None\n"
+    assert _check(tmp_path, CONTEXT.replace("{close}", close).replace("{exit}", "await self.close()"))[1:] == [
+        (
+            "14:9 TRD202 `self._inference` holds a `self._http` that nothing closes, and `close()` cannot end it; "
+            "give `Inference` a `close()` that closes it and call it from `close()`"
+        ),
+    ]
+    assert _check(tmp_path, CONTEXT.replace("{close}", "").replace("{exit}", "pass"))[1:] == [
+        (
+            "14:9 TRD202 `self._inference` holds a `self._http` that nothing closes, and `__aexit__()` cannot end it; "
+            "give `Inference` a `close()` that closes it and call it from `__aexit__()`"
+        ),
+    ]

@@ -58,7 +58,9 @@ def owner_release(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, 
         for stmt in reversed(node.body):
             if isinstance(stmt, FUNCTION_NODES):
                 methods.setdefault(stmt.name, stmt)
-    name = release_method(module, cls, configured)
+    # What an owner's caller is told to call: a named method before ``__aexit__`` (as
+    # ``ownership.release_entry`` orders them); ``__aexit__`` itself comes last, below.
+    name = release_method(module, cls, tuple(n for n in configured if n not in DUNDER_RELEASE))
     method = methods.get(name) if name is not None else None
     if method is not None and (_names_the_end(method.name, configured) or end_of_life(module, cls, method, configured) is None):
         return method.name
