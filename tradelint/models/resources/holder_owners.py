@@ -4,7 +4,12 @@ own HTTP client, where ``AsyncInference.__init__`` makes its own ``AsyncHTTPClie
 class has no release at all (pinecone-io/pinecone-python-client ``173e3119``). The owner ends
 its own life (it has a release method), but nothing it can call ends what the held object
 holds: each owner closed leaks the held object's resource. The held class's own TRD202 finding
-says what it leaks; this one says which owner's end should reach it."""
+says what it leaks; this one says which owner's end should reach it.
+
+The owner's end is what runs at the end of its life (session 60, :func:`owner_release`): a
+framework's hook for it, the model's release method when named or proven the object's end, a
+teardown it defines; not any release-like name (eufy_security's websocket callback
+``on_close()`` had been taken for its coordinator's end, whose end is ``async_shutdown()``)."""
 
 from __future__ import annotations
 
