@@ -15,12 +15,15 @@ import weakref
 from pathlib import Path
 from typing import cast
 
+from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.coordinator_ends import COORDINATOR_BASES, SHUTDOWN
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, ha_kind, unload_reach
 from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import framework_teardown, is_release_name
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.registrations import registered_names
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, base_class
 from tradelint.facts.uses import methods_reached, self_calls, self_name
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -39,6 +42,29 @@ _TEARDOWN_EVENTS = frozenset({"shutdown"})
 
 # Methods on ``self.x`` that release or stop something of ``self``'s.
 _STOPPERS = frozenset({"cancel", "set", "clear", "kill", "release", "unsubscribe", "remove", "join", "wait_closed"})
+
+
+def framework_end(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The method a framework runs at the end of a ``cls`` object, whether the class defines it
+    or inherits the framework base's: a discord client's ``close()`` or a cog's ``cog_unload()``
+    (:func:`ownership.framework_teardown`); in a Home Assistant integration that can be unloaded
+    (:func:`framework_ends.unload_reach`), an entity's ``async_will_remove_from_hass()`` (run at
+    its removal, the entry's unload and reload) and a coordinator's ``async_shutdown()`` (its
+    base registers it on its config entry's unload, :mod:`.coordinator_ends`). None for any
+    other class: its end is its own release method, or a teardown it defines
+    (:data:`TEARDOWN_METHODS`)."""
+    teardown = framework_teardown(module, cls)
+    if teardown is not None:
+        return teardown
+    family = class_and_bases(module, cls)
+    kind = ha_kind(family)
+    if kind == "entity":
+        end = ENTITY_TEARDOWN
+    elif any(m.imports.qualify(base_class(b)) in COORDINATOR_BASES for m, c in family for b in c.bases):
+        end = SHUTDOWN
+    else:
+        return None
+    return end if unload_reach(module) is not None else None
 
 
 def _methods(cls: ast.ClassDef) -> dict[str, Function]:

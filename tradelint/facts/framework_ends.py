@@ -47,6 +47,22 @@ FRAMEWORK_TEARDOWNS = ("async_will_remove_from_hass", "async_shutdown")
 ENTITY_TEARDOWN = "async_will_remove_from_hass"
 
 
+def ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str:
+    """``"entity"`` for a Home Assistant entity, ``"flow"`` for a config or options flow (it ends
+    with its flow, not with the entry), ``"object"`` otherwise (a coordinator, a plain class)."""
+    for owner_module, owner in family:
+        for base in map(base_class, owner.bases):  # (``CoordinatorEntity[MyCoordinator]``)
+            qualified = owner_module.imports.qualify(base) or ""
+            if not qualified.startswith("homeassistant."):
+                continue
+            last = qualified.rpartition(".")[2]
+            if last.endswith(("Flow", "FlowHandler")) or ".config_entries." in qualified or "data_entry_flow" in qualified:
+                return "flow"
+            if last.endswith("Entity"):
+                return "entity"
+    return "object"
+
+
 def integration_folder(module: ModuleInfo) -> Path | None:
     """The Home Assistant integration ``module`` belongs to: the outermost package above it whose
     ``__init__`` sets up a config entry (``async_setup_entry``), or whose folder holds a

@@ -74,4 +74,22 @@ async def fetch_closed(url, session=None):
             await http.close()                     # ends it when it was made here
 ```
 
+A maker that makes its resource unless given one, and tells the holder it returns which (`return
+Api(session or aiohttp.ClientSession(), session is None)`), hands its caller a holder to close only
+when the caller leaves that parameter `None`. A method is called bound: its receiver is no
+argument of the call, so the parameter is matched after it:
+```python
+class Factory:
+    def client(self, session=None, timeout=10):
+        return Api(session or aiohttp.ClientSession(), session is None)
+
+    async def made(self):
+        api = self.client(None, 5)                  # reported: never closed
+        return await api.get("x")
+
+    async def lent(self, s):
+        api = self.client(s)                        # lent: the holder keeps the caller's session
+        return await api.get("x")
+```
+
 """

@@ -52,7 +52,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
         for kept in kept_processes(ctx.module):
             yield Report(kept.stmt, fit("`self.{name}` (`{label}(...)`) is never killed or waited for; end it in `{release}()`",
-                                        name=kept.attr, label=kept.label, release=owner_release(ctx.module, kept.cls) or "close"),
+                                        name=kept.attr, label=kept.label, release=owner_release(ctx.module, kept.cls, ctx.config.shutdown_methods) or "close"),
                          None, fit_help("A child process runs on until it exits or is killed: `{cls}` ended leaves it running "
                                         "with its pipes open", cls=kept.cls.name))
         for kept_object in never_awaited_attributes(ctx):
@@ -89,7 +89,7 @@ class ResourceOnSelfNeverClosed(Rule):
                     c.stmt,
                     fit("`self.{name}` holds a `self.{held}` that nothing closes, and `{release}()` cannot end it; "
                         "give `{label}` a `close()` that closes it and call it from `{release}()`",
-                        name=c.name, held=c.spec.holds, release=owner_release(ctx.module, c.cls) or "close", label=c.label),
+                        name=c.name, held=c.spec.holds, release=owner_release(ctx.module, c.cls, ctx.config.shutdown_methods) or "close", label=c.label),
                     None,
                     fit_help("`{label}` makes its own `self.{held}` and has no release: each `{cls}` ended leaks it",
                              label=c.label, held=c.spec.holds, cls=c.cls.name),

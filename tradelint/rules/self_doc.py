@@ -78,6 +78,24 @@ class Pinecone:
     async def close(self):
         await self._http.close()
 ```
+The owner's end is what runs at the end of its life: what a framework runs, whether the class
+defines it or inherits it (a Home Assistant entity's `async_will_remove_from_hass()` and a
+coordinator's `async_shutdown()` in an integration that can be unloaded, a cog's
+`cog_unload()`), its release method when the name says it ends the whole object (`close()`,
+`stop_listening()`) or every caller ends the object with it, or a teardown it defines
+(`__aexit__`). A callback named for an event (`on_close()`, run when a websocket closes) is
+no end: an owner with nothing else has no end to hang the close on, and the held class's own
+finding is the one to act on (fuatakgun/eufy_security `e9763d32`: the coordinator's end is
+`async_shutdown()`, not its websocket callback):
+```python
+class FeedCoordinator(DataUpdateCoordinator):
+    def __init__(self, hass):
+        super().__init__(hass, LOGGER, name="feed")
+        self._feed = Feed()          # reported: async_shutdown() cannot end it
+
+    async def on_close(self):        # the websocket's callback: no end of the coordinator
+        LOGGER.debug("closed")
+```
 A first-party class that keeps a task it starts (`asyncio.ensure_future(...)` on `self`)
 and whose `__aexit__` awaits its own public release (`stop()`) is such a resource type even
 when none of its methods closes an attribute: the task runs until that end (ydb's aio

@@ -378,7 +378,7 @@ class ResourceAnalysis:
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
-            return holder_left_open(self.module, c, self._class_closes) if c.kind == "self_holder" else owner_leaks(self.module, c)
+            return holder_left_open(self.module, c, self._class_closes, self.ctx.config.shutdown_methods) if c.kind == "self_holder" else owner_leaks(self.module, c)
         if c.kind == "import_time":
             return None if loaded_on_the_loop_and_closed(self.module, c.call) else "import_time"
         if c.kind == "self_key":

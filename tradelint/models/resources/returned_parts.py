@@ -33,7 +33,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import plain_assignments
-from tradelint.facts.uses import classify, name_loads, name_stores
+from tradelint.facts.uses import classify, name_loads, name_stores, self_name
 from tradelint.models.resources.library_holders import library_holder_spec
 from tradelint.models.resources.resource_types import ResourceSpec
 
@@ -95,7 +95,7 @@ def unowned_paths_fit(
     ]
     if not flags:
         return None
-    params = _positions(function)
+    params = _positions(module, function)
     given = {
         element.id for value in empty
         if isinstance(element := value.elts[part], ast.Name) and element.id in params and _when_given(module, function, value, element.id)
@@ -133,12 +133,14 @@ def _constant(value: ast.expr, flag: bool) -> bool:
     return isinstance(value, ast.Constant) and value.value is flag
 
 
-def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
-    """The function's parameters by name -> their position in a call (-1 when keyword-only);
-    a method's receiver is not passed in the call, so it counts for none."""
+def _positions(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """The function's parameters by name -> their position in a call (-1 when keyword-only).
+    A method is called bound (``self.client(s)``, ``obj.client(s)``): its receiver, whatever
+    its name, is not among the call's arguments, so it counts for none; a static method and a
+    plain function have none."""
     args = function.args
     names = [p.arg for p in args.posonlyargs + args.args]
-    if names and names[0] in ("self", "cls"):
+    if names and isinstance(module.parent(function), ast.ClassDef) and self_name(function) is not None:
         names = names[1:]
     found = {name: index for index, name in enumerate(names)}
     found.update((p.arg, -1) for p in args.kwonlyargs)
@@ -225,8 +227,7 @@ def _made_unless_given(
         if (keyword is not None and any(keyword in f.stored_params for _, f in family)) or (
             position is not None and any(position in f.stored_positions for _, f in family)
         ):
-            names = [p.arg for p in function.args.posonlyargs + function.args.args]
-            return given.id, names.index(given.id) if given.id in names else -1
+            return given.id, _positions(module, function).get(given.id, -1)
     return None
 
 

@@ -20,10 +20,9 @@ import ast
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import integration_folder, kept_by_integration, setup_parameters, unload_reach
+from tradelint.facts.framework_ends import ha_kind, integration_folder, kept_by_integration, setup_parameters, unload_reach
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import walk
-from tradelint.models.tasks.shutdown import _ha_kind
 
 ClassKey = tuple[str, str, int]  # the class's file, name and line
 
@@ -34,7 +33,7 @@ def kept_for_the_entry(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     one-shot tasks are most often a synchronous service's bridge to its coroutine
     (``self.hass.async_create_task(self.async_set_preset_mode(mode))``)."""
     folder = integration_folder(module)
-    if folder is None or _ha_kind(class_and_bases(module, cls)) != "object":
+    if folder is None or ha_kind(class_and_bases(module, cls)) != "object":
         return False
     project = module.project
     project.note_scan("tree", folder)  # for the cache, memo or not
@@ -67,7 +66,7 @@ def ended_at_unload(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
     (``MerossApi.devices[device_id] = device``, ``manager.async_unload_entry()`` then
     ``self.async_shutdown()``: krahabb/meross_lan ``f398bd3b``). None otherwise."""
     family = class_and_bases(module, cls)
-    if integration_folder(module) is None or _ha_kind(family) != "object":
+    if integration_folder(module) is None or ha_kind(family) != "object":
         return None
     reach = unload_reach(module)
     if reach is None:

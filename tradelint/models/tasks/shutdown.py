@@ -11,7 +11,7 @@ from typing import cast
 
 from tradelint.facts.class_family import bases_naming, class_and_bases, family_facts
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, ha_kind, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_methods
 from tradelint.facts.uses import methods_reached
@@ -59,7 +59,7 @@ class OwnerShutdown(TaskCreators):
             # What the teardown calls on ``self`` (or names: a callback it registers), transitively.
             reached = set(entries) | methods_reached(methods, entries, calls_only=False)
             found = frozenset(reached)
-        elif (reach := unload_reach(self.module)) is not None and _ha_kind(self._class_family(cls)) != "flow":
+        elif (reach := unload_reach(self.module)) is not None and ha_kind(self._class_family(cls)) != "flow":
             # A class of a Home Assistant integration that can be unloaded (an entity, a
             # coordinator, or a plain class of the integration's package: a game's round timer):
             # only what the unload (or the entity's removal) reaches ends its tasks; a
@@ -99,7 +99,7 @@ class OwnerShutdown(TaskCreators):
         class whose end the framework does not define here."""
         if self._teardown(cls) is None or unload_reach(self.module) is None:
             return None
-        kind = _ha_kind(self._class_family(cls))
+        kind = ha_kind(self._class_family(cls))
         return None if kind == "flow" else ENTITY_TEARDOWN if kind == "entity" else "async_unload_entry"
 
     def _class_family(self, cls: ast.ClassDef, attr: str | None = None) -> list[tuple[ModuleInfo, ast.ClassDef]]:
@@ -154,22 +154,6 @@ def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, 
                     return stmt.name
         return "cog_unload"
     return release_method(module, cls, configured)
-
-
-def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str:
-    """``"entity"`` for a Home Assistant entity, ``"flow"`` for a config or options flow (it ends
-    with its flow, not with the entry), ``"object"`` otherwise (a coordinator, a plain class)."""
-    for owner_module, owner in family:
-        for base in map(base_class, owner.bases):  # (``CoordinatorEntity[MyCoordinator]``)
-            qualified = owner_module.imports.qualify(base) or ""
-            if not qualified.startswith("homeassistant."):
-                continue
-            last = qualified.rpartition(".")[2]
-            if last.endswith(("Flow", "FlowHandler")) or ".config_entries." in qualified or "data_entry_flow" in qualified:
-                return "flow"
-            if last.endswith("Entity"):
-                return "entity"
-    return "object"
 
 
 def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
