@@ -67,7 +67,7 @@ def callee_releases(
         item = home.parent(node)
         if use.kind == "with" and item is not None and isinstance(home.parent(item), ast.AsyncWith):
             releases.append("finally")
-        elif use.kind == "method" and use.call is not None and ends_whole(use.name, use.call, close):
+        elif use.kind == "method" and use.call is not None and _ends_whole(use.name, use.call, close):
             releases.append(in_cleanup_block(home, node, function))
         elif use.kind == "argument" and releases_through_getattr(home, use, close, True):
             releases.append(in_cleanup_block(home, node, function))  # ``getattr(client, "aclose")()``
@@ -105,12 +105,12 @@ def _releases_first(home: ModuleInfo, function: Function, param: str, close: str
         and isinstance(value.func, ast.Attribute)
         and isinstance(value.func.value, ast.Name)
         and value.func.value.id == param
-        and ends_whole(value.func.attr, value, close)
+        and _ends_whole(value.func.attr, value, close)
         and not any(isinstance(n, (ast.Call, ast.Await)) for a in value.args for n in walk(a))
     )
 
 
-def ends_whole(name: str, call: ast.Call, close: str | None) -> bool:
+def _ends_whole(name: str, call: ast.Call, close: str | None) -> bool:
     """Whether ``<param>.<name>(...)`` ends the whole object a callee is given: the resource's own
     release, a bare release word (``close(1000)``, ``stop()``), or a release-like name of its
     own given nothing (``close_all()``). Not one given what to end (``stop_notify(uuid)``, a

@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import family_methods, lineage
+from tradelint.facts.ownership import family_methods, lineage, reached_from
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import class_named_by
 from tradelint.facts.syntax import capword, class_method, walk
@@ -57,14 +57,10 @@ def factory_run(module: ModuleInfo, func: ast.expr) -> tuple[ast.expr, frozenset
     if found is None:
         return None
     methods = family_methods(lineage(module.project, *found))
-    run = {INIT}
-    todo = [name for name in called if name in methods]
-    while todo:
-        name = todo.pop()
-        if name in run:
-            continue
-        run.add(name)
-        todo.extend(n for n in methods[name].self_calls if n in methods and n not in run)
+    # (``__init__`` has run already: what it calls is read as it is for any construction)
+    after_init = {name: facts for name, facts in methods.items() if name != INIT}
+    starts = {name for name in called if name in after_init}
+    run = {INIT} | starts | {n for name in starts for n in reached_from(after_init, name) if n in methods}
     return owner, frozenset(run)
 
 
