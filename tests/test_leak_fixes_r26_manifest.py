@@ -11,17 +11,19 @@ from tests.leak_manifests import Halves, Kinds, Round, make_tests
 
 ROUND = Round(
     26,
-    entries=17,
-    repos=15,
-    sites={"TRD2": 12, "TRD3": 15},
-    commits={"TRD2": 10, "TRD3": 7},
+    entries=21,
+    repos=18,
+    sites={"TRD2": 15, "TRD3": 16},
+    commits={"TRD2": 13, "TRD3": 8},
     mixed=(),
-    apps=(16, 1),
-    kinds=Kinds(ha=10, library=1, other=6),
+    apps=(20, 1),
+    kinds=Kinds(ha=14, library=1, other=6),
     halves=Halves(
-        lines=(9, 8),
-        sites=({"TRD2": 7, "TRD3": 8}, {"TRD2": 5, "TRD3": 7}),
-        # session 61, before any score: the sha256 alternation alone (TRD2 5 and 5 commits, TRD3 4 and 3)
+        lines=(11, 10),
+        sites=({"TRD2": 9, "TRD3": 8}, {"TRD2": 6, "TRD3": 8}),
+        # session 61, before any score: the sha256 alternation, then one exchange so that the TRD3 commits
+        # split 4 and 4 (TRD2 7 and 6) instead of 5 and 3
+        swapped=frozenset({"roquerodrigo/ha-xiaomi-vacuum", "faizpuru/ha-ambeo_soundbar"}),
     ),
     others_at_least=71,  # rounds 1 to 25, their halves and the round-4 rename file
 )
