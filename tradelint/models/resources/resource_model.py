@@ -189,7 +189,13 @@ class ResourceAnalysis:
         """``node`` hands its release on, uncalled, to what runs it later: ``entry.async_on_unload(
         client.close)``, ``stack.push_async_callback(client.close)``."""
         use = part_use(self.module, classify(self.module, node), spec)
-        return use.kind == "attribute" and self.closes(use, spec)
+        if use.kind != "attribute" or not self.closes(use, spec):
+            return False
+        reached: ast.expr = node
+        while isinstance(up := self.module.parent(reached), ast.Attribute) and up.value is reached:
+            reached = up  # ``bot.session.close``: the whole path is what is handed
+        given = self.module.parent(reached)
+        return isinstance(given, ast.keyword) or (isinstance(given, ast.Call) and reached in given.args)
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
@@ -501,7 +507,7 @@ class ResourceAnalysis:
                     # ``push_async_callback(s.close)``, ``entry.async_on_unload(s.close)``: the
                     # release is handed to what runs it at the end, from this statement on; an
                     # error before it (a first refresh that fails) leaves the resource open.
-                    return handoff_problem(self.module, c, node, close_nodes)
+                    return handoff_problem(self.module, c, node, close_nodes) if self._registers_release(node, c.spec) else None
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
