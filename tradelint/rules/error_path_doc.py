@@ -29,6 +29,20 @@ async def async_setup_entry(hass, entry):
     await coordinator.async_config_entry_first_refresh()
     hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
 ```
+A release handed on uncalled to what runs it later (`entry.async_on_unload(client.close)`,
+`stack.push_async_callback(session.close)`) is a hand-off from that statement on, not before:
+a failed Home Assistant setup runs the callbacks registered so far and never the unload, so an
+`await` between the creation and the registration that raises leaves the resource open, and
+the registration, not an earlier store for the integration (`entry.runtime_data =
+Data(client=client)`), is where the resource is handed on (roquerodrigo/ha-neakasa-litterbox
+`47b06d1a`: the fix registers the close "before any await"):
+```python
+async def async_setup_entry(hass, entry):
+    client = ApiClient(entry.data["host"])    # reported: the first refresh may raise
+    entry.runtime_data = Data(client=client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.async_on_unload(client.async_close)
+```
 The object's own start, its first use (`await backend.__aenter__()`, `await client.open()`),
 is no such `await`, whether its error propagates or is caught, when its first-party class says that, failing, it leaves the object holding
 nothing: no construction method of the family (`__init__`, a dataclass's) makes anything its

@@ -185,6 +185,18 @@ class ResourceAnalysis:
             return library_holder_spec(qualified, call) or released_by_project(self.module, qualified, self.table)
         return None
 
+    def _registers_release(self, node: ast.Name, spec: ResourceSpec) -> bool:
+        """``node`` hands its release on, uncalled, to what runs it later: ``entry.async_on_unload(
+        client.close)``, ``stack.push_async_callback(client.close)``."""
+        use = part_use(self.module, classify(self.module, node), spec)
+        if use.kind != "attribute" or not self.closes(use, spec):
+            return False
+        reached: ast.expr = node
+        while isinstance(up := self.module.parent(reached), ast.Attribute) and up.value is reached:
+            reached = up  # ``bot.session.close``: the whole path is what is handed
+        given = self.module.parent(reached)
+        return isinstance(given, ast.keyword) or (isinstance(given, ast.Call) and reached in given.args)
+
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if use.kind not in ("method", "attribute"):
@@ -463,7 +475,10 @@ class ResourceAnalysis:
                 used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
                     self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
-                return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
+                # A failed setup runs only the releases registered so far (``entry.async_on_unload(
+                # client.close)``), never the unload: a registration after the store is the hand-off.
+                handoff = next((n for n in name_loads(c.function, c.name) if n.lineno > node.lineno and self._registers_release(n, c.spec)), node)
+                return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, handoff, close_nodes)
             kept = kept_by_store(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
@@ -489,7 +504,10 @@ class ResourceAnalysis:
                 continue
             if self.closes(use, c.spec):
                 if use.kind == "attribute":
-                    return None  # ``push_async_callback(s.close)`` and friends
+                    # ``push_async_callback(s.close)``, ``entry.async_on_unload(s.close)``: the
+                    # release is handed to what runs it at the end, from this statement on; an
+                    # error before it (a first refresh that fails) leaves the resource open.
+                    return handoff_problem(self.module, c, node, close_nodes) if self._registers_release(node, c.spec) else None
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
