@@ -285,7 +285,32 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
     ):
         return True
     values = [v for t, v in assigned if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
+    if values and all(_made_here_once(module, function, call, v, depth) for v in values):
+        return True
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+def _made_here_once(module: ModuleInfo, function: ast.AST, call: ast.Call, value: ast.expr, depth: int) -> bool:
+    """Whether the parent's value is a resource this very function makes (a maker's awaited
+    result, or a resource type of the tables built here: ``browser = await
+    pw.chromium.launch()``, ``session = ClientSession()``), bound outside every loop the part is
+    made in. The function owns that parent and is judged for it (released on every path, handed
+    on, or reported as left open); the part made from it once per parent ends when it does, so
+    its leak is the parent's. A part made in a loop around which the parent lives on (a page per
+    turn of one browser) accumulates while the parent is open: not ended with it."""
+    inner = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(inner, ast.Call):
+        return False
+    qualified = module.imports.qualify(inner.func)
+    typed = qualified is not None and (qualified in BUILTIN_RESOURCES or library_resource(qualified, module.module_name) is not None)
+    if not typed and not _made(module, inner, module_makers(module), depth + 1):
+        return False
+    for ancestor in module.ancestors(call):
+        if ancestor is function:
+            break
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)) and not any(n is value for n in ast.walk(ancestor)):
+            return False
+    return True
 
 
 def _is_none(value: ast.expr) -> bool:

@@ -65,44 +65,84 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
         return False
     if value not in parent.args and value not in [k.value for k in parent.keywords]:
         return False
-    if not _names_the_class(parent.func, cls, function, "classmethod" in decorators):
+    return _judged_at_callers(module, model, builtin_spec, parent, value)
+
+
+def taken_by_returned_instance(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, holder: ast.Call, arg: ast.expr) -> bool:
+    """Whether ``arg``, handed to ``holder``, moves with the instance a class factory returns:
+    ``reader, writer = await asyncio.open_unix_connection(path)``, then ``return cls(reader,
+    writer)`` in a class or static method (:func:`_judged_at_callers`)."""
+    function = module.enclosing_function(holder)
+    cls = module.parent(function) if function is not None else None
+    if function is None or not isinstance(cls, ast.ClassDef) or not isinstance(module.parent(holder), ast.Return):
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not decorators & {"classmethod", "staticmethod"}:
+        return False
+    return _judged_at_callers(module, model, builtin_spec, holder, arg)
+
+
+def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, holder: ast.Call, arg: ast.expr) -> bool:
+    """Whether ``holder`` (returned by the class or static method around it) is the instance of
+    its own class the method makes for its caller (``cls(...)``, or the class by name), keeping
+    ``arg`` in the attribute the class holds without releasing it (``spec.holds`` of
+    :func:`class_factories.class_factory`), and the project calls the factory. The resource moved
+    into the instance, which carries it to each caller, and each caller is judged for it there:
+    it ends the part through the instance (``await api.session.close()``) or is reported for it
+    ("never closes its ``self.session``"). A release advised here would close what the instance
+    is returned to use. A factory the project never calls has no caller to carry the finding: the
+    resource is judged where it is made, as before (a holder that releases it takes it anyway:
+    :mod:`.receivers`)."""
+    function = module.enclosing_function(holder)
+    cls = module.parent(function) if function is not None else None
+    if function is None or not isinstance(cls, ast.ClassDef):
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not _names_the_class(holder.func, cls, function, "classmethod" in decorators):
         return False
     spec = class_factory(
         module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
     )
-    # Only a holder that never releases it (``spec.holds``), and whose callers do, through the
-    # instance (``await api.session.close()``): the design hands the part's end to them. A holder
-    # no one ends the part of (nor a release of its own that leaves it open) leaks it whoever
-    # calls: that is found here, where it is made.
-    return spec is not None and bool(spec.holds) and _callers_release(module, (cls.name, function.name), spec.holds)
+    if spec is None or not spec.holds or _kept_at(module, holder, arg) != spec.holds:
+        return False
+    return _called(module, (cls.name, function.name))
 
 
-def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) -> bool:
-    """Whether the project calls a release of ``<local>.<attr>``, the local bound once to what
-    the factory returns, called directly or through a method returning its call: ``api = await
-    Api.from_url(url)``, then ``await api.session.close()``."""
+def _kept_at(module: ModuleInfo, holder: ast.Call, arg: ast.expr) -> str | None:
+    """The attribute the constructor ``holder`` keeps ``arg`` in (its class's ``__init__`` read)."""
+    chain = holding_chain(module, arg)
+    return chain[0][1] if chain and chain[0][0] is holder else None
+
+
+def _called(module: ModuleInfo, factory: tuple[str, str]) -> bool:
+    """Whether the project calls the factory ``Cls.method`` (directly, or through a class or static
+    method returning its call: ``return Api.from_url(url)``), and every call binds the instance
+    to a local of its function that the function does not return: each caller is judged for it
+    there (``owner_leaks``). A caller that keeps it elsewhere (on ``self``, returned on) is no
+    judged owner: the resource is judged where it is made."""
     homes = [module]
     root = project_root(module)
     if root is not None:
-        module.project.note_scan(f"mentions {attr}", root)
-        homes += [m for path, _ in files_naming(module.project, root, attr, skip=module.path) if (m := module.project.module_at(path)) is not None]
-    for home in homes:
-        for node in home.index.attributes:
-            if node.attr != attr or not isinstance(node.value, ast.Name) or node.value.id in ("self", "cls"):
-                continue
-            method = home.parent(node)
-            if not (isinstance(method, ast.Attribute) and method.value is node and (method.attr in CLOSE_METHODS or is_release_name(method.attr))):
-                continue
-            call = home.parent(method)
-            if not (isinstance(call, ast.Call) and call.func is method):
-                continue
-            function = home.enclosing_function(node)
-            made = bound_once(function, node.value.id) if function is not None else None
-            if isinstance(made, ast.Await):
-                made = made.value
-            if isinstance(made, ast.Call) and _reaches(home, made.func, factory):
-                return True
-    return False
+        module.project.note_scan(f"mentions {factory[1]}", root)
+        homes += [m for path, _ in files_naming(module.project, root, factory[1], skip=module.path) if (m := module.project.module_at(path)) is not None]
+    sites = [
+        (home, node) for home in homes for node in home.index.calls
+        if isinstance(node.func, ast.Attribute) and node.func.attr == factory[1] and _reaches(home, node.func, factory)
+    ]
+    return bool(sites) and all(_bound_to_a_local(home, call) for home, call in sites)
+
+
+def _bound_to_a_local(module: ModuleInfo, call: ast.Call) -> bool:
+    """``conn = [await] Cls.make(...)`` in a function that never returns ``conn``."""
+    value: ast.AST = call
+    if isinstance(module.parent(value), ast.Await):
+        value = module.parent(value)  # type: ignore[assignment]
+    parent = module.parent(value)
+    function = module.enclosing_function(call)
+    if function is None or not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    return not any(isinstance(r.value, ast.Name) and r.value.id == name for r in own_returns(function))
 
 
 def _reaches(module: ModuleInfo, func: ast.expr, factory: tuple[str, str]) -> bool:
