@@ -25,7 +25,7 @@ from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
-from tradelint.facts.uses import self_attr
+from tradelint.facts.uses import classify, name_loads, self_attr
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns, library_rule
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec
 
@@ -285,18 +285,27 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
     ):
         return True
     values = [v for t, v in assigned if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
-    if values and all(_made_here_once(module, function, call, v, depth) for v in values):
+    if values and _kept_here(module, function, name) and all(_made_here_once(module, function, call, v, depth) for v in values):
         return True
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+def _kept_here(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether the function only calls methods of its local ``name``, reads its attributes or
+    tests it (``browser.close()``, ``browser.contexts``, ``if browser is not None``): it stores,
+    returns or hands on nothing of it, so its whole life is the function's, and the function's
+    verdict on it (released, or reported) is the verdict on everything made from it. A parent
+    kept on ``self`` or handed on lives on where the function cannot tell."""
+    return all(classify(module, load).kind in ("method", "attribute", "test", "with") for load in name_loads(function, name))
 
 
 def _made_here_once(module: ModuleInfo, function: ast.AST, call: ast.Call, value: ast.expr, depth: int) -> bool:
     """Whether the parent's value is a resource this very function makes (a maker's awaited
     result, or a resource type of the tables built here: ``browser = await
     pw.chromium.launch()``, ``session = ClientSession()``), bound outside every loop the part is
-    made in. The function owns that parent and is judged for it (released on every path, handed
-    on, or reported as left open); the part made from it once per parent ends when it does, so
-    its leak is the parent's. A part made in a loop around which the parent lives on (a page per
+    made in. The function owns that parent, kept in it (:func:`_kept_here`), and is judged for
+    it (released on every path, or reported as left open); the part made from it once per
+    parent ends when it does, so its leak is the parent's. A part made in a loop around which the parent lives on (a page per
     turn of one browser) accumulates while the parent is open: not ended with it."""
     inner = value.value if isinstance(value, ast.Await) else value
     if not isinstance(inner, ast.Call):

@@ -17,7 +17,14 @@ whose holder never releases it (``device = AxisDevice(Configuration(session, ...
 ``return device``) hands the part's end to its callers only when every call of it in the project
 ends the part through the instance (``await device.config.session.aclose()``); one caller that
 does not, or none, and it is judged where it makes it, as before (hail's and apscheduler's class
-factories, whose holders never release what they are given and no caller ends it, stay so)."""
+factories, whose holders never release what they are given and no caller ends it, stay so).
+
+Session 61: a class factory's callers carry it also when every call binds the instance to a
+local of its function (``conn = await Connection.connect_to(path)``, also a reader and writer
+pair unpacked and handed on: ``return cls(reader, writer)``): each is judged there, and one that
+never ends the part is reported where it made the instance ("never closes its
+``self.writer``"), the one finding of that leak. A factory the project never calls, or whose
+callers keep the instance elsewhere, is judged where it makes the resource."""
 
 from __future__ import annotations
 
@@ -86,13 +93,14 @@ def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: 
     """Whether ``holder`` (returned by the class or static method around it) is the instance of
     its own class the method makes for its caller (``cls(...)``, or the class by name), keeping
     ``arg`` in the attribute the class holds without releasing it (``spec.holds`` of
-    :func:`class_factories.class_factory`), and the project calls the factory. The resource moved
-    into the instance, which carries it to each caller, and each caller is judged for it there:
-    it ends the part through the instance (``await api.session.close()``) or is reported for it
-    ("never closes its ``self.session``"). A release advised here would close what the instance
-    is returned to use. A factory the project never calls has no caller to carry the finding: the
-    resource is judged where it is made, as before (a holder that releases it takes it anyway:
-    :mod:`.receivers`)."""
+    :func:`class_factories.class_factory`), and the project's callers carry it: one of them ends
+    the part through the instance (``await api.session.close()``: the design hands its end to
+    them), or every call binds the instance to a local (:func:`_called`), where that caller is
+    judged for it ("never closes its ``self.session``", ``owner_leaks``). The resource moved into
+    the instance; a release advised here would close what the instance is returned to use. A
+    factory no caller carries (none in the project, or one keeping the instance on ``self`` or
+    returning it on) is judged where it makes the resource, as before (a holder that releases it
+    takes it anyway: :mod:`.receivers`)."""
     function = module.enclosing_function(holder)
     cls = module.parent(function) if function is not None else None
     if function is None or not isinstance(cls, ast.ClassDef):
@@ -105,13 +113,42 @@ def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: 
     )
     if spec is None or not spec.holds or _kept_at(module, holder, arg) != spec.holds:
         return False
-    return _called(module, (cls.name, function.name))
+    factory = (cls.name, function.name)
+    return _callers_release(module, factory, spec.holds) or _called(module, factory)
 
 
 def _kept_at(module: ModuleInfo, holder: ast.Call, arg: ast.expr) -> str | None:
     """The attribute the constructor ``holder`` keeps ``arg`` in (its class's ``__init__`` read)."""
     chain = holding_chain(module, arg)
     return chain[0][1] if chain and chain[0][0] is holder else None
+
+
+def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) -> bool:
+    """Whether the project calls a release of ``<local>.<attr>``, the local bound once to what
+    the factory returns, called directly or through a method returning its call: ``api = await
+    Api.from_url(url)``, then ``await api.session.close()``."""
+    homes = [module]
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {attr}", root)
+        homes += [m for path, _ in files_naming(module.project, root, attr, skip=module.path) if (m := module.project.module_at(path)) is not None]
+    for home in homes:
+        for node in home.index.attributes:
+            if node.attr != attr or not isinstance(node.value, ast.Name) or node.value.id in ("self", "cls"):
+                continue
+            method = home.parent(node)
+            if not (isinstance(method, ast.Attribute) and method.value is node and (method.attr in CLOSE_METHODS or is_release_name(method.attr))):
+                continue
+            call = home.parent(method)
+            if not (isinstance(call, ast.Call) and call.func is method):
+                continue
+            function = home.enclosing_function(node)
+            made = bound_once(function, node.value.id) if function is not None else None
+            if isinstance(made, ast.Await):
+                made = made.value
+            if isinstance(made, ast.Call) and _reaches(home, made.func, factory):
+                return True
+    return False
 
 
 def _called(module: ModuleInfo, factory: tuple[str, str]) -> bool:
