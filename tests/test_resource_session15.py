@@ -20,9 +20,7 @@ def test_class_and_static_methods_make_what_they_return() -> None:
         # ``cls(url, session)`` keeps a session the class never closes: handed into the returned
         # instance, judged at the callers that keep it (line 133; session 56), not at line 56.
         # ``login`` awaits a request before it hands the session on: an error there leaks it.
-        # (session 61: ``cls(key, session)`` hands it to the instance its callers end through
-        # ``api.session.close()``; what is left is the ``await`` before that hand-off)
-        "67 TRD201 `session` (`ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "67 TRD201 `session` (`ClientSession(...)`) is never closed; open it with `async with`",
         # A static method returning a library resource (the cached ``shared_pool`` makes none).
         "79 TRD201 `pool` (`Database.create_pool(...)`) is never closed; open it with `async with`",
         # A class method giving its class a session the class closes: a resource released by ``close()``.

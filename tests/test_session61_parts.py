@@ -5,16 +5,18 @@ Principle (parts): a resource made by a library maker called on a parent resourc
 page of a Playwright browser, a browser of the driver) ends when that parent ends. When the
 parent is made in the same function and kept there (only its methods called, its attributes read,
 tested: stored, returned or handed on nowhere), the function is judged for the parent, which is
-released on every path or reported; a part made from it once per parent (outside any loop around
-which the parent lives on) ends with it, so its leak is the parent's, reported once, there. Twins:
-a part made in a loop of one parent, a part of a parent given as a parameter or kept on ``self``
-(long-lived parents), and a part of a parent stored on ``self`` stay reported.
+released on every path or reported; a part the code never ends itself, made from it once per
+parent (outside any loop around which the parent lives on), relies on it and ends with it, so its
+leak is the parent's, reported once, there. Twins: a part the code closes itself (a path that
+skips that close is judged as any resource's), a part made in a loop of one parent, a part of a
+parent given as a parameter or kept on ``self`` (long-lived parents), and a part of a parent
+stored on ``self`` stay reported.
 
 Principle (hand-off): a resource a class or static method hands to the instance of its own class
 it returns (``return cls(reader, writer)``), kept there by a class that never releases it, moves
 into the instance when the project's callers carry it: every call binds the instance to a local,
 where the caller is judged for it (the finding "never closes its ``self.writer``"), or a caller
-ends the part through the instance. The advice at the maker (``writer.close()`` in a
+ends the part through the instance; the local is used for nothing but that hand-off. The advice at the maker (``writer.close()`` in a
 ``finally``) would close what the instance is returned to use. Twins: a factory no one calls,
 and one whose caller keeps the instance on ``self`` or returns it on, stay judged at the maker;
 a module function returning such a holder stays judged at the maker.
@@ -54,11 +56,37 @@ async def shot(pw, url):
 
 
 def test_parts_of_a_parent_made_and_kept_here_are_reported_with_it(tmp_path: Path) -> None:
-    # The driver (and, in ``shot``, the browser of a given driver) is the one finding: the
-    # browser, its context and its page end with it.
+    # The context and the page, never closed by the code, end with the browser, whose finding is
+    # the one report of them; the browser, which the code closes itself, is judged as its own.
     assert source_findings(tmp_path, PARTS, "TRD2") == [
         "5:5 TRD201 `pw` (`async_playwright().start(...)`) is closed outside `finally`; move `pw.stop()` into a `finally`",
+        "6:5 TRD201 `browser` (`pw...launch(...)`) is closed outside `finally`; move `browser.close()` into a `finally`",
         "17:5 TRD201 `browser` (`pw...launch(...)`) is closed outside `finally`; move `browser.close()` into a `finally`",
+    ]
+
+
+ENDED_ITSELF = """async def fetch(pw, url):
+    browser = await pw.chromium.connect_over_cdp(url)
+    context = await browser.new_context()
+    page = await context.new_page()
+    response = await page.goto(url)
+    if response is None:
+        raise RuntimeError("no response")
+    try:
+        return await page.content()
+    finally:
+        await context.close()
+        await browser.close()
+"""
+
+
+def test_a_part_the_code_closes_itself_is_judged_as_its_own(tmp_path: Path) -> None:
+    # The code tracks the context (it closes it in the ``finally``): the exit before the ``try``
+    # leaves it open as it leaves the browser (changedetection.io ``494385a3``, both fix sites).
+    source = "from playwright.async_api import async_playwright\n\n\n" + ENDED_ITSELF
+    assert source_findings(tmp_path, source, "TRD201") == [
+        "5:5 TRD201 `browser` (`pw...connect_over_cdp(...)`) leaks on an exit before its `try`; create it just before it",
+        "6:5 TRD201 `context` (`browser.new_context(...)`) leaks on an exit before its `try`; create it just before it",
     ]
 
 

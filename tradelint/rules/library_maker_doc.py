@@ -35,12 +35,13 @@ async def screenshot(browser, url):
 ```
 What a maker makes from a parent resource ends when the parent ends (closing a browser closes
 its contexts and pages; stopping the Playwright driver ends every browser it launched). A part
-made from a parent that the same function makes and keeps (only its methods called, its
-attributes read: stored, returned or handed on nowhere), once per parent (not in a loop around
-which the parent lives on), is the parent's: the function is judged for the parent, released on
-every path or reported, and that finding is the one report (GerapyPlaywright `841616ab`). A part
-of a parent given as a parameter, kept on `self`, or one made on each turn of a loop, leaks while
-the parent lives on, and is judged itself:
+the code never ends itself, made from a parent that the same function makes and keeps (only its
+methods called, its attributes read: stored, returned or handed on nowhere), once per parent (not
+in a loop around which the parent lives on), relies on the parent: the function is judged for the
+parent, released on every path or reported, and that finding is the one report
+(GerapyPlaywright `841616ab`). A part the code closes itself is tracked as its own (a path that
+skips its close is reported), and a part of a parent given as a parameter, kept on `self`, or one
+made on each turn of a loop, leaks while the parent lives on, and is judged itself:
 ```python
 async def render(pw, url):
     browser = await pw.chromium.launch()    # reported: closed outside `finally`

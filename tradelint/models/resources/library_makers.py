@@ -285,9 +285,40 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
     ):
         return True
     values = [v for t, v in assigned if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
-    if values and _kept_here(module, function, name) and all(_made_here_once(module, function, call, v, depth) for v in values):
+    if (
+        values and _kept_here(module, function, name) and not _ends_itself(module, function, call)
+        and all(_made_here_once(module, function, call, v, depth) for v in values)
+    ):
         return True
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+def _ends_itself(module: ModuleInfo, function: ast.AST, call: ast.Call) -> bool:
+    """Whether the code ends the part ``call`` makes itself somewhere: a release (or ``async
+    with``) of the local it is bound to in ``function``, or of the ``self.<attr>`` it is stored in,
+    in the class. Such a part is a resource the code tracks on its own: a path that skips its end
+    is judged as any resource's. One the code never ends relies on its parent."""
+    stmt = module.parent(call)
+    if isinstance(stmt, ast.Await):
+        stmt = module.parent(stmt)
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        return True  # (not bound: judged as before)
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else getattr(stmt, "target", None)
+    if isinstance(target, ast.Name):
+        return any(_ends_use(module, load) for load in name_loads(function, target.id))
+    attr = self_attr(target, "self") if target is not None else None
+    owner = module.parent(function)
+    if attr is None or not isinstance(owner, ast.ClassDef):
+        return True
+    return any(
+        isinstance(n, ast.Attribute) and self_attr(n, "self") == attr and _ends_use(module, n)
+        for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
+    )
+
+
+def _ends_use(module: ModuleInfo, node: ast.expr) -> bool:
+    use = classify(module, node)
+    return use.kind == "with" or (use.kind == "method" and (use.name in _ENDS or is_release_name(use.name or "")))
 
 
 def _kept_here(module: ModuleInfo, function: ast.AST, name: str) -> bool:

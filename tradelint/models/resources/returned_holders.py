@@ -78,10 +78,14 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
 def taken_by_returned_instance(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, holder: ast.Call, arg: ast.expr) -> bool:
     """Whether ``arg``, handed to ``holder``, moves with the instance a class factory returns:
     ``reader, writer = await asyncio.open_unix_connection(path)``, then ``return cls(reader,
-    writer)`` in a class or static method (:func:`_judged_at_callers`)."""
+    writer)`` in a class or static method (:func:`_judged_at_callers`), the local used for
+    nothing else (as :func:`handed_into_returned_instance` asks of a resource bound to one: what
+    the method does with it before the hand-off is judged where it is made)."""
     function = module.enclosing_function(holder)
     cls = module.parent(function) if function is not None else None
     if function is None or not isinstance(cls, ast.ClassDef) or not isinstance(module.parent(holder), ast.Return):
+        return False
+    if not isinstance(arg, ast.Name) or len(list(name_loads(function, arg.id))) != 1:
         return False
     decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
     if not decorators & {"classmethod", "staticmethod"}:
