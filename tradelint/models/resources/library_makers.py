@@ -241,8 +241,11 @@ def parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver
     it (closing a browser closes its pages), or an attribute of ``self`` the function makes and
     the class closes (a browser and its first page made together, closed together), directly or
     through locals made from it (``browser = await p.chromium.launch()``, then
-    ``browser.new_page()``). A parent made elsewhere (a parameter, a long-lived browser on
-    ``self``) leaves each child made here to be closed here."""
+    ``browser.new_page()``); or (session 61) a local resource the function itself makes and keeps,
+    of which the code never ends the part itself (:func:`_made_here_once`, :func:`_kept_here`,
+    :func:`_ends_itself`): the function's verdict on the parent is the part's. A parent made
+    elsewhere (a parameter, a long-lived browser on ``self``) leaves each child made here to be
+    closed here."""
     roots = _roots(receiver)
     return bool(roots) and depth <= 3 and all(_root_ended(module, function, call, root, depth) for root in roots)
 
@@ -336,8 +339,9 @@ def _made_here_once(module: ModuleInfo, function: ast.AST, call: ast.Call, value
     pw.chromium.launch()``, ``session = ClientSession()``), bound outside every loop the part is
     made in. The function owns that parent, kept in it (:func:`_kept_here`), and is judged for
     it (released on every path, or reported as left open); the part made from it once per
-    parent ends when it does, so its leak is the parent's. A part made in a loop around which the parent lives on (a page per
-    turn of one browser) accumulates while the parent is open: not ended with it."""
+    parent ends when it does, so its leak is the parent's. A part made in a loop around which
+    the parent lives on (a page per turn of one browser) accumulates while the parent is open:
+    not ended with it."""
     inner = value.value if isinstance(value, ast.Await) else value
     if not isinstance(inner, ast.Call):
         return False
