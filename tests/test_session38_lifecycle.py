@@ -347,8 +347,10 @@ class Endpoint:
 def test_class_method_handing_an_unpacked_writer_to_a_class_that_never_closes_it(tmp_path: Path) -> None:
     # ethereum/lahja ``c3dc16d0``: the connection kept the writer and had no ``close()``.
     found = _check_tree(tmp_path, {"app/__init__.py": "", "app/connection.py": CONNECTION, "app/endpoint.py": ENDPOINT})
+    # Session 61: the writer moved into the instance ``connect_to`` returns, and its one caller
+    # binds it to a local, judged there: that finding is the leak's one report (the advice
+    # ``writer.close()`` in ``connect_to`` would close the connection it returns).
     assert found == [
-        "connection.py:11:9 TRD201 `writer` (`asyncio.open_unix_connection(...)`) is never closed; call `writer.close()` in a `finally`",
         "endpoint.py:18:9 TRD201 `Connection.connect_to(...)` never closes its `self.writer`; give the class an async `close()`, call it",
     ]
 

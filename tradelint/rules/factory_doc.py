@@ -24,6 +24,31 @@ async def rename(path, name):
     await client.update_device(credentials["id"], name)
 ```
 
+A class or static method that hands what it makes to the instance of its own class it returns
+(`return cls(reader, writer)`), whose class keeps it and never releases it, moves it into the
+instance when the project's callers carry it: every call binds the instance to a local (or a
+caller ends the part through it: `await conn.writer.close()`). Each caller is judged there, and
+one that never ends it is reported for the instance ("never closes its `self.writer`"), the one
+report of that leak: a release in the factory would close what it returns (ethereum/lahja
+`c3dc16d0`). A factory no caller carries (none in the project, one keeping the instance on `self`
+or returning it on), and a module function returning such a holder, are judged where they make
+the resource:
+```python
+class Connection:
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect_to(cls, path):
+        reader, writer = await asyncio.open_unix_connection(path)   # not reported here
+        return cls(reader, writer)
+
+async def ping(path):
+    conn = await Connection.connect_to(path)    # reported: never closes its `self.writer`
+    await conn.writer.drain()
+```
+
 A maker's `return` of another maker's call is followed to any depth: a class or static method
 named through its class (`return Factory.create()`), a function named through its module
 (`return makers.make_session()`), a tuple element of a class, static or instance method; a maker may

@@ -33,6 +33,28 @@ async def screenshot(browser, url):
     await page.goto(url)
     return await page.screenshot()
 ```
+What a maker makes from a parent resource ends when the parent ends (closing a browser closes
+its contexts and pages; stopping the Playwright driver ends every browser it launched). A part
+the code never ends itself, made from a parent that the same function makes and keeps (only its
+methods called, its attributes read: stored, returned or handed on nowhere), once per parent (not
+in a loop around which the parent lives on), relies on the parent: the function is judged for the
+parent, released on every path or reported, and that finding is the one report
+(GerapyPlaywright `841616ab`). A part the code closes itself is tracked as its own (a path that
+skips its close is reported), and a part of a parent given as a parameter, kept on `self`, or one
+made on each turn of a loop, leaks while the parent lives on, and is judged itself:
+```python
+async def render(pw, url):
+    browser = await pw.chromium.launch()    # reported: closed outside `finally`
+    context = await browser.new_context()   # not reported: ends with `browser`
+    page = await context.new_page()         # not reported: ends with `context`
+    await page.goto(url)
+    await browser.close()
+
+async def crawl(browser, urls):
+    for url in urls:
+        page = await browser.new_page()     # reported: never closed while `browser` lives on
+        await page.goto(url)
+```
 A coroutine of the project that returns, on every path, what such a maker makes (`return await
 self.browser.new_context()`, or `ws = await session.ws_connect(url)` ... `return ws`) is a maker
 of it in turn: its caller owns what it gets, as with one returning a constructor's call; so is

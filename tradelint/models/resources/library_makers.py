@@ -25,7 +25,7 @@ from tradelint.facts.global_bindings import global_bindings, reads_global
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
-from tradelint.facts.uses import self_attr
+from tradelint.facts.uses import classify, name_loads, self_attr
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns, library_rule
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec
 
@@ -241,8 +241,11 @@ def parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver
     it (closing a browser closes its pages), or an attribute of ``self`` the function makes and
     the class closes (a browser and its first page made together, closed together), directly or
     through locals made from it (``browser = await p.chromium.launch()``, then
-    ``browser.new_page()``). A parent made elsewhere (a parameter, a long-lived browser on
-    ``self``) leaves each child made here to be closed here."""
+    ``browser.new_page()``); or (session 61) a local resource the function itself makes and keeps,
+    of which the code never ends the part itself (:func:`_made_here_once`, :func:`_kept_here`,
+    :func:`_ends_itself`): the function's verdict on the parent is the part's. A parent made
+    elsewhere (a parameter, a long-lived browser on ``self``) leaves each child made here to be
+    closed here."""
     roots = _roots(receiver)
     return bool(roots) and depth <= 3 and all(_root_ended(module, function, call, root, depth) for root in roots)
 
@@ -285,7 +288,73 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
     ):
         return True
     values = [v for t, v in assigned if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
+    if (
+        values and _kept_here(module, function, name) and not _ends_itself(module, function, call)
+        and all(_made_here_once(module, function, call, v, depth) for v in values)
+    ):
+        return True
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+def _ends_itself(module: ModuleInfo, function: ast.AST, call: ast.Call) -> bool:
+    """Whether the code ends the part ``call`` makes itself somewhere: a release (or ``async
+    with``) of the local it is bound to in ``function``, or of the ``self.<attr>`` it is stored in,
+    in the class. Such a part is a resource the code tracks on its own: a path that skips its end
+    is judged as any resource's. One the code never ends relies on its parent."""
+    stmt = module.parent(call)
+    if isinstance(stmt, ast.Await):
+        stmt = module.parent(stmt)
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        return True  # (not bound: judged as before)
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else getattr(stmt, "target", None)
+    if isinstance(target, ast.Name):
+        return any(_ends_use(module, load) for load in name_loads(function, target.id))
+    attr = self_attr(target, "self") if target is not None else None
+    owner = module.parent(function)
+    if attr is None or not isinstance(owner, ast.ClassDef):
+        return True
+    return any(
+        isinstance(n, ast.Attribute) and self_attr(n, "self") == attr and _ends_use(module, n)
+        for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
+    )
+
+
+def _ends_use(module: ModuleInfo, node: ast.expr) -> bool:
+    use = classify(module, node)
+    return use.kind == "with" or (use.kind == "method" and (use.name in _ENDS or is_release_name(use.name or "")))
+
+
+def _kept_here(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether the function only calls methods of its local ``name``, reads its attributes or
+    tests it (``browser.close()``, ``browser.contexts``, ``if browser is not None``): it stores,
+    returns or hands on nothing of it, so its whole life is the function's, and the function's
+    verdict on it (released, or reported) is the verdict on everything made from it. A parent
+    kept on ``self`` or handed on lives on where the function cannot tell."""
+    return all(classify(module, load).kind in ("method", "attribute", "test", "with") for load in name_loads(function, name))
+
+
+def _made_here_once(module: ModuleInfo, function: ast.AST, call: ast.Call, value: ast.expr, depth: int) -> bool:
+    """Whether the parent's value is a resource this very function makes (a maker's awaited
+    result, or a resource type of the tables built here: ``browser = await
+    pw.chromium.launch()``, ``session = ClientSession()``), bound outside every loop the part is
+    made in. The function owns that parent, kept in it (:func:`_kept_here`), and is judged for
+    it (released on every path, or reported as left open); the part made from it once per
+    parent ends when it does, so its leak is the parent's. A part made in a loop around which
+    the parent lives on (a page per turn of one browser) accumulates while the parent is open:
+    not ended with it."""
+    inner = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(inner, ast.Call):
+        return False
+    qualified = module.imports.qualify(inner.func)
+    typed = qualified is not None and (qualified in BUILTIN_RESOURCES or library_resource(qualified, module.module_name) is not None)
+    if not typed and not _made(module, inner, module_makers(module), depth + 1):
+        return False
+    for ancestor in module.ancestors(call):
+        if ancestor is function:
+            break
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)) and not any(n is value for n in ast.walk(ancestor)):
+            return False
+    return True
 
 
 def _is_none(value: ast.expr) -> bool:

@@ -6,13 +6,15 @@ not known otherwise."""
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import Callable, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.models.resources.library_holders import holder_takes
+from tradelint.models.resources.factories import BuiltinSpec
 from tradelint.models.resources.nested_holders import moved_into_returned_holder
+from tradelint.models.resources.returned_holders import taken_by_returned_instance
 from tradelint.models.resources.proofs import result_is_ended
 
 
@@ -24,6 +26,8 @@ def receiver_closes(
     first_party = model.keeps_and_releases(module, call, arg)
     if first_party is False and moved_into_returned_holder(module, model, arg):
         return True  # ``return Device(Config(session))``, whose release releases ``config.session``
+    if first_party is False and taken_by_returned_instance(module, model, cast("BuiltinSpec", builtin_spec), call, arg):
+        return True  # ``return cls(reader, writer)`` of a class factory the project calls: its callers are judged
     if first_party is not None:
         return first_party
     qualified = module.imports.qualify(call.func)

@@ -17,7 +17,14 @@ whose holder never releases it (``device = AxisDevice(Configuration(session, ...
 ``return device``) hands the part's end to its callers only when every call of it in the project
 ends the part through the instance (``await device.config.session.aclose()``); one caller that
 does not, or none, and it is judged where it makes it, as before (hail's and apscheduler's class
-factories, whose holders never release what they are given and no caller ends it, stay so)."""
+factories, whose holders never release what they are given and no caller ends it, stay so).
+
+Session 61: a class factory's callers carry it also when every call binds the instance to a
+local of its function (``conn = await Connection.connect_to(path)``, also a reader and writer
+pair unpacked and handed on: ``return cls(reader, writer)``): each is judged there, and one that
+never ends the part is reported where it made the instance ("never closes its
+``self.writer``"), the one finding of that leak. A factory the project never calls, or whose
+callers keep the instance elsewhere, is judged where it makes the resource."""
 
 from __future__ import annotations
 
@@ -65,16 +72,59 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
         return False
     if value not in parent.args and value not in [k.value for k in parent.keywords]:
         return False
-    if not _names_the_class(parent.func, cls, function, "classmethod" in decorators):
+    return _judged_at_callers(module, model, builtin_spec, parent, value)
+
+
+def taken_by_returned_instance(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, holder: ast.Call, arg: ast.expr) -> bool:
+    """Whether ``arg``, handed to ``holder``, moves with the instance a class factory returns:
+    ``reader, writer = await asyncio.open_unix_connection(path)``, then ``return cls(reader,
+    writer)`` in a class or static method (:func:`_judged_at_callers`), the local used for
+    nothing else (as :func:`handed_into_returned_instance` asks of a resource bound to one: what
+    the method does with it before the hand-off is judged where it is made)."""
+    function = module.enclosing_function(holder)
+    cls = module.parent(function) if function is not None else None
+    if function is None or not isinstance(cls, ast.ClassDef) or not isinstance(module.parent(holder), ast.Return):
+        return False
+    if not isinstance(arg, ast.Name) or len(list(name_loads(function, arg.id))) != 1:
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not decorators & {"classmethod", "staticmethod"}:
+        return False
+    return _judged_at_callers(module, model, builtin_spec, holder, arg)
+
+
+def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, holder: ast.Call, arg: ast.expr) -> bool:
+    """Whether ``holder`` (returned by the class or static method around it) is the instance of
+    its own class the method makes for its caller (``cls(...)``, or the class by name), keeping
+    ``arg`` in the attribute the class holds without releasing it (``spec.holds`` of
+    :func:`class_factories.class_factory`), and the project's callers carry it: one of them ends
+    the part through the instance (``await api.session.close()``: the design hands its end to
+    them), or every call binds the instance to a local (:func:`_called`), where that caller is
+    judged for it ("never closes its ``self.session``", ``owner_leaks``). The resource moved into
+    the instance; a release advised here would close what the instance is returned to use. A
+    factory no caller carries (none in the project, or one keeping the instance on ``self`` or
+    returning it on) is judged where it makes the resource, as before (a holder that releases it
+    takes it anyway: :mod:`.receivers`)."""
+    function = module.enclosing_function(holder)
+    cls = module.parent(function) if function is not None else None
+    if function is None or not isinstance(cls, ast.ClassDef):
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not _names_the_class(holder.func, cls, function, "classmethod" in decorators):
         return False
     spec = class_factory(
         module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
     )
-    # Only a holder that never releases it (``spec.holds``), and whose callers do, through the
-    # instance (``await api.session.close()``): the design hands the part's end to them. A holder
-    # no one ends the part of (nor a release of its own that leaves it open) leaks it whoever
-    # calls: that is found here, where it is made.
-    return spec is not None and bool(spec.holds) and _callers_release(module, (cls.name, function.name), spec.holds)
+    if spec is None or not spec.holds or _kept_at(module, holder, arg) != spec.holds:
+        return False
+    factory = (cls.name, function.name)
+    return _callers_release(module, factory, spec.holds) or _called(module, factory)
+
+
+def _kept_at(module: ModuleInfo, holder: ast.Call, arg: ast.expr) -> str | None:
+    """The attribute the constructor ``holder`` keeps ``arg`` in (its class's ``__init__`` read)."""
+    chain = holding_chain(module, arg)
+    return chain[0][1] if chain and chain[0][0] is holder else None
 
 
 def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) -> bool:
@@ -103,6 +153,37 @@ def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) ->
             if isinstance(made, ast.Call) and _reaches(home, made.func, factory):
                 return True
     return False
+
+
+def _called(module: ModuleInfo, factory: tuple[str, str]) -> bool:
+    """Whether the project calls the factory ``Cls.method`` (directly, or through a class or static
+    method returning its call: ``return Api.from_url(url)``), and every call binds the instance
+    to a local of its function that the function does not return: each caller is judged for it
+    there (``owner_leaks``). A caller that keeps it elsewhere (on ``self``, returned on) is no
+    judged owner: the resource is judged where it is made."""
+    homes = [module]
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {factory[1]}", root)
+        homes += [m for path, _ in files_naming(module.project, root, factory[1], skip=module.path) if (m := module.project.module_at(path)) is not None]
+    sites = [
+        (home, node) for home in homes for node in home.index.calls
+        if isinstance(node.func, ast.Attribute) and node.func.attr == factory[1] and _reaches(home, node.func, factory)
+    ]
+    return bool(sites) and all(_bound_to_a_local(home, call) for home, call in sites)
+
+
+def _bound_to_a_local(module: ModuleInfo, call: ast.Call) -> bool:
+    """``conn = [await] Cls.make(...)`` in a function that never returns ``conn``."""
+    value: ast.AST = call
+    if isinstance(module.parent(value), ast.Await):
+        value = module.parent(value)  # type: ignore[assignment]
+    parent = module.parent(value)
+    function = module.enclosing_function(call)
+    if function is None or not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    return not any(isinstance(r.value, ast.Name) and r.value.id == name for r in own_returns(function))
 
 
 def _reaches(module: ModuleInfo, func: ast.expr, factory: tuple[str, str]) -> bool:
