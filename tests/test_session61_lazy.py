@@ -240,3 +240,61 @@ def test_opened_ones_stay_reported(tmp_path: Path) -> None:
         "67:9 TRD202 `self.api` holds a `self._http` that nothing closes, and `stop()` cannot end it; "
         "give `Api` a `close()` that closes it and call it from `stop()`",
     ]
+
+
+HANDED_SELF = """\
+import httpx
+
+
+class Api:
+    def __init__(self, url):
+        self._url = url
+        self._http = httpx.AsyncClient(timeout=30)
+
+    def attach(self, bus):
+        bus.register(self)
+
+    def build(self, body):
+        return {"url": self._url, "body": body}
+
+    async def send(self, body):
+        resp = await self._http.post(self._url, json=self.build(body))
+        return resp.json()
+
+
+async def attached(bus):
+    api = Api("http://x")
+    api.attach(bus)
+
+
+async def built(body):
+    api = Api("http://x")
+    return api.build(body)
+
+
+REGISTRY = []
+
+
+class Registered:
+    def __init__(self, url):
+        self._http = httpx.AsyncClient(base_url=url)
+        REGISTRY.append(self)
+
+    def label(self):
+        return "registered"
+
+
+async def registered():
+    client = Registered("http://x")
+    return client.label()
+"""
+
+
+def test_a_method_that_hands_the_instance_on_opens_it(tmp_path: Path) -> None:
+    # ``attach()`` gives the instance to a bus that may send through it (21); ``build()`` alone
+    # (26) opens nothing; an ``__init__`` that hands the instance on opens it as it is made (43).
+    assert source_findings(tmp_path, HANDED_SELF, "TRD2") == [
+        "7:9 TRD202 `self._http` is never closed; add a `close()` method that calls its `aclose()`",
+        "21:5 TRD201 `Api(...)` never closes its `self._http`; give the class an async `close()`, call it",
+        "43:5 TRD201 `Registered(...)` never closes its `self._http`; give the class an async `close()`, call it",
+    ]

@@ -208,6 +208,8 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
                 continue
             loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver]
             reaches.setdefault(stmt.name, set()).update(n.attr for n in loads)
+            if parts and _hands_self_on(node[0], stmt, receiver):
+                acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
             if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, None) for n in loads):
                 acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
     if not acquiring:
@@ -221,8 +223,18 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
                 opening.add(name)
                 changed = True
     if parts and "__init__" in opening:
-        return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client)
+        return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client, or hands the instance on)
     return Opening(frozenset(reaches), frozenset(opening))
+
+
+def _hands_self_on(module: ModuleInfo, method: ast.AST, receiver: str) -> bool:
+    """Whether ``method`` hands its instance itself on (``bus.register(self)``, ``return self``,
+    ``self`` stored or aliased): anything but ``self.<name>`` or a test of it."""
+    return any(
+        isinstance(n, ast.Name) and n.id == receiver and isinstance(n.ctx, ast.Load)
+        and not (isinstance(parent := module.parent(n), ast.Attribute) and parent.value is n) and not _tested(module, n, parent)
+        for n in ast.walk(method)
+    )
 
 
 def _opened_on_use(model: OwnershipModel, acquisition: Acquisition) -> bool:
