@@ -19,6 +19,12 @@ not ``stack.push_async_callback(conn.close)``), and not run by a runner. For all
 iterating it, awaiting it, handing it on (returned, yielded, given to a call, stored, aliased) or
 any other use. Only a test of it (``if self.client is None``) and the uses above open nothing.
 
+A first-party class whose ``__init__`` makes only lazy library clients (``self._http =
+httpx.AsyncClient()``) is opened by the methods that use them (its first request), by those
+that hand the instance on, and by every method reaching one of those: an instance of it (a
+holder of such clients with no release, or a resource type with one) that no use opens holds
+nothing either (``oai = Client(key); oai._convert_messages(conv)``).
+
 For a value kept on ``self``, every spelling of the attribute outside the lineage's own
 ``self.<attr>`` loads (in this module or in any file of the project naming it: a caller's
 ``holder.client.connect()``, a subclass's method) counts as opening it."""
@@ -172,10 +178,14 @@ _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__a
 
 def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> Opening | None:
     """The methods of the first-party class ``func`` names that open an instance: those that store
-    an acquisition on ``self`` outside ``__init__``, and those that reach one on ``self``
-    (called, awaited or handed on). None when that is not known: not a first-party class, or one
-    holding a resource made in ``__init__`` (a lazy library client, opened by any method that
-    uses it), or one known otherwise (by its ``__aexit__``, by a task it starts)."""
+    an acquisition on ``self`` outside ``__init__``, those that open a lazy library client its
+    ``__init__`` makes (a use of ``self.<client>`` that opens it by the library rule of
+    :func:`_opens`: ``await self._http.post(...)``) or hand the instance itself on
+    (``bus.register(self)``), and those that reach one on ``self`` (called, awaited or handed
+    on). ``_UNKNOWN`` when that is not known: not a first-party class (None), or one holding a
+    resource made in ``__init__`` other than such a client, or one whose ``__init__`` itself opens
+    one (or hands the instance on), or one known otherwise (by its ``__aexit__``); ``_HELD`` for
+    one that starts a task in ``__init__``."""
     found = class_named(module, func)
     if found is None:
         return None
