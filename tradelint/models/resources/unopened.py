@@ -21,9 +21,10 @@ any other use. Only a test of it (``if self.client is None``) and the uses above
 
 A first-party class whose ``__init__`` makes only lazy library clients (``self._http =
 httpx.AsyncClient()``) is opened by the methods that use them (its first request), by those
-that hand the instance on, and by every method reaching one of those: an instance of it (a
-holder of such clients with no release, or a resource type with one) that no use opens holds
-nothing either (``oai = Client(key); oai._convert_messages(conv)``).
+that hand the instance on, and by every method reaching one of those: an instance of it that
+has no release of its own (a holder, ``ResourceSpec.holds``) that no use opens holds nothing
+either (``oai = Client(key); oai._convert_messages(conv)``). One with a release of its own (a
+resource type) stays held from its construction (``OwnershipModel._held_lazily``).
 
 For a value kept on ``self``, every spelling of the attribute outside the lineage's own
 ``self.<attr>`` loads (in this module or in any file of the project naming it: a caller's
@@ -51,14 +52,13 @@ __all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "openi
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
-    """Whether no load of ``c``'s value among ``loads`` can open it: a lazy one (``c.spec.lazy``),
-    or one of a first-party class whose ``__init__`` makes only lazy library clients, opened by
-    the methods that use them (:func:`opening_methods`)."""
-    if not (c.spec.lazy or c.spec.first_party):
+    """Whether no load of ``c``'s value among ``loads`` can open it (``c.spec.lazy`` only: a
+    resource type whose ``__init__`` makes a lazy library client is held from its construction,
+    as ``OwnershipModel._held_lazily`` says; a holder with no release of its own is read by
+    :func:`holder_never_opened`)."""
+    if not c.spec.lazy:
         return False
     opening = opening_methods(module, model, c.call.func)
-    if not c.spec.lazy and not (_known(opening) and _names_the_class(module, c.call.func)):
-        return False
     return opening is not _HELD and not any(_opens(module, load, opening) for load in loads)
 
 
@@ -70,7 +70,7 @@ def _known(opening: Opening | None) -> bool:
 def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
     """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
     load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
-    if not (c.spec.lazy or c.spec.first_party) or not _unread_in_module(module, c):
+    if not c.spec.lazy or not _unread_in_module(module, c):
         return False
     assert c.cls is not None
     return never_opened(module, model, c, _own_loads(module, c)) and not _reached_elsewhere(module, c.name, c.cls.name)
