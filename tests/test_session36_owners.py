@@ -364,6 +364,9 @@ class Plugin:
 
     async def terminate(self):
         await self.generator.close()
+
+    async def report(self, ids):
+        return await self.generator.pdf_report(ids)
 """
 
 

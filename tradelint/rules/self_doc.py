@@ -212,7 +212,11 @@ is any lazy one its holder never opens: a library client whose only uses are syn
 whose result is dropped or a test of it (`self.sio.on("connect")`), or a first-party class whose
 acquisitions happen only in methods of its own (a session made by `_get_session()`, a server
 made by `start()`) when no use reaches one of them (`self.listener.handle(reader, writer)`),
-however the attribute is written (`self.listener: Listener = Listener(handler)` too).
+however the attribute is written (`self.listener: Listener = Listener(handler)` too), nor a
+first-party class with no release of its own whose `__init__` makes only lazy library clients
+when no use reaches a method that uses one (`self.api = Api(url)` whose only use is
+`self.api.build(body)`; `await self.api.send(body)`, which posts through its `httpx.AsyncClient`,
+opens it).
 Entering it, iterating it, handing it on, an awaited call through a library client, and any
 other spelling of `.<attr>` in the project that may reach it (through a holder, in a subclass)
 open it.

@@ -95,7 +95,7 @@ from tradelint.models.resources.statements import (
 from tradelint.models.resources.creation_kinds import creation_of
 from tradelint.models.resources.returned_self import through_returned_self
 from tradelint.models.resources.setup_never_called import setup_never_called
-from tradelint.models.resources.unopened import never_opened, never_opened_on_self
+from tradelint.models.resources.unopened import holder_never_opened, never_opened, never_opened_on_self
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -390,6 +390,8 @@ class ResourceAnalysis:
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
+            if holder_never_opened(self.module, self.model, c):
+                return None  # its lazy clients are opened by methods no use reaches: it holds nothing
             return holder_left_open(self.module, c, self._class_closes, self.ctx.config.shutdown_methods) if c.kind == "self_holder" else owner_leaks(self.module, c)
         if c.kind == "import_time":
             return None if loaded_on_the_loop_and_closed(self.module, c.call) else "import_time"

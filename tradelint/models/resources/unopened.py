@@ -19,6 +19,13 @@ not ``stack.push_async_callback(conn.close)``), and not run by a runner. For all
 iterating it, awaiting it, handing it on (returned, yielded, given to a call, stored, aliased) or
 any other use. Only a test of it (``if self.client is None``) and the uses above open nothing.
 
+A first-party class whose ``__init__`` makes only lazy library clients (``self._http =
+httpx.AsyncClient()``) is opened by the methods that use them (its first request), by those
+that hand the instance on, and by every method reaching one of those: an instance of it that
+has no release of its own (a holder, ``ResourceSpec.holds``) that no use opens holds nothing
+either (``oai = Client(key); oai._convert_messages(conv)``). One with a release of its own (a
+resource type) stays held from its construction (``OwnershipModel._held_lazily``).
+
 For a value kept on ``self``, every spelling of the attribute outside the lineage's own
 ``self.<attr>`` loads (in this module or in any file of the project naming it: a caller's
 ``holder.client.connect()``, a subclass's method) counts as opening it."""
@@ -37,34 +44,80 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.summary_data import Acquisition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
-from tradelint.facts.uses import self_attribute_loads, self_name
+from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
-__all__ = ["never_opened", "never_opened_on_self", "opening_methods"]
+__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "opening_methods"]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
-    """Whether no load of ``c``'s value among ``loads`` can open it (``c.spec.lazy`` only)."""
+    """Whether no load of ``c``'s value among ``loads`` can open it (``c.spec.lazy`` only: a
+    resource type whose ``__init__`` makes a lazy library client is held from its construction,
+    as ``OwnershipModel._held_lazily`` says; a holder with no release of its own is read by
+    :func:`holder_never_opened`)."""
     if not c.spec.lazy:
         return False
     opening = opening_methods(module, model, c.call.func)
     return opening is not _HELD and not any(_opens(module, load, opening) for load in loads)
 
 
+def _known(opening: Opening | None) -> bool:
+    """Whether ``opening`` names the methods that open a first-party class's instance."""
+    return opening is not None and opening is not _UNKNOWN and opening is not _HELD
+
+
 def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
     """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
     load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
+    if not c.spec.lazy or not _unread_in_module(module, c):
+        return False
+    assert c.cls is not None
+    return never_opened(module, model, c, _own_loads(module, c)) and not _reached_elsewhere(module, c.name, c.cls.name)
+
+
+def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """Whether an instance of a first-party class that keeps what it holds in lazy library
+    clients made in its ``__init__`` (``self._http = httpx.AsyncClient()``; ``ResourceSpec.holds``)
+    is never opened: no use of it, here (a local) or in any method of its holder's family or any
+    reader of the attribute (kept on ``self``), reaches a method of its class that opens one of
+    those clients (``await self._http.post(...)``), or anything but a method of the class. Such an
+    instance holds nothing (``oai = Client(...); oai._convert_messages(conv)``)."""
+    if not c.spec.holds or c.kind not in ("local", "self_holder") or not _names_the_class(module, c.call.func):
+        return False
+    opening = opening_methods(module, model, c.call.func)
+    if not _known(opening):
+        return False
+    if c.kind == "local":
+        return c.function is not None and not any(_opens(module, load, opening) for load in name_loads(c.function, c.name))
+    if not _unread_in_module(module, c) or any(_opens(module, load, opening) for load in _own_loads(module, c)):
+        return False
+    assert c.cls is not None
+    return not _reached_elsewhere(module, c.name, c.cls.name)
+
+
+def _names_the_class(module: ModuleInfo, func: ast.expr) -> bool:
+    """``Client(...)``, not ``Client.create(...)`` (a factory runs methods of the new instance)."""
+    found = class_named(module, func)
+    return found is not None and isinstance(func, (ast.Name, ast.Attribute)) and (func.id if isinstance(func, ast.Name) else func.attr) == found[1].name
+
+
+def _own_loads(module: ModuleInfo, c: Creation) -> list[ast.expr]:
+    assert c.cls is not None
+    return [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
+
+
+def _unread_in_module(module: ModuleInfo, c: Creation) -> bool:
+    """Whether ``self.<attr> = X()`` is read in its module only through the family's own
+    ``self.<attr>``: no other load of ``.<attr>`` there may reach the value (another file:
+    :func:`_reached_elsewhere`)."""
     # (``self._sio: Client = X()`` as ``self._sio = X()``; not ``sio = self._sio = X()``: used
     # through the local too)
     single = isinstance(c.stmt, ast.AnnAssign) or (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1)
-    if not c.spec.lazy or c.cls is None or not single:
+    if c.cls is None or not single:
         return False
-    own = [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
-    ids = {id(load) for load in own}
-    if any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes):
-        return False
-    return never_opened(module, model, c, own) and not _reached_elsewhere(module, c.name, c.cls.name)
+    ids = {id(load) for load in _own_loads(module, c)}
+    return not any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes)
 
 
 def _may_reach(module: ModuleInfo, node: ast.Attribute, attr: str, cls: str) -> bool:
@@ -125,24 +178,32 @@ _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__a
 
 def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> Opening | None:
     """The methods of the first-party class ``func`` names that open an instance: those that store
-    an acquisition on ``self`` outside ``__init__``, and those that reach one on ``self``
-    (called, awaited or handed on). None when that is not known: not a first-party class, or one
-    holding a resource made in ``__init__`` (a lazy library client, opened by any method that
-    uses it), or one known otherwise (by its ``__aexit__``, by a task it starts)."""
+    an acquisition on ``self`` outside ``__init__``, those that open a lazy library client its
+    ``__init__`` makes (a use of ``self.<client>`` that opens it by the library rule of
+    :func:`_opens`: ``await self._http.post(...)``) or hand the instance itself on
+    (``bus.register(self)``), and those that reach one on ``self`` (called, awaited or handed
+    on). ``_UNKNOWN`` when that is not known: not a first-party class (None), or one holding a
+    resource made in ``__init__`` other than such a client, or one whose ``__init__`` itself opens
+    one (or hands the instance on), or one known otherwise (by its ``__aexit__``); ``_HELD`` for
+    one that starts a task in ``__init__``."""
     found = class_named(module, func)
     if found is None:
         return None
     family = lineage(module.project, *found)
     acquiring: set[str] = set()
+    parts: set[str] = set()  # lazy library clients made in ``__init__``: opened where a method opens them
     for owner_module, facts in family:
         held = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
+                if acquisition in facts.acquisitions and _opened_on_use(model, acquisition):
+                    parts.add(acquisition.attr)
+                    continue
                 # (a task started there runs from the start: held, whatever opens the rest)
                 return _HELD if acquisition.ref[1].rpartition(".")[2] in TASK_STARTERS else _UNKNOWN
             acquiring.add(acquisition.method)
-    if not acquiring:
+    if not acquiring and not parts:
         return _UNKNOWN
     reaches: dict[str, set[str]] = {}
     for owner_module, facts in family:
@@ -153,10 +214,16 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
             if not isinstance(stmt, FUNCTION_NODES):
                 continue
             receiver = self_name(stmt)
-            if receiver is not None:
-                reaches.setdefault(stmt.name, set()).update(
-                    n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
-                )
+            if receiver is None:
+                continue
+            loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver]
+            reaches.setdefault(stmt.name, set()).update(n.attr for n in loads)
+            if parts and _hands_self_on(node[0], stmt, receiver):
+                acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
+            if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, None) for n in loads):
+                acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
+    if not acquiring:
+        return _UNKNOWN
     opening = acquiring | _PROTOCOL
     changed = True
     while changed:
@@ -165,7 +232,28 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
             if name not in opening and reached & opening:
                 opening.add(name)
                 changed = True
+    if parts and "__init__" in opening:
+        return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client, or hands the instance on)
     return Opening(frozenset(reaches), frozenset(opening))
+
+
+def _hands_self_on(module: ModuleInfo, method: ast.AST, receiver: str) -> bool:
+    """Whether ``method`` hands its instance itself on (``bus.register(self)``, ``return self``,
+    ``self`` stored or aliased): anything but ``self.<name>`` or a test of it."""
+    return any(
+        isinstance(n, ast.Name) and n.id == receiver and isinstance(n.ctx, ast.Load)
+        and not (isinstance(parent := module.parent(n), ast.Attribute) and parent.value is n) and not _tested(module, n, parent)
+        for n in ast.walk(method)
+    )
+
+
+def _opened_on_use(model: OwnershipModel, acquisition: Acquisition) -> bool:
+    """Whether ``self.<attr> = X(...)`` keeps a library client that holds nothing until a use
+    opens it (:attr:`ResourceSpec.lazy`, as the library table says: ``httpx.AsyncClient``, a
+    client that connects in ``connect()``); not one that wraps, lends or is a part of another."""
+    kind, name = acquisition.ref
+    release = model.library_release(name) if kind == "qualified" else None
+    return release is not None and release[2]
 
 
 def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisition) -> bool:
