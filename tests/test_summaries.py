@@ -545,8 +545,9 @@ class B:
 
 def test_class_facts_at_their_edges(tmp_path: Path) -> None:
     """What the one pass over a class's lines finds, where a shortcut could miss it: a nested
-    function's ``return`` spoils a factory, a call of the maker may span lines, a tuple target or
-    a constant stores no parameter, a nested class's cancel is its outer class's too, a function
+    function's ``return`` spoils a factory, a call of the maker may span lines, a tuple of values
+    stored in a tuple of targets stores each parameter in its own target (session 61; the first
+    store of a parameter names it), a constant stores none, a nested class's cancel is its outer class's too, a function
     outside every class cancels for none, ``self.flag = 0`` clears a flag."""
     path = tmp_path / "edges.py"
     path.write_text(EDGES, encoding="utf-8")
@@ -554,7 +555,7 @@ def test_class_facts_at_their_edges(tmp_path: Path) -> None:
     assert summary is not None
     a, inner, b = summary.classes[5], summary.classes[34], summary.classes[40]
     assert a.factories == frozenset({"far", "made"})
-    assert (a.stored_params, a.stored_positions) == ({"conn": "c", "loop": "d"}, {0: "c"})
+    assert (a.stored_params, a.stored_positions) == ({"conn": "a", "loop": "b"}, {0: "a"})
     assert a.acquisitions == ()
     assert (a.cancels, inner.cancels, b.cancels) == (True, True, False)
     assert inner.methods["stop"] == MethodFacts("stop", False, 35, frozenset(), frozenset({"t"}), 0, True)
