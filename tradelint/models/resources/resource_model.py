@@ -88,7 +88,7 @@ from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_close
 from tradelint.facts.app_startup import closed_somewhere, place_key, registers_shutdown
 from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
-    awaited_before_close, closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _is_context_manager, _is_teardown_generator,
+    awaited_before_close, closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _handed_to, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _replaced_before_use,
     _replaced_unclosed, _yielded,
 )
@@ -194,8 +194,7 @@ class ResourceAnalysis:
         reached: ast.expr = node
         while isinstance(up := self.module.parent(reached), ast.Attribute) and up.value is reached:
             reached = up  # ``bot.session.close``: the whole path is what is handed
-        given = self.module.parent(reached)
-        return isinstance(given, ast.keyword) or (isinstance(given, ast.Call) and reached in given.args)
+        return _handed_to(self.module, reached) is not None
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``

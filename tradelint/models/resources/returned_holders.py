@@ -61,16 +61,9 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
     cls = module.parent(function)
     if cls is module.tree and isinstance(value, ast.expr):
         return _ended_by_every_caller(module, function, value)
-    if not isinstance(cls, ast.ClassDef):
-        return False
-    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
-    if not decorators & {"classmethod", "staticmethod"}:
-        return False
     if isinstance(parent, ast.keyword):
         parent = module.parent(parent)
-    if not (isinstance(parent, ast.Call) and isinstance(module.parent(parent), ast.Return)):
-        return False
-    if value not in parent.args and value not in [k.value for k in parent.keywords]:
+    if not isinstance(parent, ast.Call) or (value not in parent.args and value not in [k.value for k in parent.keywords]):
         return False
     return _judged_at_callers(module, model, builtin_spec, parent, value)
 
@@ -82,13 +75,7 @@ def taken_by_returned_instance(module: ModuleInfo, model: OwnershipModel, builti
     nothing else (as :func:`handed_into_returned_instance` asks of a resource bound to one: what
     the method does with it before the hand-off is judged where it is made)."""
     function = module.enclosing_function(holder)
-    cls = module.parent(function) if function is not None else None
-    if function is None or not isinstance(cls, ast.ClassDef) or not isinstance(module.parent(holder), ast.Return):
-        return False
-    if not isinstance(arg, ast.Name) or len(list(name_loads(function, arg.id))) != 1:
-        return False
-    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
-    if not decorators & {"classmethod", "staticmethod"}:
+    if function is None or not isinstance(arg, ast.Name) or len(list(name_loads(function, arg.id))) != 1:
         return False
     return _judged_at_callers(module, model, builtin_spec, holder, arg)
 
@@ -107,10 +94,10 @@ def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: 
     takes it anyway: :mod:`.receivers`)."""
     function = module.enclosing_function(holder)
     cls = module.parent(function) if function is not None else None
-    if function is None or not isinstance(cls, ast.ClassDef):
+    if function is None or not isinstance(cls, ast.ClassDef) or not isinstance(module.parent(holder), ast.Return):
         return False
     decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
-    if not _names_the_class(holder.func, cls, function, "classmethod" in decorators):
+    if not decorators & {"classmethod", "staticmethod"} or not _names_the_class(holder.func, cls, function, "classmethod" in decorators):
         return False
     spec = class_factory(
         module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
@@ -131,12 +118,7 @@ def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) ->
     """Whether the project calls a release of ``<local>.<attr>``, the local bound once to what
     the factory returns, called directly or through a method returning its call: ``api = await
     Api.from_url(url)``, then ``await api.session.close()``."""
-    homes = [module]
-    root = project_root(module)
-    if root is not None:
-        module.project.note_scan(f"mentions {attr}", root)
-        homes += [m for path, _ in files_naming(module.project, root, attr, skip=module.path) if (m := module.project.module_at(path)) is not None]
-    for home in homes:
+    for home in _naming_modules(module, attr):
         for node in home.index.attributes:
             if node.attr != attr or not isinstance(node.value, ast.Name) or node.value.id in ("self", "cls"):
                 continue
@@ -161,29 +143,27 @@ def _called(module: ModuleInfo, factory: tuple[str, str]) -> bool:
     to a local of its function that the function does not return: each caller is judged for it
     there (``owner_leaks``). A caller that keeps it elsewhere (on ``self``, returned on) is no
     judged owner: the resource is judged where it is made."""
-    homes = [module]
-    root = project_root(module)
-    if root is not None:
-        module.project.note_scan(f"mentions {factory[1]}", root)
-        homes += [m for path, _ in files_naming(module.project, root, factory[1], skip=module.path) if (m := module.project.module_at(path)) is not None]
-    sites = [
-        (home, node) for home in homes for node in home.index.calls
-        if isinstance(node.func, ast.Attribute) and node.func.attr == factory[1] and _reaches(home, node.func, factory)
-    ]
+    sites = [(home, call) for home, call in _call_sites(module, factory[1]) if _reaches(home, call.func, factory)]
     return bool(sites) and all(_bound_to_a_local(home, call) for home, call in sites)
 
 
 def _bound_to_a_local(module: ModuleInfo, call: ast.Call) -> bool:
     """``conn = [await] Cls.make(...)`` in a function that never returns ``conn``."""
+    bound = _bound_local(module, call)
+    return bound is not None and not any(isinstance(r.value, ast.Name) and r.value.id == bound[1] for r in own_returns(bound[0]))
+
+
+def _bound_local(module: ModuleInfo, call: ast.Call) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
+    """The function and the local that ``call``'s result (awaited or not) is bound to: ``conn =
+    [await] call``; None for any other use of it."""
     value: ast.AST = call
     if isinstance(module.parent(value), ast.Await):
         value = module.parent(value)  # type: ignore[assignment]
     parent = module.parent(value)
     function = module.enclosing_function(call)
     if function is None or not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
-        return False
-    name = parent.targets[0].id
-    return not any(isinstance(r.value, ast.Name) and r.value.id == name for r in own_returns(function))
+        return None
+    return function, parent.targets[0].id
 
 
 def _reaches(module: ModuleInfo, func: ast.expr, factory: tuple[str, str]) -> bool:
@@ -234,31 +214,31 @@ def _ended_by_every_caller(module: ModuleInfo, function: ast.FunctionDef | ast.A
 def _call_sites(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.Call]]:
     """Every call of the function ``name`` (by that name, or an attribute of that name) in the
     project's files that name it."""
+    return [
+        (home, node)
+        for home in _naming_modules(module, name)
+        for node in home.index.calls
+        if (isinstance(node.func, ast.Name) and node.func.id == name) or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+    ]
+
+
+def _naming_modules(module: ModuleInfo, name: str) -> list[ModuleInfo]:
+    """``module`` and the project's other files whose text names ``name``."""
     homes = [module]
     root = project_root(module)
     if root is not None:
         module.project.note_scan(f"mentions {name}", root)
         homes += [m for path, _ in files_naming(module.project, root, name, skip=module.path) if (m := module.project.module_at(path)) is not None]
-    return [
-        (home, node)
-        for home in homes
-        for node in ast.walk(home.tree)
-        if isinstance(node, ast.Call)
-        and ((isinstance(node.func, ast.Name) and node.func.id == name) or (isinstance(node.func, ast.Attribute) and node.func.attr == name))
-    ]
+    return homes
 
 
 def _ends_path(module: ModuleInfo, call: ast.Call, path: list[str]) -> bool:
     """Whether ``call``'s result (awaited or not) is bound to a local of its function that a
     release is called on through ``path`` there (``device.config.session.aclose()``)."""
-    value: ast.AST = call
-    if isinstance(module.parent(value), ast.Await):
-        value = module.parent(value)  # type: ignore[assignment]
-    parent = module.parent(value)
-    function = module.enclosing_function(call)
-    if function is None or not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+    bound = _bound_local(module, call)
+    if bound is None:
         return False
-    for load in name_loads(function, parent.targets[0].id):
+    for load in name_loads(*bound):
         node: ast.AST = load
         for attr in path:
             up = module.parent(node)
