@@ -303,6 +303,27 @@ def methods_reached(
     return seen
 
 
+def stored_target(module: ModuleInfo, node: ast.expr) -> tuple[ast.Assign, ast.expr] | None:
+    """The statement that stores ``node`` and the target it stores it in: ``x = node`` (one
+    target), or one element of a tuple of values stored in a tuple of targets of the same length,
+    ``self.r, self.w = r, node``, which keeps ``node`` in ``self.w`` as ``self.w = node`` would.
+    None for any other place."""
+    parent = module.parent(node)
+    if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
+        return parent, parent.targets[0]
+    if not isinstance(parent, (ast.Tuple, ast.List)) or node not in parent.elts:
+        return None
+    stmt = module.parent(parent)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is parent and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(parent.elts):
+        return None
+    if any(isinstance(e, ast.Starred) for e in (*target.elts, *parent.elts)):
+        return None
+    return stmt, target.elts[parent.elts.index(node)]
+
+
 def self_attr(node: ast.AST | None, receiver: str) -> str | None:
     """``attr`` when ``node`` is ``<receiver>.attr``, else None."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:

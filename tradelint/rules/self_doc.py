@@ -26,7 +26,9 @@ finally: await self.close_websocket()`: it ends what it opens), a resource store
 `self.session = ...` stores it), a resource made as the fallback of a given one
 (`self.s = session or ClientSession()`), one bound to a local and then stored on `self`
 (`if session is None: session = ClientSession()` then `self.session = session`, unless the
-method also closes the local itself), and resources kept as elements of a collection on
+method also closes the local itself; so is one element of a tuple of locals stored in a tuple of
+`self` attributes, `reader, writer = await asyncio.open_connection(h, p)` then `self._reader,
+self._writer = reader, writer`, which keeps the writer as `self._writer = writer` would), and resources kept as elements of a collection on
 `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close. A
 resource bound to a local and then put there (`client = Client(); self.clients[key] =
 client`) is such an element too, unless the method also closes the local itself; a collection

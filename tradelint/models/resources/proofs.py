@@ -18,7 +18,7 @@ from tradelint.facts.syntax import capword, walk
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import (
-    classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
+    classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential, stored_target,
 )
 from tradelint.models.resources.callee_release import awaited_callee, callee_release_nodes
 from tradelint.models.resources.renewal_calls import leaves_alone
@@ -234,14 +234,10 @@ def kept_on_self(
     if receiver is None or not isinstance(module.parent(function), ast.ClassDef):
         return None
     for node in name_loads(function, name):
-        stmt = module.parent(node)
-        if (
-            isinstance(stmt, ast.Assign)
-            and stmt.value is node
-            and len(stmt.targets) == 1
-            and (attr := self_attr(stmt.targets[0], receiver)) is not None
-            and not _closes_local(module, function, name)
-        ):
+        # ``self.session = name``, or ``self.reader, self.writer = reader, name``: a tuple of
+        # values stored in a tuple of targets keeps each element in its own target.
+        stored = stored_target(module, node)
+        if stored is not None and (attr := self_attr(stored[1], receiver)) is not None and not _closes_local(module, function, name):
             return "self", attr
     return None
 

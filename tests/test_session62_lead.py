@@ -1,0 +1,77 @@
+"""Session 62 (lead): a tuple of values stored in a tuple of ``self`` attributes, read in the
+method that makes them (issue 28 point 1, session 61's left-alone).
+
+**A tuple of values stored in a tuple of targets keeps each element in its own target.**
+``r, w = await asyncio.open_connection(...)`` then ``self._reader, self._writer = r, w`` keeps the
+writer on ``self`` as ``self._writer = w`` does: the instance owns it, and the class must close it.
+Session 61 read the store so in the class's summary (what a class acquires); the method that made
+the local still took the tuple for a container the local was handed to, so no finding was made.
+Twins: the class that closes the writer in ``close()``; a tuple store whose element goes to a local,
+not to ``self``; a tuple of a different length (starred), read as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+STORED = """\
+import asyncio
+
+
+class Connection:
+    async def connect(self, host: str) -> None:
+        reader, writer = await asyncio.open_connection(host, 80)
+        self._reader, self._writer = reader, writer
+
+    async def send(self, data: bytes) -> None:
+        self._writer.write(data)
+        await self._writer.drain()
+"""
+
+
+def test_tuple_of_locals_stored_on_self_is_kept_by_the_instance(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, STORED, "TRD2") == [
+        "6:9 TRD202 `self._writer` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_single_store_reads_alike(tmp_path: Path) -> None:
+    single = STORED.replace("self._reader, self._writer = reader, writer", "self._reader = reader\n        self._writer = writer")
+    assert source_findings(tmp_path, single, "TRD2") == [
+        "6:9 TRD202 `self._writer` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_twin_closed_by_the_class(tmp_path: Path) -> None:
+    closed = STORED + """
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
+async def main() -> None:
+    connection = Connection()
+    try:
+        await connection.connect("localhost")
+        await connection.send(b"ping")
+    finally:
+        await connection.close()
+"""
+    assert source_findings(tmp_path, closed, "TRD2") == []
+
+
+def test_twin_element_stored_in_a_local_is_judged_as_a_local(tmp_path: Path) -> None:
+    local = """\
+import asyncio
+
+
+class Connection:
+    async def probe(self, host: str) -> None:
+        reader, writer = await asyncio.open_connection(host, 80)
+        self._reader, other = reader, writer
+        other.close()
+        await other.wait_closed()
+"""
+    assert source_findings(tmp_path, local, "TRD2") == []
