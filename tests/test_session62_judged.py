@@ -160,10 +160,14 @@ def test_a_way_out_before_the_only_hand_off_leaves_the_attribute_open(tmp_path: 
     # closes it too), ``EndsTheProcess`` (93), ``HandedLater`` (108, handed in ``register()``) and
     # ``OtherBranch`` (127, the exit before the store) stay silent.
     assert source_findings(tmp_path, SOURCE, "TRD2") == [
-        "30:9 TRD202 `self._session` is left open when `start()` leaves at line 32 before handing it on at line 33; "
-        "close it on that way out",
-        "78:9 TRD202 `self._session` is left open when `start()` leaves at line 80 before handing it on at line 81; "
-        "close it on that way out",
+        (
+            "30:9 TRD202 `self._session` is left open when `start()` leaves at line 32 before handing it on at line 33; "
+            "close it on that way out"
+        ),
+        (
+            "78:9 TRD202 `self._session` is left open when `start()` leaves at line 80 before handing it on at line 81; "
+            "close it on that way out"
+        ),
     ]
 
 

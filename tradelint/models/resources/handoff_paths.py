@@ -22,12 +22,18 @@ raises with the attribute, and a raise that ends the process."""
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections.abc import Callable
 
 from tradelint.facts.class_family import bases_naming
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.facts.uses import (
+    classify,
+    self_attr,
+    self_attribute_loads,
+    self_name,
+    sequential,
+)
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.statements import ends_process

@@ -10,7 +10,7 @@ parameter is not this: only a local bound from an awaited call of the same metho
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
