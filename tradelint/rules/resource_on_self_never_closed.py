@@ -79,7 +79,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
                 "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
                 "self_closed_on_one_outcome", "self_holder_left_open", "self_holder_release_leaves", "self_flag_reset_open",
-                "self_replaced_again",
+                "self_replaced_again", "self_kept_before_handoff",
             ):
                 continue
             c = verdict.creation
@@ -139,6 +139,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
                              "when it most needs closing" if gap[2] == "broken" else "A `{cls}` closed before it started "
                              "leaves `{method}()` there: the `{label}` stays open", label=c.label, method=gap[0], cls=c.cls.name),
+                )
+                continue
+            if verdict.problem == "self_kept_before_handoff":
+                method, exit_line, handoff_line = verdict.detail.split("|")
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is left open when `{method}()` leaves at line {exit} before handing it on at line {handoff}; "
+                        "close it on that way out", name=c.name, method=method, exit=exit_line, handoff=handoff_line),
+                    None,
+                    fit_help("The owner it is handed to ends it, but only once handed: on that way out it stays on `self`, "
+                             "where no method of `{cls}` closes the `{label}`", cls=c.cls.name, label=c.label),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

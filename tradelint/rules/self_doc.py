@@ -480,6 +480,28 @@ class Handler:
                 await asyncio.sleep(5)
 ```
 
+A hand-off that is the attribute's only end counts only on the paths that reach it (session
+62): the method that stores it hands it to an owner that ends it (a provider whose `close()`
+closes it, added to a registry the class closes), and no method of the class closes it itself,
+but a `return` or `raise` of that method between the store and the hand-off leaves it on
+`self` (the principle of a local's hand-off, `exit_before_handoff`, for the class's
+attribute). Not reported when the class closes it too, when the hand-off is in another method,
+when the exit is in another branch than the store or under a test of the attribute itself
+(`if self._manager is None: return`), or when it ends the process (`raise SystemExit`):
+
+```python
+class Runtime:
+    async def init_tools(self):
+        self._manager = await Manager.from_config(self._config)   # flagged
+        if not self._manager.tools():
+            return                            # fix: `await self._manager.close()` first
+        self._registry.add(ManagerProvider(self._manager))      # its close() closes the manager
+
+    async def stop(self):
+        await self._registry.close()
+        self._manager = None
+```
+
 """ + BORROWED + """## Why is this bad?
 The object outlives the call that made the session, so only the class can close it. If its
 `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

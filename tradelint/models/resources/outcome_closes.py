@@ -10,6 +10,7 @@ parameter is not this: only a local bound from an awaited call of the same metho
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -19,10 +20,13 @@ from tradelint.models.resources.rerun_replaced import replaced_again
 from tradelint.models.resources.resource_types import Creation, Problem
 
 
-def self_left_open(module: ModuleInfo, creations: list[Creation], c: Creation) -> tuple[Problem | None, str]:
+def self_left_open(
+    module: ModuleInfo, creations: list[Creation], c: Creation, unhanded: Callable[[Creation], str | None] | None = None
+) -> tuple[Problem | None, str]:
     """What leaves ``self.<attr>`` open although the class closes it: a new one stored over it,
-    a method dropping it, or a release that hangs on an earlier step's outcome (with the detail
-    the message names)."""
+    a method dropping it, a release that hangs on an earlier step's outcome, or (``unhanded``:
+    :func:`.handoff_paths.kept_before_handoff`) a way out of the making method before the
+    hand-off that is its only end (with the detail the message names)."""
     if replaces_unclosed(module, creations, c):
         return "self_replaced", ""
     if (again := replaced_again(module, c)) is not None:
@@ -33,6 +37,8 @@ def self_left_open(module: ModuleInfo, creations: list[Creation], c: Creation) -
         return "self_closed_on_one_outcome", method
     if (reset := flag_reset_open(module.tree, c)) is not None:
         return "self_flag_reset_open", reset
+    if unhanded is not None and (kept := unhanded(c)) is not None:
+        return "self_kept_before_handoff", kept
     return None, ""
 
 

@@ -75,6 +75,7 @@ from tradelint.models.resources.library_makers import imported_makers, inherited
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
+from tradelint.models.resources.handoff_paths import kept_before_handoff
 from tradelint.models.resources.rerun_replaced import replaced_again
 from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_unreached, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
@@ -345,7 +346,7 @@ class ResourceAnalysis:
             if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
                 problem, detail = shared
             elif problem is None and creation.kind == "self":
-                problem, detail = self_left_open(self.module, self.creations, creation)
+                problem, detail = self_left_open(self.module, self.creations, creation, lambda c: kept_before_handoff(self.module, c, self._takes_care, self._class_closes))
             if problem is None and creation.kind == "local" and (rerun := replaced_again(self.module, creation)) is not None:
                 # ``client = await connect(); self._client = client`` in a poll: the slot's old one is left open.
                 problem, detail = "self_replaced_again", "|".join(rerun)

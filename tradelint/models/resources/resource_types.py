@@ -297,6 +297,7 @@ Problem = Literal[
     "element_replaced",
     "self_cancel_skips_close",
     "self_closed_after_own_use",
+    "self_kept_before_handoff",
     "self_flag_reset_open",
     "cancel_skips_close",
     "handler_awaits_before_close",
