@@ -9,7 +9,9 @@ path goes on after that await; its cancellation leaves through the handlers that
 Twins that stay reported: the handler swallows the cancellation and the function then returns
 with the task on some path; a handler that catches only ``Exception`` (the cancellation passes
 it); a shared event (``stop.wait()``) that someone may set, after which the function returns; a
-normal return before the wait that leaves the task running.
+normal return before the wait that leaves the task running; another ``await`` between the
+creation and the wait, which may raise (then the function is not left by a cancellation only: the
+handler of the cancellation does not run, and the task is left running by that error).
 """
 
 from __future__ import annotations
@@ -117,6 +119,17 @@ class Server:
             task.cancel()
 """
 
+AWAIT_BEFORE = HEAD + """\
+async def serve(bus, conn):
+    task = asyncio.create_task(listen(bus))
+    try:
+        await conn.handshake()
+        await asyncio.Event().wait()
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+"""
+
 
 def test_a_wait_until_cancelled_whose_handler_cancels_the_task(tmp_path: Path) -> None:
     assert source_findings(tmp_path, EVENT_WAIT, "TRD302") == []
@@ -148,3 +161,7 @@ def test_a_normal_return_before_the_wait(tmp_path: Path) -> None:
 
 def test_a_waiter_made_by_an_objects_attribute_may_be_kept(tmp_path: Path) -> None:
     assert source_findings(tmp_path, KEPT_WAITER, "TRD302") == ["11:9 " + SOME_PATHS]
+
+
+def test_an_await_that_may_raise_before_the_wait(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, AWAIT_BEFORE, "TRD302") == ["10:5 " + SOME_PATHS]

@@ -42,8 +42,9 @@ class TaskLocalNeverAwaited(Rule):
     asyncio.Future()`, `await loop.create_future()`) completes only by its cancellation: no
     normal path goes on after it, and its way out runs the handlers of the cancellation
     (`except asyncio.CancelledError`, `except BaseException`, bare) and the `finally` blocks
-    around it, then goes on as they do. A task cancelled on that way out is cancelled on every
-    path and is not flagged:
+    around it, then goes on as they do. A task cancelled on that way out, with no other `await`
+    between its creation and the wait (one that may raise leaves by an error the handler of the
+    cancellation does not see), is cancelled on every path and is not flagged:
     ```python
     async def run_bot(app, bus):
         listener = asyncio.create_task(bus.listen(app))
@@ -55,7 +56,8 @@ class TaskLocalNeverAwaited(Rule):
     ```
     A handler that catches only `Exception` (the cancellation passes it), one that swallows the
     cancellation and then returns with the task running, a shared event someone may set
-    (`await self._stop.wait()`), or a return before the wait, is still flagged. A local task that loops until
+    (`await self._stop.wait()`), a return before the wait, or an `await conn.handshake()` before
+    it, is still flagged. A local task that loops until
     cancelled (a heartbeat's `while True`), which the function cancels (and may await) on every
     normal path, is flagged when an `await` between its creation and its cancel may raise with no
     `finally` (nor handler) of an enclosing `try` cancelling it: a websocket loop's heartbeat

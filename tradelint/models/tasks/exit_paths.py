@@ -20,6 +20,9 @@ do (a handler that swallows it goes on after its ``try``; a bare ``raise`` in it
 outwards), or out of the function. A task cancelled on that way out is cancelled on every path
 (dream77r/my-claude-bot ``59c3dcd1``: ``await asyncio.Event().wait()`` then ``except
 CancelledError: task.cancel()``); one that is not outlives the function as on a ``return``.
+Only while that is the function's only way out with the task: after another ``await`` passed
+with the task live (which may raise, a way out not followed here), such a wait is taken as
+completing, as before.
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ class _Paths:
         self.cancelled: list[set[bool]] = []
         self.left: set[bool] = set()
         self.handling = 0  # inside a handler entered by such a cancellation: a bare ``raise`` goes on with it
+        # An ``await`` passed while the task is live, other than one that only ends by its
+        # cancellation: it may raise, and that way out is not followed, so such a wait after it is
+        # taken as completing, as any other await (the function is not left by a cancellation only).
+        self.raising = False
 
     def block(self, stmts: list[ast.stmt], states: set[bool]) -> _Flow:
         flow = _Flow()
@@ -73,6 +80,9 @@ class _Paths:
     def stmt(self, stmt: ast.stmt, states: set[bool]) -> _Flow:
         if stmt is self.created:
             return _Flow(out={True})
+        forever = waits_until_cancelled(stmt)
+        if True in states and not forever and _awaits_here(stmt, _never):
+            self.raising = True
         if isinstance(stmt, (*FUNCTION_NODES, ast.ClassDef)):
             return _Flow(out=set(states))
         if id(stmt) in self.ends:
@@ -83,7 +93,7 @@ class _Paths:
             if self.handling and stmt.exc is None:
                 self._cancel_out(states)
             return _Flow()
-        if waits_until_cancelled(stmt):
+        if forever and not self.raising:
             self._cancel_out(states)
             return _Flow()
         if isinstance(stmt, ast.Break):
@@ -194,6 +204,10 @@ class _Paths:
     def _rebinds(self, stmt: ast.stmt) -> bool:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
         return any(isinstance(t, ast.Name) and t.id == self.name for t in targets)
+
+
+def _never(node: ast.Await) -> bool:
+    return False
 
 
 def waits_until_cancelled(stmt: ast.stmt) -> bool:
