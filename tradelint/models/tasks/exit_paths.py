@@ -254,7 +254,7 @@ def outlives_function(
     """Whether the task that ``created`` binds to ``name`` may still be live when ``function``
     returns or falls off its end, on some normal path, where ``ends`` are the statements that
     end it (each a statement of its own: ``task.cancel()``), or leaves it on the way out of the
-cancellation of an await that only ends so."""
+    cancellation of an await that only ends so."""
     paths = _Paths(name, created, {id(stmt) for stmt in ends})
     flow = paths.block(function.body, {False})
     return True in flow.out or True in flow.returns or True in paths.left
