@@ -37,7 +37,27 @@ class TaskLocalNeverAwaited(Rule):
     not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);
     what an `except` does after an error is not followed. So is one the function awaits on some
     paths and leaves on another: a response waiter started before the request and awaited only
-    if a request was sent (`if self.send_connect(): await waiter`). A local task that loops until
+    if a request was sent (`if self.send_connect(): await waiter`). An `await` on a waiter the
+    expression makes and nothing else can reach (`await asyncio.Event().wait()`, `await
+    asyncio.Future()`, `await loop.create_future()`) completes only by its cancellation: no
+    normal path goes on after it, and its way out runs the handlers of the cancellation
+    (`except asyncio.CancelledError`, `except BaseException`, bare) and the `finally` blocks
+    around it, then goes on as they do. A task cancelled on that way out, with no other `await`
+    between its creation and the wait (one that may raise leaves by an error the handler of the
+    cancellation does not see), is cancelled on every path and is not flagged:
+    ```python
+    async def run_bot(app, bus):
+        listener = asyncio.create_task(bus.listen(app))
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            listener.cancel()
+            raise
+    ```
+    A handler that catches only `Exception` (the cancellation passes it), one that swallows the
+    cancellation and then returns with the task running, a shared event someone may set
+    (`await self._stop.wait()`), a return before the wait, or an `await conn.handshake()` before
+    it, is still flagged. A local task that loops until
     cancelled (a heartbeat's `while True`), which the function cancels (and may await) on every
     normal path, is flagged when an `await` between its creation and its cancel may raise with no
     `finally` (nor handler) of an enclosing `try` cancelling it: a websocket loop's heartbeat

@@ -9,6 +9,20 @@ error are other questions (a reaction task left to finish when a prompt times ou
 ``_confirm``, three findings on the applications, none a leak in practice). A test that looks at the task
 (``if task is not None and not task.done(): task.cancel()``) is the guard of the cancel: on the
 other branch the task is taken as already finished.
+
+One exception is followed: the cancellation of an ``await`` that cannot complete otherwise, on a
+waiter made in that expression which nothing else can reach to set or resolve (``await
+asyncio.Event().wait()``, ``await asyncio.Future()``, ``await loop.create_future()``: "wait
+until cancelled"). No normal path goes on after it; its only way out is its cancellation, which
+leaves through the handlers that catch it (``except asyncio.CancelledError``, ``except
+BaseException``, a bare ``except``) and the ``finally`` blocks around it, and then on as they
+do (a handler that swallows it goes on after its ``try``; a bare ``raise`` in it goes on
+outwards), or out of the function. A task cancelled on that way out is cancelled on every path
+(dream77r/my-claude-bot ``59c3dcd1``: ``await asyncio.Event().wait()`` then ``except
+CancelledError: task.cancel()``); one that is not outlives the function as on a ``return``.
+Only while that is the function's only way out with the task: after another ``await`` passed
+with the task live (which may raise, a way out not followed here), such a wait is taken as
+completing, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +32,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.models.tasks.races import _catches_cancellation
+
+# Waiters that a call makes fresh, and that nothing else can then reach to complete.
+_FRESH_WAITERS = frozenset({"Future", "create_future"})
+_FRESH_EVENTS = frozenset({"Event"})
 
 @dataclass
 class _Flow:
@@ -34,6 +53,15 @@ class _Paths:
         self.name = name
         self.created = created
         self.ends = ends  # ids of the statements that end the task (``task.cancel()``)
+        # Per enclosing ``try`` body (innermost last), the states in which a cancellation of an
+        # await that only ends so leaves it; ``left``, those in which it leaves the function.
+        self.cancelled: list[set[bool]] = []
+        self.left: set[bool] = set()
+        self.handling = 0  # inside a handler entered by such a cancellation: a bare ``raise`` goes on with it
+        # An ``await`` passed while the task is live, other than one that only ends by its
+        # cancellation: it may raise, and that way out is not followed, so such a wait after it is
+        # taken as completing, as any other await (the function is not left by a cancellation only).
+        self.raising = False
 
     def block(self, stmts: list[ast.stmt], states: set[bool]) -> _Flow:
         flow = _Flow()
@@ -52,6 +80,9 @@ class _Paths:
     def stmt(self, stmt: ast.stmt, states: set[bool]) -> _Flow:
         if stmt is self.created:
             return _Flow(out={True})
+        forever = waits_until_cancelled(stmt)
+        if True in states and not forever and _awaits_here(stmt, _never):
+            self.raising = True
         if isinstance(stmt, (*FUNCTION_NODES, ast.ClassDef)):
             return _Flow(out=set(states))
         if id(stmt) in self.ends:
@@ -59,6 +90,11 @@ class _Paths:
         if isinstance(stmt, ast.Return):
             return _Flow(returns=set(states))
         if isinstance(stmt, ast.Raise):
+            if self.handling and stmt.exc is None:
+                self._cancel_out(states)
+            return _Flow()
+        if forever and not self.raising:
+            self._cancel_out(states)
             return _Flow()
         if isinstance(stmt, ast.Break):
             return _Flow(breaks=set(states))
@@ -120,12 +156,35 @@ class _Paths:
     def _try_body(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
         return self.block(stmt.body, states)
 
+    def _cancel_out(self, states: set[bool]) -> None:
+        """A cancellation leaves the innermost ``try`` body (or the function) in ``states``."""
+        (self.cancelled[-1] if self.cancelled else self.left).update(states)
+
     def _try(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
-        body = self._try_body(stmt, states)
+        self.cancelled.append(set())
+        try:
+            body = self._try_body(stmt, states)
+        finally:
+            cancelled = self.cancelled.pop()
         flow = self.block(stmt.orelse, body.out) if stmt.orelse else _Flow(out=set(body.out))
         flow.breaks |= body.breaks
         flow.continues |= body.continues
         flow.returns |= body.returns
+        going_on: set[bool] = set()  # states in which the cancellation goes on past this ``try``
+        if cancelled:
+            handler = next((h for h in stmt.handlers if _catches_cancellation(h)), None)
+            if handler is None:
+                going_on = cancelled
+            else:
+                self.cancelled.append(set())
+                self.handling += 1
+                try:
+                    _join(flow, self.block(handler.body, cancelled))
+                finally:
+                    self.handling -= 1
+                    going_on = self.cancelled.pop()
+        if going_on:
+            self._cancel_out(self.block(stmt.finalbody, going_on).out if stmt.finalbody else going_on)
         if not stmt.finalbody:
             return flow
         final = _Flow()
@@ -147,6 +206,41 @@ class _Paths:
         return any(isinstance(t, ast.Name) and t.id == self.name for t in targets)
 
 
+def _never(node: ast.Await) -> bool:
+    return False
+
+
+def waits_until_cancelled(stmt: ast.stmt) -> bool:
+    """``await asyncio.Event().wait()``, ``await asyncio.Future()``, ``await
+    loop.create_future()`` as a statement (or a binding's value): an await on a waiter the
+    expression makes and nothing else can reach, which completes only by being cancelled. An
+    event or future kept anywhere first (``self._stop.wait()``) may be set: not this."""
+    value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) else None
+    if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
+        return False
+    call = value.value
+    if _called_name(call) in _FRESH_WAITERS:
+        return True
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr == "wait" and not call.args and not call.keywords
+        and isinstance(func.value, ast.Call) and _called_name(func.value) in _FRESH_EVENTS
+    )
+
+
+def _called_name(call: ast.Call) -> str:
+    """The name a call makes its object with: a plain name, or an attribute of a name or of a
+    call's result (``asyncio.Event()``, ``loop.create_future()``,
+    ``asyncio.get_running_loop().create_future()``), not a method of an object's attribute
+    (``self._conn.create_future()`` may keep what it makes)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Call)):
+        return func.attr
+    return ""
+
+
 def _join(flow: _Flow, other: _Flow) -> None:
     flow.out |= other.out
     flow.breaks |= other.breaks
@@ -159,9 +253,11 @@ def outlives_function(
 ) -> bool:
     """Whether the task that ``created`` binds to ``name`` may still be live when ``function``
     returns or falls off its end, on some normal path, where ``ends`` are the statements that
-    end it (each a statement of its own: ``task.cancel()``)."""
-    flow = _Paths(name, created, {id(stmt) for stmt in ends}).block(function.body, {False})
-    return True in flow.out or True in flow.returns
+    end it (each a statement of its own: ``task.cancel()``), or leaves it on the way out of the
+    cancellation of an await that only ends so."""
+    paths = _Paths(name, created, {id(stmt) for stmt in ends})
+    flow = paths.block(function.body, {False})
+    return True in flow.out or True in flow.returns or True in paths.left
 
 
 class _ErrorPaths(_Paths):
