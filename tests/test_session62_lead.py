@@ -1,5 +1,6 @@
 """Session 62 (lead): a tuple of values stored in a tuple of ``self`` attributes, read in the
-method that makes them (issue 28 point 1, session 61's left-alone).
+method that makes them (issue 28 point 1, session 61's left-alone); handlers that catch only the
+cancellation.
 
 **A tuple of values stored in a tuple of targets keeps each element in its own target.**
 ``r, w = await asyncio.open_connection(...)`` then ``self._reader, self._writer = r, w`` keeps the
@@ -8,6 +9,12 @@ Session 61 read the store so in the class's summary (what a class acquires); the
 the local still took the tuple for a container the local was handed to, so no finding was made.
 Twins: the class that closes the writer in ``close()``; a tuple store whose element goes to a local,
 not to ``self``; a tuple of a different length (starred), read as before.
+
+**A handler ends a task on an error only if it catches errors** (TRD302, the error path of a local
+task cancelled on every normal path): ``except asyncio.CancelledError: task.cancel(); raise`` ends
+it on a cancellation; a network error of the ``await`` goes past it with the task running (the
+left-alone of session 62's ``s62-taskprec``). Twins: ``except Exception``, a tuple naming an error,
+a bare ``except``.
 """
 
 from __future__ import annotations
@@ -75,3 +82,40 @@ class Connection:
         await other.wait_closed()
 """
     assert source_findings(tmp_path, local, "TRD2") == []
+
+
+# 2. A handler ends a task on the errors of an ``await`` only if it catches errors: one that names
+# only the cancellation (``except asyncio.CancelledError: task.cancel(); raise``) lets a network
+# error go past it with the task running.
+
+HEARTBEAT = """\
+import asyncio
+
+
+async def beat() -> None:
+    while True:
+        await asyncio.sleep(1)
+
+
+async def serve(conn) -> None:
+    task = asyncio.create_task(beat())
+    try:
+        await conn.serve()
+    except {caught}:
+        task.cancel()
+        raise
+    task.cancel()
+"""
+
+
+def test_a_handler_of_the_cancellation_only_guards_no_error(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, HEARTBEAT.format(caught="asyncio.CancelledError"), "TRD3") == [
+        "10:5 TRD302 task `task` from `asyncio.create_task(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
+    ]
+
+
+def test_twin_a_handler_of_errors_guards(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, HEARTBEAT.format(caught="Exception"), "TRD3") == []
+    assert source_findings(tmp_path, HEARTBEAT.format(caught="(ConnectionError, asyncio.CancelledError)"), "TRD3") == []
+    bare = HEARTBEAT.replace("except {caught}:", "except:")
+    assert source_findings(tmp_path, bare, "TRD3") == []

@@ -70,7 +70,10 @@ class TaskLocalNeverAwaited(Rule):
             await handler(await ws.receive_str())
         beat.cancel()
     ```
-    The same with the loop in `try:` and `beat.cancel()` in its `finally:` is not flagged. A task that an unloadable Home
+    The same with the loop in `try:` and `beat.cancel()` in its `finally:` is not flagged; a
+    handler cancelling it counts only if it catches errors: `except asyncio.CancelledError:
+    beat.cancel(); raise` ends it on a cancellation, and a disconnect goes past it with the
+    heartbeat running (still flagged). A task that an unloadable Home
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
     when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party

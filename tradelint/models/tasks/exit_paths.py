@@ -265,7 +265,10 @@ class _ErrorPaths(_Paths):
     ``finally`` (nor a handler) of an enclosing ``try`` ends it: the error leaves the function
     with the task running. Only an ``await`` (an ``async for``, an ``async with``) is taken as
     what raises: a network read, a request; a plain call's error is possible but rare here, and
-    an await that ``quiet`` says raises nothing but a cancellation (``asyncio.sleep``) is none."""
+    an await that ``quiet`` says raises nothing but a cancellation (``asyncio.sleep``) is none.
+    A handler guards only if it catches errors: one that names only the cancellation (``except
+    asyncio.CancelledError: task.cancel(); raise``) lets a network error past with the task
+    running."""
 
     def __init__(self, name: str, created: ast.stmt, ends: set[int], quiet: Callable[[ast.Await], bool]) -> None:
         super().__init__(name, created, ends)
@@ -274,19 +277,35 @@ class _ErrorPaths(_Paths):
         self.quiet = quiet
 
     def stmt(self, stmt: ast.stmt, states: set[bool]) -> _Flow:
-        if True in states and not self.guarded and stmt is not self.created and _awaits_here(stmt, self.quiet):
+        # A wait until cancelled raises nothing but its cancellation, which ``_Paths`` follows.
+        if True in states and not self.guarded and stmt is not self.created and not waits_until_cancelled(stmt) and _awaits_here(stmt, self.quiet):
             self.raised = True
         return super().stmt(stmt, states)
 
     def _try_body(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
         """The ``try``'s body, guarded while a ``finally`` or a handler of it ends the task; what a
         handler does after an error is another question (as in ``_Paths``)."""
-        guards = self._ends_in(stmt.finalbody) or any(self._ends_in(h.body) for h in stmt.handlers)
+        guards = self._ends_in(stmt.finalbody) or any(_catches_errors(h) and self._ends_in(h.body) for h in stmt.handlers)
         self.guarded += guards
         try:
             return super()._try_body(stmt, states)
         finally:
             self.guarded -= guards
+
+
+# What a handler names that no error of an ``await`` is: the cancellation, and the ends of the
+# process or of a generator.
+_NOT_ERRORS = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+
+
+def _catches_errors(handler: ast.ExceptHandler) -> bool:
+    """Whether ``handler`` catches the errors an ``await`` raises: a bare ``except``, or one that
+    names anything but the cancellation (``except asyncio.CancelledError: task.cancel(); raise``
+    ends the task on a cancellation only; a network error goes past it with the task running)."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", "")) not in _NOT_ERRORS for kind in kinds)
 
 
 def _awaits_here(stmt: ast.stmt, quiet: Callable[[ast.Await], bool]) -> bool:
