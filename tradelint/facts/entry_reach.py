@@ -8,9 +8,16 @@ by the application's startup handler, whose error fails the start (aiohttp's ``r
 Proven, not guessed: every call of the function the project makes is found (by its name in the
 module, on ``self``/``cls`` or the class in its class, through an import in another file of the
 project), and each is made, outside any ``try`` with a handler, by a program entry, a startup
-handler, or a function of this kind (three calls deep at most). A function nothing in the
-project calls, or called through anything else (an instance of another name, a callback handed
-on), goes on: a library's API and a request handler are called by code that catches and goes on.
+handler, a function of this kind (three calls deep at most), or the script's own body (``if
+__name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level: nothing imports
+it). A call of the same name is resolved before it counts (session 62): one of another
+definition (``Pool.create()`` where the first-party ``Pool`` defines its own ``create``; a
+method of an instance whose class is proven so) is not a call of the function; hail's batch
+driver's ``GCPDriver.create()``, reached only by its ``on_startup``, was taken as called from
+anywhere because dozens of classes of the project name a method ``create``. A function nothing
+in the project calls, or called through anything else (an instance or class that may be its
+own, a callback handed on), goes on: a library's API and a request handler are called by code
+that catches and goes on.
 """
 
 from __future__ import annotations
@@ -99,18 +106,20 @@ def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, her
 
 
 def _names_another(module: ModuleInfo, func: ast.expr, home: ModuleInfo, owner: ast.AST) -> bool:
-    """``func`` (a call's callee, or an attribute) provably names another definition than the
-    method or function of ``owner`` (in ``home``) asked about, whatever its name: ``Pool.create`` where ``Pool``
-    is a first-party class whose own body defines ``create`` (the class looked up, not its name);
-    ``self.create`` in such a class of which ``owner`` is not a subclass (on no instance of
-    ``owner`` does it run); a bare ``run()`` that the calling module defines itself. What cannot be
-    resolved (a local, an instance, an attribute of a library) is not known to be another."""
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name is None:
-        return False
+    """``func`` (a call's callee, or an attribute, in ``module``) provably names another
+    definition than the function of ``owner`` (in ``home``) asked about, whatever its name: the
+    class it is looked up on is resolved, and its own body defines the name (``Pool.create``
+    where ``Pool`` is a first-party class with a ``create`` of its own; ``self.create`` in such a
+    class; ``disk.create`` on a local or attribute whose class is proven), that class being
+    neither ``owner`` nor one of its bases (an instance of a base may be one of ``owner``'s); or a
+    bare ``run()`` that the calling module defines itself. What cannot be resolved (a parameter,
+    a library's object, a subclass that inherits the method) is not known to be another."""
     if isinstance(func, ast.Name):
-        defined = module.top_level.get(name)
-        return name not in module.imports.names and isinstance(defined, FUNCTION_NODES) and owner is not module.tree
+        defined = module.top_level.get(func.id)
+        return module.imports.qualify(func) is None and isinstance(defined, FUNCTION_NODES) and owner is not module.tree
+    if not isinstance(func, ast.Attribute):
+        return False
+    name = func.attr
     receiver = func.value
     named = resolve_class_node(module, receiver)  # ``Pool.create``: the class itself
     function = module.enclosing_function(func)
