@@ -240,3 +240,59 @@ def test_called_in_the_main_block_and_by_a_request_handler_twin(tmp_path: Path) 
         "app/views.py": SCRIPT.replace("{body}", body.split("\n\n\nif")[0] + "\n"),
     }
     assert tree_findings(tmp_path, files, select="TRD201", project=True) == [SERVE_LEAK]
+
+
+RUNNER = """\
+import asyncio
+
+from aiohttp import web
+
+
+async def run(app):
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "localhost", 8080)
+    await site.start()
+    return runner
+"""
+
+RUN_LEAK = SERVE_LEAK.replace("server.py", "runner.py")
+
+MAIN = """\
+import asyncio
+
+from aiohttp import web
+
+from app.runner import run
+
+
+async def main():
+    runner = await run(web.Application())
+    await asyncio.sleep(10)
+    await runner.cleanup()
+
+
+def cli():
+    asyncio.run(main())
+"""
+
+
+def _runner(tmp_path: Path, extra: dict[str, str]) -> list[str]:
+    files = {"app/__init__.py": "", "app/runner.py": RUNNER, "app/entry.py": MAIN}
+    files.update(extra)
+    return tree_findings(tmp_path, files, select="TRD201", project=True)
+
+
+def test_a_standard_library_function_of_the_same_name_is_not_its_call(tmp_path: Path) -> None:
+    # ``asyncio.run(...)`` and ``subprocess.run(...)`` elsewhere are not the project's ``run()``.
+    tool = "import subprocess\n\n\ndef build():\n    subprocess.run(['make'])\n"
+    assert _runner(tmp_path, {"app/tools.py": tool}) == []
+
+
+def test_a_project_function_of_the_same_name_on_a_module_twin(tmp_path: Path) -> None:
+    # ``app.runner`` reached as a module attribute from a request handler: the project's ``run()``.
+    handler = (
+        "from aiohttp import web\n\nimport app.runner\n\n\n"
+        "async def restart(request):\n    await app.runner.run(request.app)\n    return web.Response()\n"
+    )
+    assert _runner(tmp_path, {"app/views.py": handler}) == [RUN_LEAK]

@@ -12,7 +12,8 @@ handler, a function of this kind (three calls deep at most), or the script's own
 __name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level: nothing imports
 it). A call of the same name is resolved before it counts (session 62): one of another
 definition (``Pool.create()`` where the first-party ``Pool`` defines its own ``create``; a
-method of an instance whose class is proven so) is not a call of the function; hail's batch
+method of an instance whose class is proven so; ``asyncio.run()``, of the standard library) is
+not a call of the function; hail's batch
 driver's ``GCPDriver.create()``, reached only by its ``on_startup``, was taken as called from
 anywhere because dozens of classes of the project name a method ``create``. A function nothing
 in the project calls, or called through anything else (an instance or class that may be its
@@ -29,6 +30,7 @@ from tradelint.facts.app_startup import is_startup_handler
 from tradelint.facts.attribute_types import receiver_classes
 from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, class_method
 
@@ -74,7 +76,10 @@ def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleI
                     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
                     if name != function.name or _names_another(other, call.func, module, owner):
                         continue
-                    if other.imports.qualify(call.func) != qualified:
+                    callee = other.imports.qualify(call.func)
+                    if callee != qualified:
+                        if _standard_library(callee, qualified):
+                            continue  # ``asyncio.run(...)`` beside the project's ``run()``
                         return False  # called on something else of that name: cannot be told
                     calls.append((other, call))
     if not calls:
@@ -132,6 +137,13 @@ def _names_another(module: ModuleInfo, func: ast.expr, home: ModuleInfo, owner: 
     # An instance of a base of ``owner`` may be one of ``owner``'s: its lookup may find ours.
     bases = {id(base) for _, base in class_and_bases(home, owner)} if isinstance(owner, ast.ClassDef) else set()
     return all(cls is not owner and id(cls) not in bases and class_method(cls, name) is not None for _, cls in classes)
+
+
+def _standard_library(callee: str | None, qualified: str) -> bool:
+    """``callee`` is a name of the standard library (``asyncio.run``, ``subprocess.run``), not of
+    the project's package that ``qualified`` names (a project package named like a standard
+    module, ``queue``, is its own)."""
+    return is_stdlib(callee) and callee is not None and callee.partition(".")[0] != qualified.partition(".")[0]
 
 
 def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int) -> bool:
