@@ -86,7 +86,8 @@ Where the program does not go on after the function fails, none of these is repo
 a script's `main()`, and a function that only they or a startup handler reach. Every call of
 the function in the project is found and each must be made so; a call is resolved before it is
 counted: one of another class's own method of the same name (`Pool.create()` beside
-`Driver.create()`, `self.disk.create()` on an attribute whose class is proven) is no call of it,
+`Driver.create()`, `self.disk.create()` on an attribute whose class is proven) or of the
+standard library (`asyncio.run()` beside the project's `run()`) is no call of it,
 while one on a parameter, on a subclass that inherits it or on an instance of its class is (and
 then it may be a request handler's). A call in the script's own body (`if __name__ ==
 "__main__": asyncio.run(serve())`, the top level of `__main__.py`) is the program's entry; at
