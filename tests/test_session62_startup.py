@@ -207,6 +207,11 @@ def test_called_at_the_top_of_dunder_main(tmp_path: Path) -> None:
     assert _script(tmp_path, "asyncio.run(serve(web.Application()))\n", "app/__main__.py") == []
 
 
+def test_called_in_the_else_of_the_main_block_twin(tmp_path: Path) -> None:
+    body = 'if __name__ == "__main__":\n    pass\nelse:\n    asyncio.run(serve(web.Application()))\n'
+    assert _script(tmp_path, body) == [SERVE_LEAK]
+
+
 def test_called_at_import_time_twin(tmp_path: Path) -> None:
     assert _script(tmp_path, "asyncio.run(serve(web.Application()))\n") == [SERVE_LEAK]
 

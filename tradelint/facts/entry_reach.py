@@ -168,10 +168,12 @@ def _script_body(module: ModuleInfo, node: ast.AST) -> bool:
     the top level of ``__main__.py``, or a top-level ``if __name__ == "__main__":`` block."""
     if module.path.name == "__main__.py":
         return True
-    return any(
-        isinstance(ancestor, ast.If) and module.parent(ancestor) is module.tree and _tests_main(ancestor.test)
-        for ancestor in module.ancestors(node)
-    )
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.If) and module.parent(ancestor) is module.tree and _tests_main(ancestor.test):
+            return child in ancestor.body  # (its ``else`` runs when the module is imported)
+        child = ancestor
+    return False
 
 
 def _tests_main(test: ast.expr) -> bool:
