@@ -8,9 +8,17 @@ by the application's startup handler, whose error fails the start (aiohttp's ``r
 Proven, not guessed: every call of the function the project makes is found (by its name in the
 module, on ``self``/``cls`` or the class in its class, through an import in another file of the
 project), and each is made, outside any ``try`` with a handler, by a program entry, a startup
-handler, or a function of this kind (three calls deep at most). A function nothing in the
-project calls, or called through anything else (an instance of another name, a callback handed
-on), goes on: a library's API and a request handler are called by code that catches and goes on.
+handler, a function of this kind (three calls deep at most), or the script's own body (``if
+__name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level: nothing imports
+it). A call of the same name is resolved before it counts (session 62): one of another
+definition (``Pool.create()`` where the first-party ``Pool`` defines its own ``create``; a
+method of an instance whose class is proven so; ``asyncio.run()``, of the standard library) is
+not a call of the function; hail's batch
+driver's ``GCPDriver.create()``, reached only by its ``on_startup``, was taken as called from
+anywhere because dozens of classes of the project name a method ``create``. A function nothing
+in the project calls, or called through anything else (an instance or class that may be its
+own, a callback handed on), goes on: a library's API and a request handler are called by code
+that catches and goes on.
 """
 
 from __future__ import annotations
@@ -19,9 +27,12 @@ import ast
 from typing import Callable
 
 from tradelint.facts.app_startup import is_startup_handler
+from tradelint.facts.attribute_types import receiver_classes
+from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.project_files import files_naming, project_root
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, class_method
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _DEPTH = 3
@@ -63,9 +74,12 @@ def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleI
                     return False
                 for call in other.index.calls:
                     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-                    if name != function.name:
+                    if name != function.name or _names_another(other, call.func, module, owner):
                         continue
-                    if other.imports.qualify(call.func) != qualified:
+                    callee = other.imports.qualify(call.func)
+                    if callee != qualified:
+                        if _standard_library(callee, qualified):
+                            continue  # ``asyncio.run(...)`` beside the project's ``run()``
                         return False  # called on something else of that name: cannot be told
                     calls.append((other, call))
     if not calls:
@@ -90,21 +104,83 @@ def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, her
     a value: a callback, a router's handler), so what else calls it is unknown."""
     name = function.name
     if isinstance(owner, ast.ClassDef):
-        uses = sum(1 for node in module.index.attributes if node.attr == name)
+        uses = sum(1 for node in module.index.attributes if node.attr == name and not _names_another(module, node, module, owner))
     else:
         uses = sum(1 for node in ast.walk(module.tree) if isinstance(node, ast.Name) and node.id == name)
     return uses > here
 
 
+def _names_another(module: ModuleInfo, func: ast.expr, home: ModuleInfo, owner: ast.AST) -> bool:
+    """``func`` (a call's callee, or an attribute, in ``module``) provably names another
+    definition than the function of ``owner`` (in ``home``) asked about, whatever its name: the
+    class it is looked up on is resolved, and its own body defines the name (``Pool.create``
+    where ``Pool`` is a first-party class with a ``create`` of its own; ``self.create`` in such a
+    class; ``disk.create`` on a local or attribute whose class is proven), that class being
+    neither ``owner`` nor one of its bases (an instance of a base may be one of ``owner``'s); or a
+    bare ``run()`` that the calling module defines itself. What cannot be resolved (a parameter,
+    a library's object, a subclass that inherits the method) is not known to be another."""
+    if isinstance(func, ast.Name):
+        defined = module.top_level.get(func.id)
+        return module.imports.qualify(func) is None and isinstance(defined, FUNCTION_NODES) and owner is not module.tree
+    if not isinstance(func, ast.Attribute):
+        return False
+    name = func.attr
+    receiver = func.value
+    named = resolve_class_node(module, receiver)  # ``Pool.create``: the class itself
+    function = module.enclosing_function(func)
+    if named is not None:
+        classes: list[tuple[ModuleInfo, ast.ClassDef]] | None = [named]
+    else:  # ``self.create``, ``self.disk.create``, ``c.create``: an instance whose class is proven
+        classes = receiver_classes(module, function, receiver) if function is not None else None
+    if not classes:
+        return False
+    # An instance of a base of ``owner`` may be one of ``owner``'s: its lookup may find ours.
+    bases = {id(base) for _, base in class_and_bases(home, owner)} if isinstance(owner, ast.ClassDef) else set()
+    return all(cls is not owner and id(cls) not in bases and class_method(cls, name) is not None for _, cls in classes)
+
+
+def _standard_library(callee: str | None, qualified: str) -> bool:
+    """``callee`` is a name of the standard library (``asyncio.run``, ``subprocess.run``), not of
+    the project's package that ``qualified`` names (a project package named like a standard
+    module, ``queue``, is its own)."""
+    return is_stdlib(callee) and callee is not None and callee.partition(".")[0] != qualified.partition(".")[0]
+
+
 def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int) -> bool:
     caller = module.enclosing_function(call)
-    if caller is None:
-        return False  # at import time: whatever imports the module may go on
     for ancestor in module.ancestors(call):
         if ancestor is caller:
             break
         if isinstance(ancestor, ast.Try) and ancestor.handlers:
             return False
+    if caller is None:
+        # At import time whatever imports the module may go on; not in the script's own body
+        # (``if __name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level),
+        # which nothing imports: its error ends the process.
+        return _script_body(module, call)
     if is_entry(module, caller) or is_startup_handler(module, caller):
         return True
     return reached_only_on_the_way_in(module, caller, is_entry, depth - 1)
+
+
+def _script_body(module: ModuleInfo, node: ast.AST) -> bool:
+    """``node`` is in the module-level code that runs only when the module is the program:
+    the top level of ``__main__.py``, or a top-level ``if __name__ == "__main__":`` block."""
+    if module.path.name == "__main__.py":
+        return True
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.If) and module.parent(ancestor) is module.tree and _tests_main(ancestor.test):
+            return child in ancestor.body  # (its ``else`` runs when the module is imported)
+        child = ancestor
+    return False
+
+
+def _tests_main(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either side)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
+    )
