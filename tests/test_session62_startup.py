@@ -4,15 +4,18 @@ Session 55's proof (``facts.entry_reach``) finds every call of a function in the
 that each be made by a program entry, a startup handler, or a function reached only so. It gave
 up on two forms that say nothing about the function:
 
-- a call of *another* definition of the same name (``Pool.create()`` beside ``Driver.create()``,
-  ``self.disk.create()`` on an attribute whose class is proven): the callee is resolved (a
-  first-party class whose own body defines the method, not an ancestor of the function's class),
-  and then it is not a call of the function. A call on what cannot be resolved, or on the class
-  itself, a subclass that inherits the method or an instance of it, still counts (twins);
 - a call at module level in the script's own body (``if __name__ == "__main__":
   asyncio.run(serve())``, ``__main__.py``'s top level): nothing imports that code; its error ends
   the process. At the top level outside that block (import time), or under a ``try`` that
-  handles the error, it does not (twins).
+  handles the error, it does not (twins);
+- a call of the standard library of the same name (``asyncio.run()`` beside the project's
+  ``run()``), which is no call of the function.
+
+A third form was built and measured in session 62 and not landed: a call of *another* class's
+method of the same name (``Pool.create()`` beside ``Driver.create()``) resolved away. On the
+development pool it removed three findings of one start-up chain, one labelled false; a labelled
+true finding of a held-out sample vanished with them (two labellers disagree on whether a start-up
+failure there ends the program). The proof still gives up on such calls (the first two tests).
 """
 
 from __future__ import annotations
@@ -96,10 +99,10 @@ def _driver(tmp_path: Path, handler: str, extra: dict[str, str] | None = None) -
     return tree_findings(tmp_path, files, select="TRD201", project=True)
 
 
-def test_other_classes_methods_of_the_same_name_are_not_its_calls(tmp_path: Path) -> None:
+def test_other_classes_methods_of_the_same_name_still_stop_the_proof(tmp_path: Path) -> None:
     # ``Pool.create()`` (in the driver itself and in a request handler) and ``disk.create()`` on
-    # a local bound to ``Disk()`` run the methods their classes define: the driver's ``create()``
-    # is still called only by the startup handler, whose error fails the start.
+    # a local bound to ``Disk()`` run the methods their classes define, but the proof does not
+    # resolve them (session 62: measured, not landed): the driver's leak stays reported.
     handler = (
         "async def refill(request):\n"
         "    pool = await Pool.create()\n"
@@ -107,10 +110,10 @@ def test_other_classes_methods_of_the_same_name_are_not_its_calls(tmp_path: Path
         "    await disk.create()\n"
         "    return web.Response()\n"
     )
-    assert _driver(tmp_path, handler) == []
+    assert _driver(tmp_path, handler) == [DRIVER_LEAK]
 
 
-def test_self_call_in_another_class_is_not_its_call(tmp_path: Path) -> None:
+def test_self_call_in_another_class_still_stops_the_proof(tmp_path: Path) -> None:
     other = (
         "class Job:\n"
         "    async def create(self):\n"
@@ -118,7 +121,7 @@ def test_self_call_in_another_class_is_not_its_call(tmp_path: Path) -> None:
         "    async def run(self):\n"
         "        await self.create()\n"
     )
-    assert _driver(tmp_path, "", {"app/jobs.py": other}) == []
+    assert _driver(tmp_path, "", {"app/jobs.py": other}) == [DRIVER_LEAK]
 
 
 def test_call_on_an_unknown_receiver_twin(tmp_path: Path) -> None:

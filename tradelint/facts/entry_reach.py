@@ -10,15 +10,10 @@ module, on ``self``/``cls`` or the class in its class, through an import in anot
 project), and each is made, outside any ``try`` with a handler, by a program entry, a startup
 handler, a function of this kind (three calls deep at most), or the script's own body (``if
 __name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level: nothing imports
-it). A call of the same name is resolved before it counts (session 62): one of another
-definition (``Pool.create()`` where the first-party ``Pool`` defines its own ``create``; a
-method of an instance whose class is proven so; ``asyncio.run()``, of the standard library) is
-not a call of the function; hail's batch
-driver's ``GCPDriver.create()``, reached only by its ``on_startup``, was taken as called from
-anywhere because dozens of classes of the project name a method ``create``. A function nothing
-in the project calls, or called through anything else (an instance or class that may be its
-own, a callback handed on), goes on: a library's API and a request handler are called by code
-that catches and goes on.
+it). A call of the standard library of the same name (``asyncio.run()`` beside the project's
+``run()``) is no call of the function. A function nothing in the project calls, or called
+through anything else (an instance of another name, a callback handed on), goes on: a library's
+API and a request handler are called by code that catches and goes on.
 """
 
 from __future__ import annotations
@@ -27,12 +22,10 @@ import ast
 from typing import Callable
 
 from tradelint.facts.app_startup import is_startup_handler
-from tradelint.facts.attribute_types import receiver_classes
-from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.project_files import files_naming, project_root
-from tradelint.facts.syntax import FUNCTION_NODES, class_method
+from tradelint.facts.syntax import FUNCTION_NODES
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _DEPTH = 3
@@ -74,7 +67,7 @@ def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleI
                     return False
                 for call in other.index.calls:
                     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-                    if name != function.name or _names_another(other, call.func, module, owner):
+                    if name != function.name:
                         continue
                     callee = other.imports.qualify(call.func)
                     if callee != qualified:
@@ -104,39 +97,10 @@ def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, her
     a value: a callback, a router's handler), so what else calls it is unknown."""
     name = function.name
     if isinstance(owner, ast.ClassDef):
-        uses = sum(1 for node in module.index.attributes if node.attr == name and not _names_another(module, node, module, owner))
+        uses = sum(1 for node in module.index.attributes if node.attr == name)
     else:
         uses = sum(1 for node in ast.walk(module.tree) if isinstance(node, ast.Name) and node.id == name)
     return uses > here
-
-
-def _names_another(module: ModuleInfo, func: ast.expr, home: ModuleInfo, owner: ast.AST) -> bool:
-    """``func`` (a call's callee, or an attribute, in ``module``) provably names another
-    definition than the function of ``owner`` (in ``home``) asked about, whatever its name: the
-    class it is looked up on is resolved, and its own body defines the name (``Pool.create``
-    where ``Pool`` is a first-party class with a ``create`` of its own; ``self.create`` in such a
-    class; ``disk.create`` on a local or attribute whose class is proven), that class being
-    neither ``owner`` nor one of its bases (an instance of a base may be one of ``owner``'s); or a
-    bare ``run()`` that the calling module defines itself. What cannot be resolved (a parameter,
-    a library's object, a subclass that inherits the method) is not known to be another."""
-    if isinstance(func, ast.Name):
-        defined = module.top_level.get(func.id)
-        return module.imports.qualify(func) is None and isinstance(defined, FUNCTION_NODES) and owner is not module.tree
-    if not isinstance(func, ast.Attribute):
-        return False
-    name = func.attr
-    receiver = func.value
-    named = resolve_class_node(module, receiver)  # ``Pool.create``: the class itself
-    function = module.enclosing_function(func)
-    if named is not None:
-        classes: list[tuple[ModuleInfo, ast.ClassDef]] | None = [named]
-    else:  # ``self.create``, ``self.disk.create``, ``c.create``: an instance whose class is proven
-        classes = receiver_classes(module, function, receiver) if function is not None else None
-    if not classes:
-        return False
-    # An instance of a base of ``owner`` may be one of ``owner``'s: its lookup may find ours.
-    bases = {id(base) for _, base in class_and_bases(home, owner)} if isinstance(owner, ast.ClassDef) else set()
-    return all(cls is not owner and id(cls) not in bases and class_method(cls, name) is not None for _, cls in classes)
 
 
 def _standard_library(callee: str | None, qualified: str) -> bool:

@@ -84,24 +84,21 @@ except ConfigEntryNotReady:
 ```
 Where the program does not go on after the function fails, none of these is reported: a test,
 a script's `main()`, and a function that only they or a startup handler reach. Every call of
-the function in the project is found and each must be made so; a call is resolved before it is
-counted: one of another class's own method of the same name (`Pool.create()` beside
-`Driver.create()`, `self.disk.create()` on an attribute whose class is proven) or of the
-standard library (`asyncio.run()` beside the project's `run()`) is no call of it,
-while one on a parameter, on a subclass that inherits it or on an instance of its class is (and
-then it may be a request handler's). A call in the script's own body (`if __name__ ==
-"__main__": asyncio.run(serve())`, the top level of `__main__.py`) is the program's entry; at
-another module's top level (import time) or under a `try` that handles the error, it is not:
+the function in the project is found and each must be made so (a call of the standard library
+of the same name, `asyncio.run()` beside the project's `run()`, is none of them). A call in the
+script's own body (`if __name__ == "__main__": asyncio.run(serve())`, the top level of
+`__main__.py`) is the program's entry; at another module's top level (import time) or under a
+`try` that handles the error, it is not:
 ```python
-class Driver:
-    @classmethod
-    async def create(cls, app):
-        session = ClientSession()             # not reported: only the startup handler calls it
-        pool = await Pool.create(app)         # (Pool.create is Pool's own method)
-        return cls(session, pool)
+async def serve(app):
+    runner = web.AppRunner(app)            # not reported: only the script's body runs serve()
+    await runner.setup()
+    site = web.TCPSite(runner, "localhost", 8080)
+    await site.start()
+    return runner
 
-async def on_startup(app):
-    app["driver"] = await Driver.create(app)  # its error fails the start: run_app exits
+if __name__ == "__main__":
+    asyncio.run(serve(web.Application()))  # its error ends the process
 ```
 
 """
