@@ -1,6 +1,6 @@
 """Session 62 (lead): a tuple of values stored in a tuple of ``self`` attributes, read in the
 method that makes them (issue 28 point 1, session 61's left-alone); handlers that catch only the
-cancellation.
+cancellation; a coroutine run as a task is not on the program's way in (``s62-startup``'s noticed gap).
 
 **A tuple of values stored in a tuple of targets keeps each element in its own target.**
 ``r, w = await asyncio.open_connection(...)`` then ``self._reader, self._writer = r, w`` keeps the
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 STORED = """\
 import asyncio
@@ -119,3 +119,60 @@ def test_twin_a_handler_of_errors_guards(tmp_path: Path) -> None:
     assert source_findings(tmp_path, HEARTBEAT.format(caught="(ConnectionError, asyncio.CancelledError)"), "TRD3") == []
     bare = HEARTBEAT.replace("except {caught}:", "except:")
     assert source_findings(tmp_path, bare, "TRD3") == []
+
+
+# 3. A coroutine run as a task (``asyncio.create_task(f())``) from the program's entry is not on
+# the program's way in: the task gets f's error and the entry goes on, so what f leaks on an error
+# stays open while the program runs. A task group's task raises at the group's exit, in the entry.
+
+SERVER = """\
+from aiohttp import web
+
+
+async def serve(app):
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "localhost", 8080)
+    await site.start()
+    return runner
+"""
+
+ENTRY = """\
+import asyncio
+
+from aiohttp import web
+
+from app.server import serve
+
+
+async def main():
+{body}
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+RUNNER_LEAK = (
+    "server.py:5:5 TRD201 `runner` (`web.AppRunner(...)`) leaks if an `await` before it is handed on raises;"
+    " close it on that error"
+)
+
+
+def _entry(tmp_path: Path, body: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/server.py": SERVER, "app/run.py": ENTRY.replace("{body}", body)}
+    return tree_findings(tmp_path, files, select="TRD201", project=True)
+
+
+def test_a_task_made_by_the_entry_is_not_on_the_way_in(tmp_path: Path) -> None:
+    body = "    asyncio.create_task(serve(web.Application()))\n    await asyncio.Event().wait()"
+    assert _entry(tmp_path, body) == [RUNNER_LEAK]
+
+
+def test_twin_awaited_by_the_entry_is_on_the_way_in(tmp_path: Path) -> None:
+    assert _entry(tmp_path, "    await serve(web.Application())") == []
+
+
+def test_twin_a_task_groups_task_is_on_the_way_in(tmp_path: Path) -> None:
+    body = "    async with asyncio.TaskGroup() as tg:\n        tg.create_task(serve(web.Application()))"
+    assert _entry(tmp_path, body) == []

@@ -11,7 +11,9 @@ project), and each is made, outside any ``try`` with a handler, by a program ent
 handler, a function of this kind (three calls deep at most), or the script's own body (``if
 __name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level: nothing imports
 it). A call of the standard library of the same name (``asyncio.run()`` beside the project's
-``run()``) is no call of the function. A function nothing in the project calls, or called
+``run()``) is no call of the function; one run as a task (``asyncio.create_task(f())``, not a
+task group's) is no call on the way in: the task gets the error, and its maker goes on. A
+function nothing in the project calls, or called
 through anything else (an instance of another name, a callback handed on), goes on: a library's
 API and a request handler are called by code that catches and goes on.
 """
@@ -25,7 +27,7 @@ from tradelint.facts.app_startup import is_startup_handler
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.project_files import files_naming, project_root
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_MAKERS
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _DEPTH = 3
@@ -117,6 +119,8 @@ def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[Modul
             break
         if isinstance(ancestor, ast.Try) and ancestor.handlers:
             return False
+    if _made_a_task(module, call):
+        return False  # ``create_task(f())``: the task, not its maker, gets f's error
     if caller is None:
         # At import time whatever imports the module may go on; not in the script's own body
         # (``if __name__ == "__main__": asyncio.run(serve())``, ``__main__.py``'s top level),
@@ -125,6 +129,31 @@ def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[Modul
     if is_entry(module, caller) or is_startup_handler(module, caller):
         return True
     return reached_only_on_the_way_in(module, caller, is_entry, depth - 1)
+
+
+def _made_a_task(module: ModuleInfo, call: ast.Call) -> bool:
+    """``asyncio.create_task(f())``, ``loop.create_task(f())``, ``ensure_future(f())``: the
+    coroutine runs as a task, whose error ends the task; the code that made it goes on unless it
+    awaits the task, so the error does not end the program there."""
+    parent = module.parent(call)
+    if not (isinstance(parent, ast.Call) and call in parent.args):
+        return False
+    func = parent.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in TASK_MAKERS:
+        return False
+    # A task group's task (``async with TaskGroup() as tg: tg.create_task(f())``) raises its
+    # error at the group's exit, in the code that made it.
+    return not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and _entered_as(module, call, func.value.id))
+
+
+def _entered_as(module: ModuleInfo, node: ast.AST, name: str) -> bool:
+    """``name`` is bound by an ``async with ... as name`` around ``node``."""
+    return any(
+        isinstance(ancestor, (ast.AsyncWith, ast.With))
+        and any(isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name for item in ancestor.items)
+        for ancestor in module.ancestors(node)
+    )
 
 
 def _script_body(module: ModuleInfo, node: ast.AST) -> bool:

@@ -87,8 +87,9 @@ a script's `main()`, and a function that only they or a startup handler reach. E
 the function in the project is found and each must be made so (a call of the standard library
 of the same name, `asyncio.run()` beside the project's `run()`, is none of them). A call in the
 script's own body (`if __name__ == "__main__": asyncio.run(serve())`, the top level of
-`__main__.py`) is the program's entry; at another module's top level (import time) or under a
-`try` that handles the error, it is not:
+`__main__.py`) is the program's entry; at another module's top level (import time), under a
+`try` that handles the error, or run as a task (`asyncio.create_task(serve(app))`: the task gets
+the error and the program goes on; a task group's task raises at the group's exit), it is not:
 ```python
 async def serve(app):
     runner = web.AppRunner(app)            # not reported: only the script's body runs serve()
