@@ -18,6 +18,31 @@ def catches_every_error(handler: ast.ExceptHandler) -> bool:
     return any((c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in caught)
 
 
+def caught_names(handler: ast.ExceptHandler) -> set[str]:
+    """The last names of the classes ``handler`` catches (``{"BaseException"}`` for a bare
+    ``except``); a class it names otherwise (a call, a subscript) is left out."""
+    if handler.type is None:
+        return {"BaseException"}
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {k.id if isinstance(k, ast.Name) else k.attr for k in kinds if isinstance(k, (ast.Name, ast.Attribute))}
+
+
+# What a handler names that no error of an ``await`` is: the cancellation, and the ends of the
+# process or of a generator.
+_NOT_ERRORS = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+
+
+def catches_errors(handler: ast.ExceptHandler) -> bool:
+    """Whether ``handler`` catches the errors an ``await`` raises: a bare ``except``, or one that
+    names anything but the cancellation (``except asyncio.CancelledError: task.cancel(); raise``
+    ends a task on a cancellation only; a network error goes past it with the task running). A
+    class it names otherwise than by a name (``except errors():``) may be any error."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(not isinstance(k, (ast.Name, ast.Attribute)) for k in kinds) or not caught_names(handler) <= _NOT_ERRORS
+
+
 def goes_on(handler: ast.ExceptHandler) -> bool:
     """A handler of every error that never raises: the function goes on after the error."""
     return catches_every_error(handler) and not any(isinstance(n, ast.Raise) for n in walk(handler))

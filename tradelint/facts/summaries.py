@@ -44,7 +44,7 @@ from tradelint.facts.summary_data import (
 from tradelint.facts.release_names import DUNDER_RELEASE, LEADING_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.returned_makers import method_of_a_value, returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
-from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
+from tradelint.facts.uses import awaited_call, element_pairs, entered_call, given_or_made, self_attr
 
 __all__ = [
     "DUNDER_RELEASE",
@@ -319,10 +319,10 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
                 continue
             value = uncast(module, assign.value)
-            if part is not None and (element := _element_stored(assign, part)) is not None:
+            if part is not None and (pairs := element_pairs(assign)) is not None:
                 # ``self.reader, self.writer = reader, writer``: each target keeps its own
                 # element, as ``self.writer = writer`` would.
-                value, part = uncast(module, element), None
+                value, part = uncast(module, pairs[part][1]), None
             if part is None and isinstance(value, ast.Name) and (kept := kept_local(module, assign, value.id)) is not None:
                 value, part = kept  # ``(transport, _) = await ...``, then ``self.transport = transport``
             if part is not None:
@@ -643,8 +643,6 @@ def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 # --- JSON ------------------------------------------------------------------------------------
 
 
-
-
 SUMMARIZERS.append(summarize)
 
 
@@ -678,17 +676,3 @@ def _property_sources(cls: ast.ClassDef) -> dict[str, str]:
         if len(sources) == 1 and None not in sources:
             found[stmt.name] = next(iter(sources))  # type: ignore[assignment]
     return found
-
-
-def _element_stored(assign: ast.Assign | ast.AnnAssign, part: int) -> ast.expr | None:
-    """The element of a tuple (or list) display that a tuple of targets of the same length stores
-    at ``part``: ``self.a, self.b = a, b`` stores ``b`` in ``self.b``; None for any other value."""
-    value = assign.value
-    if not isinstance(assign, ast.Assign) or len(assign.targets) != 1 or not isinstance(value, (ast.Tuple, ast.List)):
-        return None
-    target = assign.targets[0]
-    if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(value.elts):
-        return None
-    if any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
-        return None
-    return value.elts[part]

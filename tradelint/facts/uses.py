@@ -314,14 +314,23 @@ def stored_target(module: ModuleInfo, node: ast.expr) -> tuple[ast.Assign, ast.e
     if not isinstance(parent, (ast.Tuple, ast.List)) or node not in parent.elts:
         return None
     stmt = module.parent(parent)
-    if not (isinstance(stmt, ast.Assign) and stmt.value is parent and len(stmt.targets) == 1):
+    if not (isinstance(stmt, ast.Assign) and stmt.value is parent) or (pairs := element_pairs(stmt)) is None:
         return None
-    target = stmt.targets[0]
-    if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != len(parent.elts):
+    return stmt, pairs[parent.elts.index(node)][0]
+
+
+def element_pairs(stmt: ast.AST) -> list[tuple[ast.expr, ast.expr]] | None:
+    """(target, value) of each element of a tuple (or list) display stored in a tuple of targets
+    of the same length, ``self.r, self.w = r, w``; None for any other statement (a starred
+    element on either side included)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
         return None
-    if any(isinstance(e, ast.Starred) for e in (*target.elts, *parent.elts)):
+    target, value = stmt.targets[0], stmt.value
+    if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(value, (ast.Tuple, ast.List)) or len(target.elts) != len(value.elts):
         return None
-    return stmt, target.elts[parent.elts.index(node)]
+    if any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts)):
+        return None
+    return list(zip(target.elts, value.elts))
 
 
 def self_attr(node: ast.AST | None, receiver: str) -> str | None:

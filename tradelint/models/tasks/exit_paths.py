@@ -31,6 +31,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Callable
 
+from tradelint.facts.handlers import catches_errors
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.tasks.races import _catches_cancellation
 
@@ -285,27 +286,12 @@ class _ErrorPaths(_Paths):
     def _try_body(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
         """The ``try``'s body, guarded while a ``finally`` or a handler of it ends the task; what a
         handler does after an error is another question (as in ``_Paths``)."""
-        guards = self._ends_in(stmt.finalbody) or any(_catches_errors(h) and self._ends_in(h.body) for h in stmt.handlers)
+        guards = self._ends_in(stmt.finalbody) or any(catches_errors(h) and self._ends_in(h.body) for h in stmt.handlers)
         self.guarded += guards
         try:
             return super()._try_body(stmt, states)
         finally:
             self.guarded -= guards
-
-
-# What a handler names that no error of an ``await`` is: the cancellation, and the ends of the
-# process or of a generator.
-_NOT_ERRORS = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
-
-
-def _catches_errors(handler: ast.ExceptHandler) -> bool:
-    """Whether ``handler`` catches the errors an ``await`` raises: a bare ``except``, or one that
-    names anything but the cancellation (``except asyncio.CancelledError: task.cancel(); raise``
-    ends the task on a cancellation only; a network error goes past it with the task running)."""
-    if handler.type is None:
-        return True
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", "")) not in _NOT_ERRORS for kind in kinds)
 
 
 def _awaits_here(stmt: ast.stmt, quiet: Callable[[ast.Await], bool]) -> bool:

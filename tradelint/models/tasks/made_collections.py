@@ -20,6 +20,7 @@ import ast
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.handlers import caught_names
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import TRY_NODES
 from tradelint.models.tasks.function_bodies import _own_nodes
@@ -49,13 +50,6 @@ def collection_problem(
     if caught is not None:
         return ("collection_some_errors", name, caught)
     return None
-
-
-def _caught(handler: ast.ExceptHandler) -> set[str]:
-    if handler.type is None:
-        return {"BaseException"}
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return {k.id if isinstance(k, ast.Name) else k.attr for k in kinds if isinstance(k, (ast.Name, ast.Attribute))}
 
 
 def _names(stmts: list[ast.stmt], name: str) -> bool:
@@ -120,7 +114,7 @@ def elements_cancelled_for_some_errors(module: ModuleInfo, function: ast.AST, na
         if all(_only_waits(module, n) for stmt in guard.body for n in walk(stmt) if isinstance(n, ast.Await)):
             continue  # ``asyncio.wait`` raises none of its tasks' errors: only a cancellation leaves it
         partial = next(
-            (h for h in guard.handlers if not (_caught(h) & _CATCH_ALL) and _cancels_elements(h.body, name)), None
+            (h for h in guard.handlers if not (caught_names(h) & _CATCH_ALL) and _cancels_elements(h.body, name)), None
         )
         if partial is None or partial.type is None:
             continue
@@ -140,7 +134,7 @@ def _ended_around(module: ModuleInfo, function: ast.AST, guard: ast.AST, name: s
         if isinstance(node, TRY_NODES) and (child is None or any(child is s for s in try_node.body)):
             if _names(try_node.finalbody, name):
                 return True
-            if any(_caught(h) & _CATCH_ALL and _names(h.body, name) for h in try_node.handlers):
+            if any(caught_names(h) & _CATCH_ALL and _names(h.body, name) for h in try_node.handlers):
                 return True
         child, node = node, module.parent(node)
     return False

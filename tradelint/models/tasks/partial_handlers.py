@@ -11,19 +11,12 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.handlers import caught_names
 from tradelint.facts.syntax import walk
 
 # Handlers that catch every error a gather may raise (``Exception`` lets a cancellation through,
 # which a gather of tasks only meets when the function itself is cancelled).
 _CATCH_ALL = frozenset({"BaseException", "Exception"})
-
-
-def _caught(handler: ast.ExceptHandler) -> set[str]:
-    caught = handler.type
-    if caught is None:
-        return {"BaseException"}
-    kinds = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-    return {k.id if isinstance(k, ast.Name) else k.attr for k in kinds if isinstance(k, (ast.Name, ast.Attribute))}
 
 
 def _cancels(stmts: list[ast.stmt], name: str) -> bool:
@@ -87,7 +80,7 @@ def cancelled_for_some_errors(
                 if _names(ancestor.finalbody, name):
                     partial = None
                     break
-                whole = [h for h in ancestor.handlers if _caught(h) & _CATCH_ALL]
+                whole = [h for h in ancestor.handlers if caught_names(h) & _CATCH_ALL]
                 if any(_names(h.body, name) for h in whole):
                     partial = None
                     break
