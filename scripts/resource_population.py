@@ -1,0 +1,106 @@
+"""The ranked population's batches for ``make_resource_table.py`` (``--ranked-list``): libraries
+chosen by ``population_by_requirement.py`` (PyPI's most downloaded distributions that require
+one the table knows), read after the other populations, in the list's order (most downloaded
+first), in batches, each with every type found before it known.
+
+Unlike the ``aio`` population, whose batches may only name top-level packages that say "aio" or
+"async", a ranked distribution names what it defines: its **roots**, each top-level module, or
+the first package down a path that has an ``__init__.py`` (``google.genai`` under the namespace
+package ``google``, ``azure.core`` under ``azure``). A name is kept only under a root of the
+distribution it was read from that no distribution read before defines (nor one inside or
+around it): a fork, a vendored copy or a second distribution of one import name (a ranked
+library shipping ``aiohttp`` or ``google.genai``) never changes what a name is, nor does one
+shadowing the standard library.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def package_roots(folder: Path, modules: Callable[[Path], Any]) -> set[str]:
+    """The import names ``folder``'s distribution defines (see the module docstring)."""
+    roots: set[str] = set()
+    for path in modules(folder):
+        parts = path.relative_to(folder).parts
+        if len(parts) == 1:
+            roots.add(path.stem)
+            continue
+        for depth in range(1, len(parts)):
+            if (folder.joinpath(*parts[:depth]) / "__init__.py").is_file():
+                roots.add(".".join(parts[:depth]))
+                break
+        else:  # a module in namespace folders only: the module is its own root
+            roots.add(".".join((*parts[:-1], path.stem)))
+    return roots
+
+
+def _overlaps(root: str, others: set[str]) -> bool:
+    """``root`` is one of ``others``, inside one of them, or around one."""
+    for other in others:
+        if root == other or root.startswith(other + ".") or other.startswith(root + "."):
+            return True
+    return False
+
+
+def free_roots(folders: list[Path], taken: set[str], modules: Callable[[Path], Any]) -> dict[str, set[str]]:
+    """Each folder's roots that no earlier folder (``taken``, then those before it in
+    ``folders``) defines, nor the standard library; ``taken`` grows by every root seen."""
+    free: dict[str, set[str]] = {}
+    for folder in folders:
+        roots = package_roots(folder, modules)
+        free[folder.name] = {
+            root for root in roots
+            if root.split(".", 1)[0] not in sys.stdlib_module_names and not _overlaps(root, taken)
+        }
+        taken |= roots
+    return free
+
+
+def _under(name: str, roots: set[str]) -> bool:
+    return any(name == root or name.startswith(root + ".") for root in roots)
+
+
+def keep(items: dict[str, _T], source: Callable[[_T], str], free: dict[str, set[str]]) -> dict[str, _T]:
+    """The names of ``items`` under a free root of the distribution each was read from."""
+    return {name: item for name, item in items.items() if _under(name, free.get(source(item), set()))}
+
+
+def generate_ranked(
+    generate: Callable[..., dict[str, Any]],
+    modules: Callable[[Path], Any],
+    read_before: list[Path],
+    ranked: list[Path],
+    size: int,
+    found: dict[str, Any],
+    makers: dict[str, Any] | None,
+    typed: dict[str, tuple[str, str]] | None,
+    clear: Callable[[], None],
+) -> dict[str, Any]:
+    """``ranked`` (in its own order) read in batches of ``size`` after ``read_before``, whose
+    names are ``found``; returns ``found`` with the ranked names added."""
+    taken: set[str] = set()
+    for folder in read_before:
+        taken |= package_roots(folder, modules)
+    for start in range(0, len(ranked), size):
+        batch = ranked[start:start + size]
+        free = free_roots(batch, taken, modules)
+        gc.unfreeze()
+        gc.collect()
+        clear()
+        made: dict[str, Any] = {}
+        returned: dict[str, tuple[str, str]] = {}
+        new = generate(batch, found, made, returned)
+        found.update(keep({k: e for k, e in new.items() if k not in found}, lambda e: e.source, free))
+        if makers is not None:
+            makers.update(keep({k: m for k, m in made.items() if k not in makers}, lambda m: m.source, free))
+        if typed is not None:
+            typed.update(keep({k: t for k, t in returned.items() if k not in typed}, lambda t: t[1], free))
+        print(f"ranked batch {start // size + 1}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
+    return found
