@@ -1938,6 +1938,14 @@ def main(argv: list[str] | None = None) -> int:
         "--ranked-list", type=Path, action="append", default=[],
         help="a file of pins read last, in its order, in batches (resource_population.py)",
     )
+    parser.add_argument(
+        "--ranked-budget", type=int, default=12000,
+        help="modules per batch of --ranked-list; a distribution of more than a tenth of it is left out",
+    )
+    parser.add_argument(
+        "--holders-list", type=Path, action="append", default=[],
+        help="the pins the holders section is read from (all read at once); default: every distribution read",
+    )
     args = parser.parse_args(argv)
     folders = given_folders(args.folders, args.src, args.list)
     later: list[Path] = []
@@ -1963,7 +1971,7 @@ def main(argv: list[str] | None = None) -> int:
         before = {*folders, *later}
         ranked = [folder for folder in dict.fromkeys(f.resolve() for f in listed) if folder not in before]
         found = generate_ranked(
-            generate, modules, [*folders, *later], ranked, args.batch_size, found, makers, typed, _READABLE.clear,
+            generate, modules, [*folders, *later], ranked, args.ranked_budget, found, makers, typed, _READABLE.clear,
         )
     table = {
         name: {
@@ -1992,7 +2000,9 @@ def main(argv: list[str] | None = None) -> int:
     # (``resource_holders.py``, session 57), read from the same wheels.
     from resource_holders import holders
 
-    document["holders"] = holders([*folders, *later, *ranked], set(table))
+    # Read at once, all of them: with thousands of distributions, only a chosen list fits.
+    read_for_holders = given_folders([], args.src, args.holders_list) if args.holders_list else [*folders, *later, *ranked]
+    document["holders"] = holders(read_for_holders, set(table))
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
     print(f"{len(makers)} method makers of {len({m.source for m in makers.values()})} libraries", file=sys.stderr)

@@ -24,10 +24,11 @@ import csv
 import json
 import re
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
-INDEX = "https://pypi.org/pypi/{name}/{version}/json"
+INDEX = "https://pypi.org/pypi/{name}/json"
 HERE = Path(__file__).resolve().parent
 
 
@@ -70,12 +71,16 @@ def metadata(name: str, version: str, cache: Path) -> dict[str, object] | None:
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8")) or None
     try:
-        with urllib.request.urlopen(INDEX.format(name=name, version=version), timeout=60) as response:
+        with urllib.request.urlopen(INDEX.format(name=name), timeout=60) as response:
             answer = json.loads(response.read())
-    except Exception:  # noqa: BLE001 (a release the registry cannot give is not chosen)
+    except urllib.error.HTTPError:  # the registry has no such release: it is not chosen
         answer = {}
+    except Exception:  # noqa: BLE001 (no answer now, e.g. a name not resolved: asked again next run)
+        return None
+    info = answer.get("info") or {}
     kept = {
-        "requires_dist": (answer.get("info") or {}).get("requires_dist") or [],
+        "version": info.get("version"),
+        "requires_dist": info.get("requires_dist") or [],
         "sizes": [f.get("size", 0) for f in answer.get("urls") or []],
     } if answer else {}
     path.write_text(json.dumps(kept), encoding="utf-8")
@@ -126,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         needs = sorted(requirements(answer["requires_dist"]) & known)  # type: ignore[arg-type]
         if needs and normalise(name) not in known:
             chosen += 1
-            print(f"{name}=={version}  # rank {rank}; requires {', '.join(needs)}")
+            print(f"{name}=={answer['version'] or version}  # rank {rank}; requires {', '.join(needs)}")
     print(f"{chosen} of {len(todo)} ranked distributions not read before", file=sys.stderr)
     return 0
 

@@ -72,24 +72,48 @@ def keep(items: dict[str, _T], source: Callable[[_T], str], free: dict[str, set[
     return {name: item for name, item in items.items() if _under(name, free.get(source(item), set()))}
 
 
+def batches(folders: list[Path], budget: int, modules: Callable[[Path], Any]) -> tuple[list[list[Path]], list[Path]]:
+    """``folders`` in their order, cut into batches of at most ``budget`` modules; a distribution
+    of more than a tenth of the budget is left out (generated SDKs and frameworks: their trees
+    would fill the memory that thousands of small libraries share), and returned apart."""
+    cut: list[list[Path]] = [[]]
+    left_out: list[Path] = []
+    size = 0
+    for folder in folders:
+        count = sum(1 for _ in modules(folder))
+        if count > budget // 10:
+            left_out.append(folder)
+            continue
+        if cut[-1] and size + count > budget:
+            cut.append([])
+            size = 0
+        cut[-1].append(folder)
+        size += count
+    return [batch for batch in cut if batch], left_out
+
+
 def generate_ranked(
     generate: Callable[..., dict[str, Any]],
     modules: Callable[[Path], Any],
     read_before: list[Path],
     ranked: list[Path],
-    size: int,
+    budget: int,
     found: dict[str, Any],
     makers: dict[str, Any] | None,
     typed: dict[str, tuple[str, str]] | None,
     clear: Callable[[], None],
 ) -> dict[str, Any]:
-    """``ranked`` (in its own order) read in batches of ``size`` after ``read_before``, whose
-    names are ``found``; returns ``found`` with the ranked names added."""
+    """``ranked`` (in its own order) read in batches of at most ``budget`` modules after
+    ``read_before``, whose names are ``found``; returns ``found`` with the ranked names added.
+    ``ranked`` keeps only the distributions read."""
     taken: set[str] = set()
     for folder in read_before:
         taken |= package_roots(folder, modules)
-    for start in range(0, len(ranked), size):
-        batch = ranked[start:start + size]
+    cut, left_out = batches(ranked, budget, modules)
+    for folder in left_out:
+        print(f"left out {folder.name}: more than {budget // 10} modules", file=sys.stderr)
+    ranked[:] = [folder for batch in cut for folder in batch]
+    for number, batch in enumerate(cut, 1):
         free = free_roots(batch, taken, modules)
         gc.unfreeze()
         gc.collect()
@@ -102,5 +126,5 @@ def generate_ranked(
             makers.update(keep({k: m for k, m in made.items() if k not in makers}, lambda m: m.source, free))
         if typed is not None:
             typed.update(keep({k: t for k, t in returned.items() if k not in typed}, lambda t: t[1], free))
-        print(f"ranked batch {start // size + 1}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
+        print(f"ranked batch {number}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
     return found

@@ -74,7 +74,7 @@ def _table(tmp_path: Path) -> dict[str, dict[str, object]]:
         "newlib==2.0", "baselib-fork==1.1", "newlib-again==0.1", "ns-second==3.0", "shadow==1.0", "absent==9",
     ])
     out = tmp_path / "table.json"
-    assert gen.main(["--out", str(out), "--src", str(src), "--list", str(first), "--ranked-list", str(later), "--batch-size", "2"]) == 0
+    assert gen.main(["--out", str(out), "--src", str(src), "--list", str(first), "--ranked-list", str(later), "--ranked-budget", "40"]) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
     assert "newlib-again-0.1" in document["sources"] and "absent-9" not in document["sources"]
     return {name: {"close": e["close"], "rule": e["rule"], "source": e["source"]} for name, e in document["types"].items()}
@@ -122,3 +122,18 @@ def test_requirements_drop_extras_only() -> None:
         "websockets ; extra == 'ws'",
         "Redis_Py.Cluster (>=2)",
     ]) == {"aiohttp", "httpx", "redis-py-cluster"}
+
+
+def test_batches_keep_the_order_under_a_module_budget_and_leave_out_the_largest(tmp_path: Path) -> None:
+    sizes = {"a-1": 3, "b-1": 2, "big-1": 11, "c-1": 4, "d-1": 1}
+    folders = [
+        _write(tmp_path, name, {f"{name[0]}{i}/__init__.py": "" for i in range(count)})
+        for name, count in sizes.items()
+    ]
+    cut, left_out = ranked.batches(folders, 100, gen.modules)
+    assert [[f.name for f in batch] for batch in cut] == [["a-1", "b-1", "c-1", "d-1"]]
+    assert [f.name for f in left_out] == ["big-1"]
+    ones = [_write(tmp_path, f"one{i}-1", {f"one{i}.py": ""}) for i in range(12)]
+    cut, left_out = ranked.batches(ones, 10, gen.modules)
+    assert [len(batch) for batch in cut] == [10, 2] and cut[1][1].name == "one11-1"
+    assert left_out == []
