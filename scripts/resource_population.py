@@ -128,3 +128,26 @@ def generate_ranked(
             typed.update(keep({k: t for k, t in returned.items() if k not in typed}, lambda t: t[1], free))
         print(f"ranked batch {number}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
     return found
+
+
+def seeded(
+    document: dict[str, Any],
+    entry: Callable[..., Any],
+    maker: Callable[..., Any],
+    makers: dict[str, Any],
+    typed: dict[str, tuple[str, str]],
+) -> dict[str, Any]:
+    """A table written before, as the generator's own values: its types (returned), its method
+    makers and typed returns (into ``makers`` and ``typed``), each as it was written."""
+    for name, m in document.get("makers", {}).items():
+        makers[name] = maker(m["returns"], m["async"], m["source"], m["by_name"])
+    for name, r in document.get("returns", {}).items():
+        typed[name] = (r["returns"], r["source"])
+    return {
+        name: entry(
+            e["close"], e["awaited"], e["lazy"], e["rule"], e["source"], tuple(e["ends"]),
+            tuple(tuple(g) for g in e["given"]), e.get("enter", True),
+        )
+        for name, e in document["types"].items()
+    }
+

@@ -137,3 +137,35 @@ def test_batches_keep_the_order_under_a_module_budget_and_leave_out_the_largest(
     cut, left_out = ranked.batches(ones, 10, gen.modules)
     assert [len(batch) for batch in cut] == [10, 2] and cut[1][1].name == "one11-1"
     assert left_out == []
+
+
+def test_a_seed_table_is_kept_as_it_is_and_only_the_ranked_population_read(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _write(src, "baselib-1.0", {"baselib/__init__.py": BASE})
+    _write(src, "newlib-2.0", {"newlib/__init__.py": "from baselib import Client\n\n\nclass Derived(Client):\n    pass\n"})
+    first = _pins(tmp_path / "first.txt", ["baselib==1.0"])
+    later = _pins(tmp_path / "ranked.txt", ["newlib==2.0"])
+    seed = tmp_path / "seed.json"
+    # What the table said of baselib (here: released by ``shutdown``, which its source does not
+    # say) is kept, the source is not read again, and the ranked subclass takes the seed's entry.
+    seed.write_text(json.dumps({
+        "sources": ["baselib-1.0"],
+        "types": {"baselib.Client": {
+            "close": "shutdown", "awaited": True, "lazy": False, "ends": [], "given": [], "rule": "owner", "source": "baselib-1.0",
+        }},
+        "makers": {"baselib.Pool.acquire": {"returns": "baselib.Client", "async": True, "by_name": False, "source": "baselib-1.0"}},
+        "returns": {},
+        "holders": {"baselib.Keeper": {"close": "close", "awaited": True, "given": [["c", 0]], "source": "baselib-1.0"}},
+    }), encoding="utf-8")
+    out = tmp_path / "table.json"
+    assert gen.main([
+        "--out", str(out), "--src", str(src), "--list", str(first), "--ranked-list", str(later), "--seed-table", str(seed),
+    ]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["sources"] == ["baselib-1.0", "newlib-2.0"]
+    assert {name: (e["close"], e["rule"], e["source"]) for name, e in document["types"].items()} == {
+        "baselib.Client": ("shutdown", "owner", "baselib-1.0"),
+        "newlib.Derived": ("shutdown", "subclass", "newlib-2.0"),
+    }
+    assert document["makers"] == {"baselib.Pool.acquire": {"returns": "baselib.Client", "async": True, "by_name": False, "source": "baselib-1.0"}}
+    assert list(document["holders"]) == ["baselib.Keeper"]
