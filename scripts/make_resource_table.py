@@ -183,6 +183,10 @@ RELEASE_WORD_RULE = True
 # Whether a method that makes the holding it releases (itself or through a method it runs), or
 # a generator, is no owner's release (``resource_lifetimes.py``, session 51).
 LIFETIME_RULE = True
+# Whether a public module's own ``from X import *`` (at its top level or in a top-level ``try``)
+# re-exports X's resource types under its name, as a package's ``__init__`` does
+# (:func:`_star_imports`, session 63: ``dask.distributed.Client``); off only to measure it.
+STAR_MODULE_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -1562,6 +1566,20 @@ def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str]
     return close
 
 
+def _star_imports(body: list[ast.stmt], package: bool) -> Iterator[ast.ImportFrom]:
+    """The ``from X import *`` a module runs at its top level: a package's ``__init__`` (discord's
+    ``from .client import *``), and, with ``STAR_MODULE_RULE``, a public module of its own, there
+    or in the body of a top-level ``try`` (dask's ``dask/distributed.py``: ``try: from
+    distributed import *``), which binds every public name of X as Python binds it: a module
+    that says nothing else re-exports them (``import dask.distributed``;
+    ``dask.distributed.Client``)."""
+    for stmt in body:
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+            yield stmt
+        elif STAR_MODULE_RULE and not package and isinstance(stmt, ast.Try):
+            yield from (s for s in stmt.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names))
+
+
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
     """``openai.AsyncOpenAI`` for ``openai._client.AsyncOpenAI``: every public name a module
     imports and binds to a resource type, followed through chains of re-exports."""
@@ -1579,15 +1597,17 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
         for path in readable(project, folder):
             summary = project.summary(path)
             module_name = dotted(folder, path)
-            if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+            package = path.name == "__init__.py"
+            if summary is None or any(part.startswith("_") for part in module_name.split(".")):
+                continue
+            if not package and not STAR_MODULE_RULE:
                 continue  # a package's public ``__init__`` re-exports; other modules import for themselves
             module = project.module_at(path)
-            for stmt in module.tree.body if module is not None else []:
-                if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
-                    # ``from .client import *`` (discord): every public name of that module.
-                    source = resolve_relative(stmt.module, stmt.level, module_name, True)
-                    if source:
-                        stars.append((module_name, source))
+            for stmt in _star_imports(module.tree.body if module is not None else [], package):
+                # ``from .client import *`` (discord): every public name of that module.
+                source = resolve_relative(stmt.module, stmt.level, module_name, package)
+                if source:
+                    stars.append((module_name, source))
     # A public name two wheels bind to different classes (``aioredis.Redis`` in aioredis 1 and
     # 2): left out unless every one is a resource released alike.
     targets: dict[str, set[str]] = {}
