@@ -62,7 +62,8 @@ by the same rules tradelint applies to first-party classes (read, never imported
 - **task** (``resource_tasks.py``): its ``__init__`` starts a task it keeps (``self._task =
   self._loop.create_task(self._run())``, unconditionally) and its nearest public release method
   (``aclose``, ``close``, ``dispose``, ``shutdown``, ``disconnect``, ``stop``) awaits or cancels
-  it (livekit's ``rtc.AudioStream``);
+  it (livekit's ``rtc.AudioStream``), itself or through the private methods of the class it calls
+  (aioredis 1's ``RedisConnection``: ``close()`` runs ``_do_close()``, which cancels the reader task);
 - **factory** by construction (``resource_factories.py``): a public coroutine function saying it
   returns a resource type that it makes with a callable made in the function
   (``functools.partial(T, ...)`` or a nested function returning ``T``: arq's ``create_pool``); a
@@ -104,7 +105,9 @@ is followed through a private package's ``__init__`` (``azure.identity.aio.Certi
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
-package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too.
+package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too, and so is
+every one a public module's own ``from X import *`` binds, at its top level or in a top-level
+``try`` (dask's ``dask/distributed.py``: ``dask.distributed.Client``, :func:`_star_imports`).
 
 Usage: unpack each library's wheel into its own folder (``pip download --no-deps``, then
 ``unzip '*.py'``), then::
