@@ -62,7 +62,8 @@ by the same rules tradelint applies to first-party classes (read, never imported
 - **task** (``resource_tasks.py``): its ``__init__`` starts a task it keeps (``self._task =
   self._loop.create_task(self._run())``, unconditionally) and its nearest public release method
   (``aclose``, ``close``, ``dispose``, ``shutdown``, ``disconnect``, ``stop``) awaits or cancels
-  it (livekit's ``rtc.AudioStream``);
+  it (livekit's ``rtc.AudioStream``), itself or through the private methods of the class it calls
+  (aioredis 1's ``RedisConnection``: ``close()`` runs ``_do_close()``, which cancels the reader task);
 - **factory** by construction (``resource_factories.py``): a public coroutine function saying it
   returns a resource type that it makes with a callable made in the function
   (``functools.partial(T, ...)`` or a nested function returning ``T``: arq's ``create_pool``); a
@@ -104,7 +105,9 @@ is followed through a private package's ``__init__`` (``azure.identity.aio.Certi
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
-package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too.
+package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too, and so is
+every one a public module's own ``from X import *`` binds, at its top level or in a top-level
+``try`` (dask's ``dask/distributed.py``: ``dask.distributed.Client``, :func:`_star_imports`).
 
 Usage: unpack each library's wheel into its own folder (``pip download --no-deps``, then
 ``unzip '*.py'``), then::
@@ -184,6 +187,10 @@ RELEASE_WORD_RULE = True
 # Whether a method that makes the holding it releases (itself or through a method it runs), or
 # a generator, is no owner's release (``resource_lifetimes.py``, session 51).
 LIFETIME_RULE = True
+# Whether a public module's own ``from X import *`` (at its top level or in a top-level ``try``)
+# re-exports X's resource types under its name, as a package's ``__init__`` does
+# (:func:`_star_imports`, session 63: ``dask.distributed.Client``); off only to measure it.
+STAR_MODULE_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -1563,6 +1570,20 @@ def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str]
     return close
 
 
+def _star_imports(body: list[ast.stmt], package: bool) -> Iterator[ast.ImportFrom]:
+    """The ``from X import *`` a module runs at its top level: a package's ``__init__`` (discord's
+    ``from .client import *``), and, with ``STAR_MODULE_RULE``, a public module of its own, there
+    or in the body of a top-level ``try`` (dask's ``dask/distributed.py``: ``try: from
+    distributed import *``), which binds every public name of X as Python binds it: a module
+    that says nothing else re-exports them (``import dask.distributed``;
+    ``dask.distributed.Client``)."""
+    for stmt in body:
+        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+            yield stmt
+        elif STAR_MODULE_RULE and not package and isinstance(stmt, ast.Try):
+            yield from (s for s in stmt.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names))
+
+
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
     """``openai.AsyncOpenAI`` for ``openai._client.AsyncOpenAI``: every public name a module
     imports and binds to a resource type, followed through chains of re-exports."""
@@ -1580,15 +1601,17 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
         for path in readable(project, folder):
             summary = project.summary(path)
             module_name = dotted(folder, path)
-            if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+            package = path.name == "__init__.py"
+            if summary is None or any(part.startswith("_") for part in module_name.split(".")):
+                continue
+            if not package and not STAR_MODULE_RULE:
                 continue  # a package's public ``__init__`` re-exports; other modules import for themselves
             module = project.module_at(path)
-            for stmt in module.tree.body if module is not None else []:
-                if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
-                    # ``from .client import *`` (discord): every public name of that module.
-                    source = resolve_relative(stmt.module, stmt.level, module_name, True)
-                    if source:
-                        stars.append((module_name, source))
+            for stmt in _star_imports(module.tree.body if module is not None else [], package):
+                # ``from .client import *`` (discord): every public name of that module.
+                source = resolve_relative(stmt.module, stmt.level, module_name, package)
+                if source:
+                    stars.append((module_name, source))
     # A public name two wheels bind to different classes (``aioredis.Redis`` in aioredis 1 and
     # 2): left out unless every one is a resource released alike.
     targets: dict[str, set[str]] = {}
