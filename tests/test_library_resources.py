@@ -380,15 +380,19 @@ def test_the_shipped_table_is_the_scripts_output_format() -> None:
     document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
     def pins(listed: str) -> set[str]:
         lines = (ROOT / "scripts" / listed).read_text(encoding="utf-8").splitlines()
-        return {re.sub(r"\[.*\]", "", line.strip()).replace("==", "-") for line in lines if line.strip() and not line.startswith("#")}
+        return {
+            re.sub(r"\[.*\]", "", line.split("#", 1)[0].strip()).replace("==", "-")
+            for line in lines if line.split("#", 1)[0].strip()
+        }
 
     # Every library read is pinned, every hand-picked one is read (of Home Assistant's
     # requirements, those that could be downloaded), and every type names the wheel it was
     # read from.
     hand_picked, home_assistant = pins("library_resources.txt"), pins("library_resources_ha.txt")
-    aio = pins("library_resources_aio.txt")
-    assert hand_picked <= set(document["sources"]) <= hand_picked | home_assistant | aio
+    aio, ranked = pins("library_resources_aio.txt"), pins("library_resources_ranked.txt")
+    assert hand_picked <= set(document["sources"]) <= hand_picked | home_assistant | aio | ranked
     assert not hand_picked & home_assistant and not (hand_picked | home_assistant) & aio
+    assert not (hand_picked | home_assistant | aio) & ranked
     types = document["types"]
     assert len(types) > 200
     assert {entry["source"] for entry in types.values()} <= set(document["sources"])
