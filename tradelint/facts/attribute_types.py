@@ -125,11 +125,18 @@ def receiver_classes(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> l
 
 def value_class(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: int = 0) -> ClassRef | None:
     """The first-party class of what ``value`` evaluates to: a constructor call, or a call of a
-    function or method (of a receiver whose class is proven) whose return annotation names one."""
+    function or method (of a receiver whose class is proven) whose return annotation names one,
+    or ``a or b`` whose operands are each proven of the same class."""
     if depth > DEPTH:
         return None
     if isinstance(value, ast.Await):
         value = value.value
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        # ``api_factory or build_api_factory(throttler)``: the value is one of the operands; its
+        # class is proven when every operand's is, and they are one class.
+        operands = [receiver_class(module, function, v, depth + 1) if isinstance(v, ast.Name) else value_class(module, function, v, depth + 1) for v in value.values]
+        first = operands[0]
+        return first if first is not None and all(o is not None and o[1] is first[1] for o in operands) else None
     if not isinstance(value, ast.Call):
         return None
     made = resolve_class_node(module, value.func)

@@ -64,6 +64,27 @@ def added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
     return None
 
 
+def built_with(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
+    """The collection a comprehension builds of ``value`` (its element, or a dict's value) is kept
+    in: ``self.proxies = {key: make(p) for key, p in items}`` keeps each element it makes in
+    ``self.proxies``, as a loop doing ``self.proxies[key] = make(p)`` would. The one target of
+    the statement the comprehension is the value of, a name or an attribute; None otherwise."""
+    parent = module.parent(value)
+    if not (
+        (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is value)
+        or (isinstance(parent, ast.DictComp) and parent.value is value)
+    ):
+        return None
+    stmt = module.parent(parent)
+    if isinstance(stmt, ast.Assign) and stmt.value is parent and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is parent:
+        target = stmt.target
+    else:
+        return None
+    return target if isinstance(target, (ast.Name, ast.Attribute)) else None
+
+
 def outer_collection(collection: ast.expr) -> ast.expr:
     """The collection that holds ``collection`` when that is itself one of its elements (a map of
     maps: ``self._streams[conn][stream] = task``, ``self._by_room.setdefault(room, {})[user] =

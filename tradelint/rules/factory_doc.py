@@ -117,4 +117,41 @@ class Factory:
         return await api.get("x")
 ```
 
+A maker is judged by what its body does on every path, the same whatever its kind: a module
+function, a class or static method, a method of a receiver whose first-party class is proven (a
+parameter's annotation, `self.attr` stored from a constructor or from `param or Factory()`), or a
+method of `self`. Returning a first-party holder given a resource made there makes the holder for
+the caller, and a resource another maker of the project made counts as made there (hummingbot
+`ff51d3f4`: a factory's `get_ws_assistant()` wraps the new connection `get_ws_connection()` makes);
+so does a library wrapper given a resource made for it there (`return AsyncOpenAI(http_client=
+httpx.AsyncClient())`), as where it is made in place. One it keeps on `self` as well (a lazily made
+shared one, a getter's) is lent, not made:
+```python
+class Assistants:
+    def __init__(self):
+        self._connections = Connections()
+
+    async def new_assistant(self):
+        connection = await self._connections.new_connection()   # a new `Connection`
+        return Assistant(connection)                            # whose `disconnect()` it calls
+
+async def listen(assistants: Assistants):
+    ws = await assistants.new_assistant()           # reported: never closed
+    await ws.connect("wss://x")
+```
+
+A function that returns its argument on every path (`def tag(session): session.tagged = True;
+return session`) and keeps it nowhere else gives back what it was given: `self._session =
+tag(raw)` keeps `raw` on `self` as `self._session = raw` does, on either branch of `tag(raw) if
+flag else raw` too. A collection built by a comprehension keeps each element it makes, as a loop
+storing them one by one does (encode/httpx `init_proxy_dispatch`):
+```python
+class Client:
+    def __init__(self, names):
+        self.proxies = {name: self.make_pool() for name in names}   # reported: items never closed
+
+    def make_pool(self):
+        return Pool()
+```
+
 """

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import Callable, cast
+from typing import Callable, Protocol, cast
 
 from tradelint.facts.attribute_types import ClassRef, receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_definition
@@ -34,14 +34,27 @@ from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.library_makers import library_maker, module_makers
-from tradelint.models.resources.returned_parts import awaits_a_method, only_used_through, returned_part, unowned_paths_fit
+from tradelint.models.resources.nested_holders import nested_holder_spec
+from tradelint.models.resources.returned_parts import awaits_a_method, made_holder, only_used_through, returned_part, unowned_paths_fit
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, passed
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
-# ``factories.imported_factory``: what a first-party function returns, asked of a name or a
-# module's attribute (``make_client``, ``makers.make_client``). Passed in, as the functions of
-# that module ask this one of the class methods their ``return`` calls.
-FunctionMaker = Callable[[ModuleInfo, "ast.Name | ast.Attribute", BuiltinSpec, OwnershipModel], "ResourceSpec | None"]
+
+
+class FunctionMaker(Protocol):
+    """The judgements of :mod:`.factories` this module shares (``factories.MAKERS``), passed in, as
+    the functions of that module ask this one of the class methods their ``return`` calls. Called,
+    what a first-party function returns, asked of a name or a module's attribute (``make_client``,
+    ``makers.make_client``: ``factories.imported_factory``)."""
+
+    def __call__(self, module: ModuleInfo, func: ast.Name | ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel, /) -> ResourceSpec | None: ...
+
+    def made_here(
+        self, module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, /
+    ) -> bool:
+        """Whether ``call`` in the maker ``function`` makes a new resource for it (``factories.made_here``)."""
+        ...
+
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -188,13 +201,17 @@ def _made_by(
             # ``reader, writer = await asyncio.open_connection(...); return reader, writer``: the
             # element of what the maker returns that is the resource, handed on as it came.
             index, call = element
-            spec = _made_by_call(home, cls, makers, call, bound, builtin_spec, model, functions, {})
+            spec = _made_by_call(home, cls, makers, call, bound, builtin_spec, model, functions, {}, method)
             return replace(spec, part=None) if spec is not None and spec.part == index else None
         if not isinstance(branch, ast.Call):
             return None
         if instance and _views_own_state(home, method, branch, builtin_spec, model):
-            return None
-        spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
+            # ``WSAssistant(connection, self._auth)``: the instance's own parts are lent to the
+            # holder, which owns only the new resource handed in, unless it releases a part too.
+            if any(model.keeps_and_releases(home, branch, arg) for arg in _own_state(method, branch)):
+                return None
+            return _made_holder(home, method, branch, builtin_spec, model, functions)
+        spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored, method)
         if opened and spec is not None and spec.lazy and not spec.holds:
             # ``manager = cls(config); await manager.connect_all(); return manager``: a lazy type's
             # factory that awaited a method of the instance hands on one already in use, as a
@@ -332,14 +349,29 @@ def _made_by_call(
     model: OwnershipModel,
     functions: FunctionMaker,
     stored: dict[str, ast.expr],
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
 ) -> ResourceSpec | None:
-    """What one returned call makes (``stored``: what the method then stores on the result)."""
+    """What one returned call makes (``stored``: what the method then stores on the result): as
+    a module function's ``return`` (``factories.factory_spec``), also a first-party holder given a
+    resource the method made for it (``return WSAssistant(connection)``, ``connection`` from
+    another maker): the method hands on the holder, which owns the resource from then on."""
     if isinstance(call.func, ast.Name) and call.func.id in makers:
         return _own_instance(home, cls, call, bound, builtin_spec, model, functions, stored)
-    made = _resource_of(home, call, builtin_spec, model, functions)
+    made = _resource_of(home, call, builtin_spec, model, functions) or class_factory(home, call.func, builtin_spec, model, functions)
     if made is not None:
         return made
-    return class_factory(home, call.func, builtin_spec, model, functions)
+    return _made_holder(home, method, call, builtin_spec, model, functions)
+
+
+def _made_holder(
+    home: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker
+) -> ResourceSpec | None:
+    """The first-party holder ``call`` constructs, given a resource ``method`` makes for it, as a
+    module function's ``return`` is read (``returned_parts.made_holder``, ``nested_holder_spec``)."""
+    if model.first_party_type(home, call.func) is not None:
+        return None  # a resource type of its own: judged as one (``_resource_of``)
+    made_here = lambda inner: functions.made_here(home, method, inner, builtin_spec, model)  # noqa: E731
+    return made_holder(home, method, call, model, made_here) or nested_holder_spec(home, model, method, call, made_here)
 
 
 def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker) -> ResourceSpec | None:

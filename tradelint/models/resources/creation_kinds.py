@@ -9,7 +9,8 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.coordinator_ends import ended_by_its_entry
 from tradelint.facts.framework_ends import kept_by_integration, kept_name
-from tradelint.facts.owned_elements import added_to
+from tradelint.facts.given_back import given_back
+from tradelint.facts.owned_elements import added_to, built_with
 from tradelint.facts.holders import value_holding
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.uses import (
@@ -61,8 +62,10 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
         expr, parent = through, module.parent(through)  # (the wrapper's result is the awaited maker's)
     elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
         expr, parent = parent, module.parent(parent)
-    while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
-        expr, parent = parent, module.parent(parent)  # ``cast(T, ClientSession())`` is the session
+    while (back := parent if isinstance(parent, ast.Call) and cast_of(module, parent, expr) else given_back(module, expr)) is not None:
+        # ``cast(T, ClientSession())`` is the session; so is ``wrap(ClientSession())`` of a
+        # function that returns what it is given (:mod:`tradelint.facts.given_back`).
+        expr, parent = back, module.parent(back)
     scope = module.enclosing_scope(call)
     if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
         if spec.needs_loop:
@@ -106,9 +109,10 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     kept = kept_from_startup(module, expr, function)
     if kept is not None:
         return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
-    collection = added_to(module, expr)
+    collection = added_to(module, expr) or built_with(module, expr)
     if collection is not None:
-        # ``self._sessions[key] = ClientSession()``: the class owns every element.
+        # ``self._sessions[key] = ClientSession()`` (or ``self._sessions = {key: ClientSession()
+        # for key in keys}``): the class owns every element.
         receiver = self_name(function)
         owner = module.parent(function)
         if (

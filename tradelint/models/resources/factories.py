@@ -17,6 +17,7 @@ from tradelint.facts.summary_data import ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
+from tradelint.facts.owned_elements import built_with
 from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -28,7 +29,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.nested_holders import nested_holder_spec
 from tradelint.models.resources.returns_nothing import returns_nothing
-from tradelint.models.resources.returned_parts import awaits_a_method, made_holder, only_used_through, returned_part, unowned_paths_fit, unpacked_once
+from tradelint.models.resources.returned_parts import awaits_a_method, given_made_here, made_holder, only_used_through, returned_part, unowned_paths_fit, unpacked_once
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -99,15 +100,18 @@ def self_method_factory(
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
     # Only where a creation can be judged: bound (``x = [await] self.m()``, ``x, y = ...``, ``self.x =
-    # loop.run_until_complete(self.m())``, annotated or not) or entered (``async with self.m() as x``); a project's
-    # other ``self.m()`` calls are left unasked.
+    # loop.run_until_complete(self.m())``, annotated or not), entered (``async with self.m() as x``), or
+    # kept as an element (``self.x[k] = self.m()``, ``self.x = {k: self.m() for k in keys}``), as a
+    # call of a module's maker is judged there; a project's other ``self.m()`` calls are left unasked.
+    value: ast.expr = call
     holder = module.parent(call)
     if isinstance(holder, ast.Await) or _run_to_completion(holder, call):
-        holder = module.parent(holder)
+        value, holder = holder, module.parent(holder)
     if not (
-        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute, ast.Tuple)))
+        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute, ast.Tuple, ast.Subscript)))
         or (isinstance(holder, ast.AnnAssign) and isinstance(holder.target, (ast.Name, ast.Attribute)))  # ``self.db: Pool = ...``
         or isinstance(holder, ast.withitem)
+        or built_with(module, value) is not None
     ):
         return None
     method = module.enclosing_function(call)
@@ -308,20 +312,33 @@ def _returned(
         elif found is None:
             # ``return BrowserState(pw=pw, ...)``: a holder that closes what it is given, given
             # a resource made here; it owns it from now on, and the caller owns the holder.
-            made_here = lambda call: _made_here(module, function, call, builtin_spec, model)  # noqa: E731
-            held = made_holder(module, function, value, model, made_here) or nested_holder_spec(module, model, function, value, made_here)
+            fresh = lambda call: made_here(module, function, call, builtin_spec, model)  # noqa: E731
+            held = made_holder(module, function, value, model, fresh) or nested_holder_spec(module, model, function, value, fresh)
             if held is not None:
                 return held  # (also through the parts it keeps: ``return Device(Config(session))``)
             return _class_methods(module, value.func)
         else:
             spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
-    if (spec.given and wraps_given(value, spec)) or borrows_its_parts(module, value, spec):
+    if (spec.given and wraps_given(value, spec) and not _owns_what_it_is_given(module, function, value, spec, builtin_spec, model)) or borrows_its_parts(
+        module, value, spec
+    ):
         return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
     if opened and spec.lazy:
         # ``connection = Connection(); await connection.connect(host); return connection``:
         # a lazy type's maker that awaited a method of it hands on one already in use.
         spec = replace(spec, lazy=False)
     return spec
+
+
+def _owns_what_it_is_given(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.Call, spec: ResourceSpec, builtin_spec: BuiltinSpec, model: OwnershipModel
+) -> bool:
+    """``return AsyncOpenAI(http_client=httpx.AsyncClient())``: a library wrapper given a resource
+    the maker made for it there owns it, as where such a call is made in place (``given_own``):
+    the maker's caller owns the wrapper."""
+    if not spec.library:
+        return False
+    return given_made_here(module, function, value, spec.given, lambda call: made_here(module, function, call, builtin_spec, model)) == ()
 
 
 def _chained_maker(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
@@ -332,12 +349,12 @@ def _chained_maker(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
         return None
     if capword(func.value.id):
-        return class_factory(module, func, builtin_spec, model, imported_factory)
+        return class_factory(module, func, builtin_spec, model, MAKERS)
     made = imported_factory(module, func, builtin_spec, model) if func.attr[:1].islower() else None
     # ``return await dialer.connect()`` of a parameter annotated ``Dialer`` (or a local made
     # ``Dialer(...)``): what the method of a receiver of a proven first-party class makes, as the
     # caller of that method would have it (``class_factories.kept_instance_factory``).
-    return made if made is not None else class_factory(module, func, builtin_spec, model, imported_factory)
+    return made if made is not None else class_factory(module, func, builtin_spec, model, MAKERS)
 
 
 def _library_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:
@@ -353,16 +370,57 @@ def _library_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec)
     return spec
 
 
-def _made_here(
+def made_here(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
 ) -> bool:
     """Whether ``call`` (in ``function``) makes a new resource: a library resource of the table
-    (not one that wraps or borrows what it is given), or an instance of a first-party resource type."""
+    (not one that wraps or borrows what it is given), an instance of a first-party resource type,
+    or what another first-party maker makes for its caller on every path, whatever its kind (a
+    function, a method of ``self`` or of a receiver of a proven class, a class or static method:
+    :func:`first_party_maker`), whole (not an element of a tuple, not one it hands back only
+    unless given one)."""
     spec = _library_spec(module, call, builtin_spec)
     if spec is None:
         found = model.first_party_type(module, call.func)
         spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited) if found is not None else None
+    if spec is None:
+        made = first_party_maker(module, function, call, builtin_spec, model)
+        return made is not None and not made.holds and made.part is None and not made.unless_given and made.owned_flag is None
     return spec is not None and not spec.holds and not (spec.given and wraps_given(call, spec)) and not borrows_its_parts(module, call, spec)
+
+
+def first_party_maker(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
+) -> ResourceSpec | None:
+    """What the first-party callee of ``call`` (in ``function``) makes for its caller on every
+    path, judged once by its body whatever its kind: a function named or named through its module
+    (:func:`imported_factory`), a method of ``self`` (:func:`self_method_factory`), a class or
+    static method, or a method of a receiver whose first-party class is proven
+    (:func:`_chained_maker`). None for anything else (``function`` itself, a library call)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return imported_factory(module, func, builtin_spec, model) if func.id != function.name else None
+    if not isinstance(func, ast.Attribute):
+        return None
+    if isinstance(func.value, ast.Name) and isinstance(module.parent(function), ast.ClassDef) and function.args.args and func.value.id == function.args.args[0].arg:
+        return self_method_factory(module, call, builtin_spec, model) if func.attr != function.name else None
+    return _chained_maker(module, func, builtin_spec, model) or class_factory(module, func, builtin_spec, model, MAKERS)
+
+
+class _Makers:
+    """This module's judgements as :mod:`.class_factories` asks them (``FunctionMaker``): a class's
+    method and a module's function are judged by the same rules."""
+
+    def __call__(self, module: ModuleInfo, func: ast.Name | ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel, /) -> ResourceSpec | None:
+        return imported_factory(module, func, builtin_spec, model)
+
+    def made_here(
+        self, module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, /
+    ) -> bool:
+        return made_here(module, function, call, builtin_spec, model)
+
+
+MAKERS = _Makers()
 
 
 def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:

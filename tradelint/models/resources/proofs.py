@@ -10,6 +10,7 @@ from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
+from tradelint.facts.given_back import given_back
 from tradelint.facts.owned_elements import added_to, ends_elements, made_as_field, made_in_family, self_collection_added
 from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.ownership import ResourceType, is_release_name, lineage, release_runs
@@ -235,11 +236,23 @@ def kept_on_self(
         return None
     for node in name_loads(function, name):
         # ``self.session = name``, or ``self.reader, self.writer = reader, name``: a tuple of
-        # values stored in a tuple of targets keeps each element in its own target.
-        stored = stored_target(module, node)
+        # values stored in a tuple of targets keeps each element in its own target; ``self.session
+        # = wrap(name)`` of a function that gives back what it is given stores ``name`` itself, as
+        # ``self.session = wrap(name) if flag else name`` does on either branch.
+        value: ast.expr = node
+        while (back := given_back(module, value) or _branch_of(module, value)) is not None:
+            value = back
+        stored = stored_target(module, value)
         if stored is not None and (attr := self_attr(stored[1], receiver)) is not None and not _closes_local(module, function, name):
             return "self", attr
     return None
+
+
+def _branch_of(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
+    """The conditional expression ``value`` is a branch of (``a if test else b``): its value is
+    ``value`` on that branch."""
+    parent = module.parent(value)
+    return parent if isinstance(parent, ast.IfExp) and value is not parent.test else None
 
 
 def _closes_local(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:

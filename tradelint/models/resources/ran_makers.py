@@ -14,7 +14,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.runners import ran_in_a_thread, ran_sync_call
 from tradelint.models.resources.class_factories import kept_instance_factory
-from tradelint.models.resources.factories import BuiltinSpec, borrows_its_parts, given_own, imported_factory, self_method_factory
+from tradelint.models.resources.factories import MAKERS, BuiltinSpec, borrows_its_parts, given_own, imported_factory, self_method_factory
 from tradelint.models.resources.project_evidence import may_be_shared
 from tradelint.models.resources.resource_types import ResourceSpec, wraps_given
 
@@ -53,7 +53,7 @@ def ran_maker(
         # client.connect, host)``: a method of a receiver whose first-party class is proven, run
         # for its result, makes what a direct call of it makes (a local or a parameter of no
         # proven class: what it calls is not read).
-        spec = kept_instance_factory(module, ran, builtin_spec, model, imported_factory)
+        spec = kept_instance_factory(module, ran, builtin_spec, model, MAKERS)
     if spec is None or (ran_in_a_thread(call) and spec.awaited_maker):
         return None
     return ran, spec

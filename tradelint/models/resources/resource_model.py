@@ -59,7 +59,7 @@ from tradelint.models.resources.reused_after_with import used_after_block
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.factories import (
-    borrows_its_parts, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
+    MAKERS, borrows_its_parts, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -162,7 +162,7 @@ class ResourceAnalysis:
         found = self.model.first_party_type(self.module, call.func)
         # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
         # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
-        made = class_factory(self.module, call.func, self.builtin_spec, self.model, imported_factory) if not found or found.lazy else None
+        made = class_factory(self.module, call.func, self.builtin_spec, self.model, MAKERS) if not found or found.lazy else None
         if found is not None and (made is None or made.lazy or made.holds or made.part is not None):  # (a tuple's element: the type's own spec, as before)
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
@@ -260,7 +260,7 @@ class ResourceAnalysis:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
                 # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
-                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or self._picked(call))):
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, MAKERS)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or self._picked(call))):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id

@@ -38,7 +38,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import class_method, own_returns
 from tradelint.facts.uses import bound_once, name_loads
 from tradelint.models.resources.class_factories import class_factory
-from tradelint.models.resources.factories import BuiltinSpec, imported_factory
+from tradelint.models.resources.factories import MAKERS, BuiltinSpec
 from tradelint.models.resources.nested_holders import holding_chain, returned_holder
 from tradelint.models.resources.resource_types import CLOSE_METHODS
 
@@ -100,7 +100,7 @@ def _judged_at_callers(module: ModuleInfo, model: OwnershipModel, builtin_spec: 
     if not decorators & {"classmethod", "staticmethod"} or not _names_the_class(holder.func, cls, function, "classmethod" in decorators):
         return False
     spec = class_factory(
-        module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
+        module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, MAKERS
     )
     if spec is None or not spec.holds or _kept_at(module, holder, arg) != spec.holds:
         return False

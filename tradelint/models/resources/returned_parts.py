@@ -161,7 +161,7 @@ def made_holder(
     taken = model.released_params(module, call.func)
     if taken is not None:
         params, entry = taken
-        unless = _given_made_here(module, function, call, params, made_here)
+        unless = given_made_here(module, function, call, params, made_here)
         if unless is not None:
             return ResourceSpec(
                 entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, unless_given=unless
@@ -171,12 +171,12 @@ def made_holder(
     # RedisStorage(redis=redis)``, :mod:`.library_holders`): the caller owns the holder alike.
     qualified = module.imports.qualify(call.func)
     spec = library_holder_spec(qualified, call) if qualified is not None else None
-    if spec is not None and _given_made_here(module, function, call, spec.takes, made_here) == ():
+    if spec is not None and given_made_here(module, function, call, spec.takes, made_here) == ():
         return spec
     return None
 
 
-def _given_made_here(
+def given_made_here(
     module: ModuleInfo,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     call: ast.Call,
