@@ -1577,11 +1577,14 @@ def _star_imports(body: list[ast.stmt], package: bool) -> Iterator[ast.ImportFro
     distributed import *``), which binds every public name of X as Python binds it: a module
     that says nothing else re-exports them (``import dask.distributed``;
     ``dask.distributed.Client``)."""
+    def star(stmt: ast.stmt) -> ast.ImportFrom | None:
+        return stmt if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names) else None
+
     for stmt in body:
-        if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
-            yield stmt
+        if (found := star(stmt)) is not None:
+            yield found
         elif STAR_MODULE_RULE and not package and isinstance(stmt, ast.Try):
-            yield from (s for s in stmt.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names))
+            yield from (found for inner in stmt.body if (found := star(inner)) is not None)
 
 
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
@@ -1934,16 +1937,20 @@ def listed_folders(src: Path, lists: list[Path]) -> tuple[list[Path], list[str]]
     return folders, missing
 
 
+def pinned_folders(src: Path | None, lists: list[Path]) -> list[Path]:
+    """The folders of the pins in ``lists`` (under ``src``, ``.`` by default), in the lists'
+    order; each pin without a folder is said on stderr."""
+    listed, missing = listed_folders(src or Path("."), lists)
+    for pin in missing:
+        print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
+    return listed
+
+
 def given_folders(folders: list[Path], src: Path | None, lists: list[Path]) -> list[Path]:
     """The folders named on the command line and those of the pins in ``lists`` (under ``src``,
     ``.`` by default), each once, resolved and sorted; each pin without a folder is said on
     stderr."""
-    found = list(folders)
-    if lists:
-        listed, missing = listed_folders(src or Path("."), lists)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
-        found += listed
+    found = list(folders) + (pinned_folders(src, lists) if lists else [])
     return sorted({folder.resolve() for folder in found})
 
 
@@ -1979,11 +1986,7 @@ def main(argv: list[str] | None = None) -> int:
     folders = given_folders(args.folders, args.src, args.list)
     later: list[Path] = []
     if args.batch_list:
-        listed, missing = listed_folders(args.src or Path("."), args.batch_list)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
-        first = set(folders)
-        later = sorted({folder.resolve() for folder in listed} - first)
+        later = sorted({folder.resolve() for folder in pinned_folders(args.src, args.batch_list)} - set(folders))
     makers: dict[str, Maker] = {}
     typed: dict[str, tuple[str, str]] = {}
     seed: dict[str, Any] = {}
@@ -2001,10 +2004,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.ranked_list:
         from resource_population import generate_ranked
 
-        listed, missing = listed_folders(args.src or Path("."), args.ranked_list)
-        for pin in missing:
-            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
         before = {*folders, *later}
+        listed = pinned_folders(args.src, args.ranked_list)
         ranked = [folder for folder in dict.fromkeys(f.resolve() for f in listed) if folder not in before]
         found = generate_ranked(
             generate, modules, [*folders, *later], ranked, args.ranked_budget, found, makers, typed, _READABLE.clear,
@@ -2036,14 +2037,15 @@ def main(argv: list[str] | None = None) -> int:
     # (``resource_holders.py``, session 57), read from the same wheels.
     from resource_holders import holders
 
-    # Read at once, all of them: with thousands of distributions, only a chosen list fits.
-    read_for_holders = given_folders([], args.src, args.holders_list) if args.holders_list else [*folders, *later, *ranked]
     # A seed's other sections (``versions``: scripts/version_entries.py) are kept as they are.
     document.update((key, value) for key, value in seed.items() if key not in document and key != "holders")
-    if seed and not args.holders_list:
+    # Read at once, all of them: with thousands of distributions, only a chosen list fits.
+    if args.holders_list:
+        document["holders"] = holders(given_folders([], args.src, args.holders_list), set(table))
+    elif seed:
         document["holders"] = {name: entry for name, entry in seed.get("holders", {}).items() if name not in table}
     else:
-        document["holders"] = holders(read_for_holders, set(table))
+        document["holders"] = holders([*folders, *later, *ranked], set(table))
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
     print(f"{len(makers)} method makers of {len({m.source for m in makers.values()})} libraries", file=sys.stderr)

@@ -27,23 +27,21 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
+
+from tradelint.facts.requirements import normal as normalise
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from download_pins import pins  # noqa: E402 (this folder's script)
 
 INDEX = "https://pypi.org/pypi/{name}/json"
 HERE = Path(__file__).resolve().parent
 
 
-def normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def listed() -> set[str]:
-    names: set[str] = set()
-    for path in HERE.glob("library_resources*.txt"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            pin = line.split("#", 1)[0].strip()
-            if "==" in pin:
-                names.add(normalise(pin.split("==", 1)[0].split("[", 1)[0]))
-    return names
+    """The distributions every population list pins (``download_pins.pins`` reads them)."""
+    return {normalise(name) for name, _ in pins(sorted(HERE.glob("library_resources*.txt")))}
 
 
 def keyed(table: Path) -> set[str]:
@@ -66,7 +64,7 @@ def ranked(ranks: Path, top: int) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def metadata(name: str, version: str, cache: Path) -> dict[str, object] | None:
+def metadata(name: str, version: str, cache: Path) -> dict[str, Any] | None:
     path = cache / f"{normalise(name)}-{version}.json"
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8")) or None
@@ -125,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     for (rank, name, version), answer in zip(todo, answers):
         if not answer:
             continue
-        sizes = [int(s) for s in answer["sizes"] if s] or [0]  # type: ignore[union-attr]
+        sizes = [int(s) for s in answer["sizes"] if s] or [0]
         if min(sizes) > args.max_mb * 1e6:
             continue
-        needs = sorted(requirements(answer["requires_dist"]) & known)  # type: ignore[arg-type]
+        needs = sorted(requirements(answer["requires_dist"]) & known)
         if needs and normalise(name) not in known:
             chosen += 1
             print(f"{name}=={answer['version'] or version}  # rank {rank}; requires {', '.join(needs)}")

@@ -23,9 +23,10 @@ import argparse
 import concurrent.futures
 import json
 import multiprocessing
-import re
 import sys
 from pathlib import Path
+
+from tradelint.facts.requirements import normal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -35,7 +36,7 @@ from merge_part_entries import known_entries, table_row, write_unchanged  # noqa
 
 def distribution(name: str) -> str:
     """A distribution's normal name (PEP 503): ``Aiogram_Foo`` -> ``aiogram-foo``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return normal(name)
 
 
 def versioned(src: Path, lists: list[Path]) -> dict[str, list[Path]]:
