@@ -298,7 +298,7 @@ def table_packages(config: Config) -> frozenset[str]:
 @lru_cache(maxsize=16)
 def _table_packages(configured: tuple[str, ...]) -> frozenset[str]:
     names = (*BUILTIN_RESOURCES, *LOOP_MADE, *EXCHANGE_MODULES, *configured)
-    return library_packages() | {name.partition(".")[0] for name in names}
+    return frozenset({name.partition(".")[0] for name in names})
 
 
 def _is_word_in(name: bytes, data: bytes) -> bool:

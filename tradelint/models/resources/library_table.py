@@ -91,6 +91,15 @@ def library_packages() -> frozenset[str]:
     return frozenset(name.split(".", 1)[0] for name in (*_document()["types"], *_document().get("versions", {})))
 
 
+def library_judged(qualified: str) -> bool:
+    """Whether the table says what ``qualified`` is: a resource type (in some release read), or
+    a holder of what it is given."""
+    if qualified.partition(".")[0] not in library_packages() | holder_packages():
+        return False
+    document = _document()
+    return qualified in document["types"] or qualified in document.get("versions", {}) or qualified in document.get("holders", {})
+
+
 @lru_cache(maxsize=1)
 def coroutine_release_names() -> frozenset[str]:
     """The names of the table's releases that are coroutine functions (``close``, ``aclose``,

@@ -46,7 +46,7 @@ from tradelint.facts.owned_elements import element_sources, self_collection_adde
 from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.uses import bound_once, self_name
 from tradelint.facts.syntax import capword, parameter
-from tradelint.models.resources.library_table import library_packages
+from tradelint.models.resources.library_table import library_judged
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
 from tradelint.models.resources.statements import _capword_callee
 
@@ -59,7 +59,7 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
     name = _maker(qualified)
     if name is None or package in sys.stdlib_module_names:
         return None
-    if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
+    if library_judged(qualified) or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
     named_alike = module.project.find_path(package, module.roots) is not None
     if named_alike and supplies(module.project, qualified, module.roots):
