@@ -119,3 +119,30 @@ def test_a_subclass_of_the_session_is_closed_where_its_owner_disconnects(tmp_pat
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout) == (0, "disconnected\nclient closed: True\n")
     assert "Unclosed client session" not in after.stderr
+
+
+def test_an_exit_only_release_is_called_with_the_exit_arguments(tmp_path: Path) -> None:
+    """A class whose only release is ``__aexit__(self, exc_type, exc, tb)``, kept on ``self`` by
+    another class: the TRD202 fix calls it as an exit without an exception. Before session 64 it
+    wrote ``await self.api.__aexit__()``, which raised ``TypeError`` at the owner's ``close()``."""
+    program = copy_program(DATA / "exit_only_release", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "service closing\n")
+    assert "Unclosed client session" in before.stderr
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:12:9: TRD202 `self._session` is never closed: only `__aexit__()` closes it, and no `async with` enters a `Api`",
+        "main.py:26:9: TRD202 [*] `self.api` is never closed; call its `__aexit__()` in `close()`",
+        "main.py:33:5: TRD201 `Service(...)` never closes its `self.api`; give the class an async `close()`, call it",
+    ]
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        "    async def close(self) -> None:\n"
+        '        print("service closing")\n'
+        "        if self.api is not None:\n"
+        "            await self.api.__aexit__(None, None, None)\n"
+    ) in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "service closing\napi closed\n", "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name"]
+__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name", "release_arguments"]
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
@@ -32,3 +32,11 @@ def is_release_name(name: str) -> bool:
     if name in DUNDER_RELEASE:
         return name != "__del__"
     return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
+
+
+def release_arguments(close: str) -> str:
+    """The arguments a call of the release ``close`` is written with: a context manager's exit
+    called by hand takes the three of an exit without an exception (``__aexit__(None, None,
+    None)``; ``__aexit__()`` raises ``TypeError`` on ``async def __aexit__(self, exc_type, exc,
+    tb)``); any other release none."""
+    return "None, None, None" if close.rpartition(".")[2] in ("__aexit__", "__exit__") else ""

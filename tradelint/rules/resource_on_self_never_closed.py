@@ -8,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
+from tradelint.facts.release_names import release_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.facts.end_hooks import exit_close_missed_by_hook
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
@@ -349,7 +350,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 c.cls,
                 c.name,
                 ctx.config.shutdown_methods,
-                f"{awaited}{{x}}.{c.spec.close}()",
+                f"{awaited}{{x}}.{c.spec.close}({release_arguments(c.spec.close)})",
                 f"Close `self.{c.name}` in `{{method}}()`",
                 "safe",
             )
