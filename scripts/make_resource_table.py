@@ -54,6 +54,11 @@ by the same rules tradelint applies to first-party classes (read, never imported
   every ``return`` is ``await self.__aenter__()`` (``start()``) makes one, known only on a
   receiver of the manager's class, which the public functions returning one type (the table's
   ``returns``: ``async_playwright()``);
+- **exit**: it keeps a known resource on ``self`` as the owner rule reads it and ends it only
+  in its ``__aexit__`` (no public or private method of its own releases it, and ``__aexit__``
+  awaits no release coroutine of the class: meraki's ``AsyncDashboardAPI``, whose ``__aexit__``
+  awaits ``self._session.close()``): ``async with`` is the one way to end it, and the release is
+  ``__aexit__`` itself, called by hand as an exit without an exception;
 - **finalizer**: its ``__del__`` ends what it holds (``self._server.shutdown(None)``) and a
   public release coroutine of it awaits that same release of that holding on every path, whatever
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
@@ -844,7 +849,7 @@ def _judge(
 ) -> Entry | None:
     entry = _judge_own(project, model, folder, summary, facts)
     if entry is not None:
-        return entry if not entry.close.startswith("_") else None
+        return entry if not entry.close.startswith("_") or entry.rule == "exit" else None
     for kind, name in facts.bases:
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
@@ -1115,7 +1120,20 @@ def _judge_own(
         ends = _ending_methods(project, summary, facts, finalized)
         given = given_parameters(project, summary, facts, finalized)
         return Entry(finalized, True, True, "finalizer", folder.name, ends, given)
+    if made is not None and not made.by_protocol and made.release == "__aexit__" and _exit_alone(project, summary, facts):
+        # (what it holds is ended by its ``__aexit__`` alone, no method of its own being a
+        # release: meraki's ``AsyncDashboardAPI``, ``await self._session.close()`` there)
+        return Entry("__aexit__", made.awaited, made.lazy, "exit", folder.name)
     return None
+
+
+def _exit_alone(project: Project, summary: ModuleSummary, facts: ClassFacts) -> bool:
+    """The class's ``__aexit__`` calls no public method of the class: what it ends, it ends
+    itself (a public method it runs would end the object as well, and be read as its release,
+    when a rule reads it so, or leave ``__aexit__`` no surer a release than that method)."""
+    nodes = _family_nodes(project, summary, facts)
+    exit_ = _method(nodes, "__aexit__")
+    return exit_ is not None and all(name.startswith("_") for name, _ in self_calls(exit_.body))
 
 
 def decorated_acquisitions(module: ModuleInfo, cls: ast.ClassDef) -> tuple[Acquisition, ...]:

@@ -1,0 +1,89 @@
+"""Session 64: a class of a package the library table names, which the table itself does not name,
+is judged by the project's own evidence (issue 28 point 1: ownership proven by what closes it).
+
+Before, a package with any entry in ``packs/library_resources.json`` was "judged by its own code"
+as a whole: a class of it that the generator read and entered under no rule (pytapo's ``Streamer``,
+meraki's ``AsyncDashboardAPI``, telethon's ``MTProtoSender``) was taken to hold nothing, even where
+the project stops every instance it makes but one. A missing generator rule became a lost
+finding. Now the table speaks only for the names it has (a type, a versioned type, a holder), and
+every other class of the package is judged as a class of a package the table does not read: by
+the project's own releases of it (``models/resources/project_evidence.py``). A file that makes
+one and has no resource word of its own is still read (``runner/demand.py``).
+
+Twins: a class the table names (a type, a versioned type, a holder) stays the table's; a class
+the project never releases is no resource.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.conftest import tree_findings
+from tests.test_session51_deep_part import _clear_table_caches
+
+KNOWN = {"close": "close", "awaited": True, "lazy": False, "ends": [], "given": [], "rule": "owner", "source": "camlib-1.0"}
+HOLDER = {"close": "close", "awaited": True, "given": [["session", 1]]}
+
+
+@pytest.fixture
+def cam_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from tradelint.models.resources import library_table
+
+    document: dict[str, Any] = copy.deepcopy(library_table._document())
+    document["types"]["camlib.Camera"] = json.loads(json.dumps(KNOWN))
+    document["holders"]["camlib.Storage"] = json.loads(json.dumps(HOLDER))
+    monkeypatch.setattr(library_table, "_document", lru_cache(maxsize=1)(lambda: document))
+    _clear_table_caches()
+    yield
+    monkeypatch.undo()
+    _clear_table_caches()
+
+
+SNAPSHOT = '''\
+from camlib import Streamer
+
+
+async def snapshot(cam):
+    streamer = Streamer(cam)
+    info = await streamer.start()
+    try:
+        return info["frame"]
+    finally:
+        await streamer.stop()
+'''
+
+# No word of a resource of its own: read because it makes a class the project releases elsewhere.
+PREVIEW = '''\
+from camlib import Streamer
+
+
+async def preview(cam):
+    streamer = Streamer(cam)
+    info = await streamer.start()
+    return info["frame"]
+'''
+
+
+
+def test_a_class_the_table_does_not_name_is_judged_by_the_project(tmp_path: Path, cam_table: None) -> None:
+    assert tree_findings(tmp_path, {"snapshot.py": SNAPSHOT, "preview.py": PREVIEW}, "TRD2", project=True) == [
+        "preview.py:5:5 TRD201 `streamer` (`Streamer(...)`) is never closed; call `await streamer.stop()` in a `finally`",
+    ]
+
+
+def test_a_class_the_project_never_releases_is_no_resource(tmp_path: Path, cam_table: None) -> None:
+    assert tree_findings(tmp_path, {"preview.py": PREVIEW}, "TRD2", project=True) == []
+
+
+def test_the_table_speaks_for_the_names_it_has(cam_table: None) -> None:
+    from tradelint.models.resources.library_table import library_judged
+
+    assert [library_judged(name) for name in ("camlib.Camera", "camlib.Storage", "camlib.Streamer", "aiogram.Bot", "nolib.Thing")] == [
+        True, True, False, True, False,
+    ]
