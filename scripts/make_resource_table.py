@@ -196,6 +196,9 @@ LIFETIME_RULE = True
 # re-exports X's resource types under its name, as a package's ``__init__`` does
 # (:func:`_star_imports`, session 63: ``dask.distributed.Client``); off only to measure it.
 STAR_MODULE_RULE = True
+# Whether the **exit** rule is asked, last (:func:`_exits`, session 64: meraki's
+# ``AsyncDashboardAPI``); off only to measure what it adds (a run with it, minus one without).
+EXIT_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -598,6 +601,8 @@ def generate(
             changed = bool(pools)
         if not changed and PART_RULE:
             changed = _parts(project, every, found, reexports, judged, part_skipped)
+        if not changed and EXIT_RULE:
+            changed = _exits(project, model, every, found, judged, builtin)
     for key in list(found):
         unjudged = sorted(folder for folder in definers.get(key, ()) if (key, folder) not in judged)
         if key in disagree or unjudged:
@@ -849,7 +854,7 @@ def _judge(
 ) -> Entry | None:
     entry = _judge_own(project, model, folder, summary, facts)
     if entry is not None:
-        return entry if not entry.close.startswith("_") or entry.rule == "exit" else None
+        return entry if not entry.close.startswith("_") else None
     for kind, name in facts.bases:
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
@@ -1120,11 +1125,33 @@ def _judge_own(
         ends = _ending_methods(project, summary, facts, finalized)
         given = given_parameters(project, summary, facts, finalized)
         return Entry(finalized, True, True, "finalizer", folder.name, ends, given)
-    if made is not None and not made.by_protocol and made.release == "__aexit__" and _exit_alone(project, summary, facts):
-        # (what it holds is ended by its ``__aexit__`` alone, no method of its own being a
-        # release: meraki's ``AsyncDashboardAPI``, ``await self._session.close()`` there)
-        return Entry("__aexit__", made.awaited, made.lazy, "exit", folder.name)
     return None
+
+
+def _exits(
+    project: Project, model: OwnershipModel, every: list[tuple[Path, str, ModuleSummary, ClassFacts]], found: dict[str, Entry],
+    judged: set[tuple[str, str]], builtin: dict[str, str],
+) -> bool:
+    """**exit**, asked last (once the part rule agrees too: a holding its users reach is
+    released through it, aiogram 3's ``Bot``): a class no rule entered whose holding, read by the
+    owner rule, is released by its ``__aexit__`` alone, which runs no public method of the class
+    (meraki's ``AsyncDashboardAPI``: ``await self._session.close()`` there). Whether any was."""
+    added = False
+    for folder, module_name, summary, facts in every:
+        key = f"{module_name}.{facts.name}"
+        if key in found or key in builtin or (key, folder.name) in judged:
+            continue
+        try:
+            made = model.resource_type(summary, facts)
+            alone = made is not None and not made.by_protocol and made.release == "__aexit__" and _exit_alone(project, summary, facts)
+        except Exception as error:  # noqa: BLE001 (as ``generate``: an odd class is skipped)
+            print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+            continue
+        if made is not None and alone:
+            found[key] = Entry("__aexit__", made.awaited, made.lazy, "exit", folder.name)
+            judged.add((key, folder.name))
+            added = True
+    return added
 
 
 def _exit_alone(project: Project, summary: ModuleSummary, facts: ClassFacts) -> bool:

@@ -52,11 +52,14 @@ def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
 
 
 # The generator's switch for each rule this merges (``--rule``).
-RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE", "made": "METHOD_MADE_RULE"}
+RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE", "made": "METHOD_MADE_RULE", "exit": "EXIT_RULE"}
 
 
 def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool, switch: str = "PART_RULE") -> dict[str, gen.Entry]:
     setattr(gen, switch, rule)
+    if switch != "EXIT_RULE":
+        # (asked last, the exit rule takes what a rule switched off leaves: ``--rule exit`` alone merges it)
+        gen.EXIT_RULE = False
     return gen.generate(folders, known=dict(known))
 
 
@@ -81,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rule", choices=sorted(RULES), default="part",
-        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py), made (ClassFacts.made)",
+        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py), made (ClassFacts.made), exit (the last rule, session 64)",
     )
     args = parser.parse_args(argv)
     folders = gen.given_folders(args.folders, args.src, args.list)

@@ -132,7 +132,7 @@ def test_an_exit_only_release_is_called_with_the_exit_arguments(tmp_path: Path) 
     check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
     assert check.stdout.splitlines() == [
         "main.py:12:9: TRD202 `self._session` is never closed: only `__aexit__()` closes it, and no `async with` enters a `Api`",
-        "main.py:26:9: TRD202 [*] `self.api` is never closed; call its `__aexit__()` in `close()`",
+        "main.py:26:9: TRD202 [*] `self.api` is never closed; call its `__aexit__(None, None, None)` in `close()`",
         "main.py:33:5: TRD201 `Service(...)` never closes its `self.api`; give the class an async `close()`, call it",
     ]
     fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)

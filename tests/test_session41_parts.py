@@ -169,8 +169,19 @@ def test_the_part_rule_enters_a_class_released_through_its_part_and_leaves_the_t
 
 def test_without_the_rule_none_of_them_is_entered(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(gen, "PART_RULE", False)
+    # (nor the exit rule, asked after it: ``Bot.__aexit__`` ends the session it may make, which
+    # that rule alone would take as ``Bot``'s release; session 64)
+    monkeypatch.setattr(gen, "EXIT_RULE", False)
     found = gen.generate([_library(tmp_path)])
     assert not any(name.endswith((".Bot", ".Client")) for name in found)
+
+
+def test_without_the_part_rule_the_exit_rule_takes_the_exit_alone(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(gen, "PART_RULE", False)
+    found = gen.generate([_library(tmp_path)])
+    assert {name: (e.close, e.rule) for name, e in found.items() if name.endswith((".Bot", ".Client"))} == {
+        "partlib.Bot": ("__aexit__", "exit"), "partlib.bot.Bot": ("__aexit__", "exit"),
+    }
 
 
 def test_the_merge_adds_the_rule_s_entries_and_changes_no_other(tmp_path: Path) -> None:

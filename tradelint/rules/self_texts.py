@@ -7,6 +7,7 @@ import ast
 
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.facts.file_context import FileContext
+from tradelint.facts.release_names import release_arguments
 from tradelint.facts.uses import only_reads_arguments
 
 
@@ -24,9 +25,9 @@ def lent_unawaited(ctx: FileContext, cls: ast.ClassDef, name: str) -> bool:
 def never_closed_text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
     """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
     release method, where the call belongs, if it has one; else ``add`` is the one to add."""
-    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}()`"
+    where = "call its `{close}({arguments})` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}({arguments})`"
     return Text(
-        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
+        fit("`self.{name}` is never closed; " + where, name=name, close=close, arguments=release_arguments(close), shutdown=shutdown or "", add=add),
         fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
     )
 

@@ -210,9 +210,11 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
     # A first-party resource type is released by its own method, not necessarily as a
     # context manager.
     cure = "open it with `async with`"
+    # Released by its exit alone: ``async with`` (by hand, ``__aexit__`` takes the exit's arguments).
+    exit_only = c.spec.close.rpartition(".")[2] in ("__aexit__", "__exit__") and not c.spec.unenterable
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None:
+    elif not exit_only and (c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None):
         # (a maker that may return None, a tuple's element, a server: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
