@@ -446,8 +446,22 @@ that library only when it binds what is imported from it (`from google.genai imp
 A binding by that very import is none (a module cannot import a name from itself): `from idm_heatpump import
 IdmModbusClient` in `custom_components/idm_heatpump/__init__.py` is the PyPI library's (Xerolux/idm-heatpump-hass `1133398b`).
 
+A class whose holding only its `__aexit__` ends (no method of its own releases it, and the exit runs no
+public method of the class: meraki's `AsyncDashboardAPI`, `await self._session.close()` there) is
+released by that exit: entered with `async with`, or ended by hand with `await api.__aexit__(None,
+None, None)` (the fix of TRD202 writes it so; `__aexit__()` alone raises `TypeError` where the exit
+takes its three arguments):
+```python
+async def devices(key):
+    api = meraki.aio.AsyncDashboardAPI(key)        # reported: open it with `async with`
+    return await api.organizations.getOrganizations()
+```
+
 """ + LIBRARY_MAKERS + """A class of a package that is neither installed, nor in the project, nor read into that
-table says nothing of itself, but the project's own code may: when a module of the
+table says nothing of itself, nor does one of a package the table read that the table does not
+name (the generator read it and no rule entered it, which says only that no rule fits: pytapo's
+`Streamer`, started by `start()` and ended by `stop()`, keeps an ffmpeg process no rule of the
+generator reads), but the project's own code may: when a module of the
 project (not a test) makes an instance and awaits a method of that very instance that ends
 the whole object (`close`, `aclose`, `stop`, `shutdown`, `disconnect`, `cleanup`, `teardown`,
 `terminate`, or `async_` and one of them, given no positional argument but constants:

@@ -34,7 +34,7 @@ from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
 from tradelint.facts.context import Project
 from tradelint.facts.syntax import resolve_relative
-from tradelint.models.resources.library_table import library_packages, table_trigger_names
+from tradelint.models.resources.library_table import table_trigger_names
 from tradelint.models.resources.loop_transports import LOOP_MADE
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, EXCHANGE_MODULES
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
@@ -276,9 +276,11 @@ def _evidence_family(
     """Whether a file without a TRD2 word of its own can still get TRD2: it imports a package that
     is neither the standard library's nor first-party (``third_party(top)``), one of whose
     classes the project's own code may release elsewhere, which makes it a resource here
-    (``models/resources/project_evidence.py``). Not a package a resource table names
-    (``tables``): such a package is judged by the table (``released_by_project`` says nothing of
-    it), and a file reaching its resources has the tables' word."""
+    (``models/resources/project_evidence.py``). Not a package the built-in or configured tables
+    name (``tables``): such a package is judged by the table (``released_by_project`` says nothing
+    of it), and a file reaching its resources has the tables' word. A package of the library
+    table is not left out: a class of it the table does not name is judged by the project's
+    evidence (session 64)."""
     if "TRD2" in found or "TRD2" not in run_words:
         return False
     for dotted in imported:
@@ -289,9 +291,9 @@ def _evidence_family(
 
 
 def table_packages(config: Config) -> frozenset[str]:
-    """The top-level packages the run's resource tables name: the built-in table's, the library
-    table's, ccxt's exchanges' and the configured resource types' (``resources``), as
-    ``released_by_project`` reads them."""
+    """The top-level packages the run's resource tables name as a whole: the built-in table's,
+    ccxt's exchanges' and the configured resource types' (``resources``), as
+    ``released_by_project`` reads them (the library table speaks only for the names it has)."""
     return _table_packages(tuple(ctor for ctor, _ in config.resources))
 
 

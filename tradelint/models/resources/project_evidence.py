@@ -17,9 +17,13 @@ same function (a local) or class (an attribute of ``self``), or typed by an anno
 parameter's, or an attribute's that a class of the same module declares once and alike: a Home
 Assistant integration's ``runtime_data`` dataclass field, ``client: Gateway``); a receiver known by
 its name alone is no evidence, nor is an ``async with``, which says only that the type has
-``__aexit__``: it may only wrap what it is given. A library the table read
-(``packs/library_resources.json``) is judged by its own code, which said which of its classes
-are resources. Tests close what they make whether it holds anything or not: they give no
+``__aexit__``: it may only wrap what it is given. A name the library table
+(``packs/library_resources.json``) has (a type, a versioned type, a holder) is judged by the
+library's own code, as the table read it; any other class of a package the table read is
+judged here, as one of a package it did not read (session 64: the table's silence on a class
+says only that no generator rule fits it, pytapo's ``Streamer`` keeping an ffmpeg process;
+before, it made every class of the package hold nothing, and each generator gap a lost
+finding). Tests close what they make whether it holds anything or not: they give no
 evidence.
 
 Answered from an index built once per project and run (``Project.scan_memo``): only the
