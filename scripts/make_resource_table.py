@@ -1157,10 +1157,16 @@ def _exits(
 def _exit_alone(project: Project, summary: ModuleSummary, facts: ClassFacts) -> bool:
     """The class's ``__aexit__`` calls no public method of the class: what it ends, it ends
     itself (a public method it runs would end the object as well, and be read as its release,
-    when a rule reads it so, or leave ``__aexit__`` no surer a release than that method)."""
+    when a rule reads it so, or leave ``__aexit__`` no surer a release than that method). And
+    the class has no ``__exit__``: one that a plain ``with`` ends too is made and ended in plain
+    code as well (mixpanel's ``Mixpanel``), where no ``async with`` can be written."""
     nodes = _family_nodes(project, summary, facts)
     exit_ = _method(nodes, "__aexit__")
-    return exit_ is not None and all(name.startswith("_") for name, _ in self_calls(exit_.body))
+    return (
+        exit_ is not None
+        and _method(nodes, "__exit__") is None
+        and all(name.startswith("_") for name, _ in self_calls(exit_.body))
+    )
 
 
 def decorated_acquisitions(module: ModuleInfo, cls: ast.ClassDef) -> tuple[Acquisition, ...]:

@@ -7,7 +7,8 @@ A public class that makes a known resource in ``__init__`` and ends it only in i
 public ``close()`` ending the same holding (the owner rule, ``close``); one whose ``__aexit__``
 awaits a release method of its own (owner or protocol rule) or a public method of another name
 (``finish()``: left as before, nothing); one that keeps a session it is given
-(it made nothing); one whose ``__aexit__`` ends nothing it holds.
+(it made nothing); one whose ``__aexit__`` ends nothing it holds; one a plain ``with`` ends too
+(mixpanel's ``Mixpanel``: made and ended in plain code as well).
 """
 
 from __future__ import annotations
@@ -90,13 +91,17 @@ def test_an_exit_running_a_public_method_of_another_name_is_left_to_the_rules_be
     assert _types(_library(tmp_path, exit="        await self.finish()\n", extra=extra)) == {}
 
 
+SYNC_EXIT = "\n    def __enter__(self):\n        return self\n\n    def __exit__(self, *exc):\n        pass\n"
+
+
 @pytest.mark.parametrize(
-    ("parameter", "made", "exit"),
+    ("parameter", "made", "exit", "extra"),
     [
-        (", session", "session", CLOSES_SESSION),
-        ("", "aiohttp.ClientSession()", "        print('bye')\n"),
+        (", session", "session", CLOSES_SESSION, ""),
+        ("", "aiohttp.ClientSession()", "        print('bye')\n", ""),
+        ("", "aiohttp.ClientSession()", CLOSES_SESSION, SYNC_EXIT),
     ],
-    ids=["a-given-session", "an-exit-ending-nothing-held"],
+    ids=["a-given-session", "an-exit-ending-nothing-held", "a-plain-with-too"],
 )
-def test_no_exit_rule_without_a_holding_the_exit_ends(tmp_path: Path, parameter: str, made: str, exit: str) -> None:
-    assert _types(_library(tmp_path, parameter=parameter, made=made, exit=exit)) == {}
+def test_no_exit_rule_without_a_holding_the_exit_ends(tmp_path: Path, parameter: str, made: str, exit: str, extra: str) -> None:
+    assert _types(_library(tmp_path, parameter=parameter, made=made, exit=exit, extra=extra)) == {}

@@ -182,8 +182,19 @@ def _after_yield(function: ast.AST) -> int | None:
 
 
 def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The functions of the module the framework calls at the end of what ``function`` keeps for."""
-    if module.parent(function) is not module.tree:
+    """The functions of the module the framework calls at the end of what ``function`` keeps for;
+    for a method, the release methods of its own class (``stop()``, ``close()``, ``__aexit__``),
+    which end what the instance keeps on ``self`` (session 64: ``self._peers[node] = Peer(pc=pc)``
+    in ``create_offer()``, ``for peer in list(self._peers.values()): await peer.pc.close()`` in
+    ``stop()``)."""
+    owner = module.parent(function)
+    if isinstance(owner, ast.ClassDef):
+        return [
+            s for s in owner.body
+            if isinstance(s, FUNCTION_NODES) and s is not function and is_release_name(s.name) and s.args.args
+            and function.args.args and s.args.args[0].arg == function.args.args[0].arg
+        ]
+    if owner is not module.tree:
         return []
     top = [s for s in module.tree.body if isinstance(s, FUNCTION_NODES)]
     if function.name in _SETUPS:
@@ -204,16 +215,45 @@ def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
 
 def _released(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> Key | None:
     """The target ``function`` (after line ``after``) releases: a call of ``close`` or of a
-    release-named method on it, reached inline or through a local bound to a read of it."""
+    release-named method on it, reached inline or through a local bound to a read of it, or to
+    each element of a collection it loops over (``for peer in self._peers.values()``: any item)."""
     aliases = _aliases(function, params)
     for node in walk(function):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.lineno > after
             and (node.func.attr == close or is_release_name(node.func.attr))
-            and (key := _key(node.func.value, params, aliases)) in targets
+            and (key := _key(node.func.value, params, aliases)) is not None
+            and (found := _matching(key, targets)) is not None
         ):
-            return key
+            return found
     return None
+
+
+def _matching(key: Key, targets: set[Key]) -> Key | None:
+    """The target ``key`` reads: itself, or one it reads as any item of its collection."""
+    if key in targets:
+        return key
+    return next((
+        target for target in targets
+        if len(target) == len(key) and all(k == t or (k == ("[]", _ANY) and t[0] == "[]") for k, t in zip(key, target))
+    ), None)
+
+
+# The item of a collection a loop reads each of (``for peer in self._peers.values()``).
+_ANY = "*"
+# Calls that give the items of a collection unchanged, to loop over.
+_ITEMS = ("values", "copy")
+_COPIES = ("list", "tuple", "sorted")
+
+
+def _each_item(expr: ast.expr) -> ast.expr | None:
+    """The collection whose every item a ``for`` over ``expr`` reads: ``self._peers.values()``,
+    ``list(self._peers.values())``, ``self._clients`` (a list's items), not a dict's keys."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _COPIES and len(expr.args) == 1:
+        return _each_item(expr.args[0])
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _ITEMS and not expr.args:
+        return _each_item(expr.func.value)
+    return expr if isinstance(expr, (ast.Attribute, ast.Name)) else None
 
 
 def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:
@@ -225,4 +265,10 @@ def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:
             key = _key(node.value, params, aliases)
             if key is not None and node.targets[0].id not in aliases and key[0][0] == "@":
                 aliases[node.targets[0].id] = key
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
+            collection := _each_item(node.iter)
+        ) is not None:
+            key = _key(collection, params, aliases)
+            if key is not None and node.target.id not in aliases and key[0][0] == "@":
+                aliases[node.target.id] = key + (("[]", _ANY),)
     return aliases
