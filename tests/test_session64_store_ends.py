@@ -81,3 +81,47 @@ def test_a_release_looping_over_the_collection_ends_each_item_s_attribute(tmp_pa
 )
 def test_a_loop_that_ends_something_else_or_is_no_end_leaves_it_reported(tmp_path: Path, method: str, attr: str) -> None:
     assert _findings(tmp_path, method, "self._peers.values()", attr) == [LEAK]
+
+
+# A local entered into an exit stack and kept on ``self`` too: the stack ends it, ``self``
+# borrows it (omnigent's MCP client: ``await stack.enter_async_context(session)``, then
+# ``self._session = session``, reset in ``finally``). Before, the store was read as the class
+# taking it over (TRD202 with a fix closing it again) or, with that fixed, as the hand-off the
+# enter came before (TRD201).
+ENTERED = '''\
+import asyncio
+from contextlib import AsyncExitStack
+
+import aiohttp
+
+
+class Conn:
+    def __init__(self):
+        self._session = None
+        self._done = asyncio.Event()
+
+    async def run(self):
+        try:
+            async with AsyncExitStack() as stack:
+                session = aiohttp.ClientSession()
+{enter}
+                self._session = session
+                await self._done.wait()
+        finally:
+            self._session = None
+
+    async def close(self):
+        self._done.set()
+'''
+
+
+def test_a_local_an_exit_stack_enters_is_borrowed_by_the_attribute_keeping_it(tmp_path: Path) -> None:
+    source = ENTERED.format(enter="                await stack.enter_async_context(session)")
+    assert tree_findings(tmp_path, {"conn.py": source}, "TRD2") == []
+
+
+def test_a_local_kept_on_self_and_entered_by_nothing_is_the_instance_s(tmp_path: Path) -> None:
+    source = ENTERED.format(enter="                await session.head('https://example.org')")
+    assert tree_findings(tmp_path, {"conn.py": source}, "TRD2") == [
+        "conn.py:15:17 TRD202 `self._session` is never closed; call its `close()` in `close()`",
+    ]

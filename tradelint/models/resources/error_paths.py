@@ -24,7 +24,7 @@ from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before
-from tradelint.models.resources.resource_types import Creation, Problem
+from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
 
 
 def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> Problem | None:
@@ -512,3 +512,16 @@ def _stored_in(stmt: ast.AST | None, node: ast.AST, attr: str) -> bool:
     return isinstance(stmt, ast.Assign) and stmt.value is node and any(
         isinstance(k := (t.value if isinstance(t, ast.Subscript) else t), ast.Attribute) and k.attr == attr for t in stmt.targets
     )
+
+
+def first_taken(module: ModuleInfo, function: ast.AST, name: str, node: ast.expr) -> ast.expr:
+    """``node``, or an earlier load of ``name`` in the source that an exit stack takes over
+    (``await stack.enter_async_context(session)``, then ``self._session = session``: omnigent's
+    MCP client, session 64): the stack ends it from that statement on, whatever keeps it after."""
+    earlier = [
+        n for n in name_loads(function, name)
+        if (n.lineno, n.col_offset) < (node.lineno, node.col_offset)
+        and isinstance(call := module.parent(n), ast.Call) and isinstance(call.func, ast.Attribute)
+        and call.func.attr in OWNERSHIP_TAKERS and call.args == [n]
+    ]
+    return min(earlier, key=lambda n: (n.lineno, n.col_offset)) if earlier else node

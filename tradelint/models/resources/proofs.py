@@ -256,11 +256,23 @@ def _branch_of(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
 
 
 def _closes_local(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """The method ends the local itself: a release of it, or an exit stack it hands it to
+    (``await stack.enter_async_context(session)``, then ``self._session = session``: omnigent's
+    MCP client; session 64), or an ``async with`` of it."""
     for node in name_loads(function, name):
         use = classify(module, node)
         if use.kind in ("method", "attribute") and (use.name in CLOSE_METHODS or is_release_name(use.name)):
             return True
+        parent = module.parent(node)
+        if isinstance(parent, ast.Call) and parent.args == [node] and isinstance(parent.func, ast.Attribute) and parent.func.attr in _STACK_TAKERS:
+            return True
+        if isinstance(parent, ast.withitem) and parent.context_expr is node:
+            return True
     return False
+
+
+# An exit stack's methods that take over what they enter, ending it when the stack ends.
+_STACK_TAKERS = ("enter_async_context", "enter_context")
 
 
 def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:

@@ -42,7 +42,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.every_handler import closed_by_every_handler
 from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.error_paths import (
-    awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
+    awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
 from tradelint.models.resources.mocked_parts import mocked_before_use
@@ -521,7 +521,7 @@ class ResourceAnalysis:
                         c.spec.first_party and closed_after(c.function, c.name, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
-                return handoff_problem(self.module, c, node, close_nodes)
+                return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes)
         if (store := kept_through_store(self.module, c, close_nodes)) is not None:
             return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
