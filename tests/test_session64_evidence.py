@@ -87,3 +87,50 @@ def test_the_table_speaks_for_the_names_it_has(cam_table: None) -> None:
     assert [library_judged(name) for name in ("camlib.Camera", "camlib.Storage", "camlib.Streamer", "aiogram.Bot", "nolib.Thing")] == [
         True, True, False, True, False,
     ]
+
+
+@pytest.fixture
+def hub_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from tradelint.models.resources import library_table
+
+    document: dict[str, Any] = copy.deepcopy(library_table._document())
+    document["types"]["hublib.stream.Stream"] = json.loads(json.dumps({**KNOWN, "source": "hublib-2.0"}))
+    document["makers"]["hublib.hub.Hub.open_stream"] = {"returns": "hublib.stream.Stream", "async": True, "by_name": True, "source": "hublib-2.0"}
+    monkeypatch.setattr(library_table, "_document", lru_cache(maxsize=1)(lambda: document))
+    _clear_table_caches()
+    from tradelint.models.resources import library_makers
+
+    library_makers.maker_names.cache_clear()
+    yield
+    monkeypatch.undo()
+    _clear_table_caches()
+    library_makers.maker_names.cache_clear()
+
+
+USES_A_STREAM = '''\
+from hublib.hub import Hub
+
+
+async def peek(hub=None):
+    hub = hub or Hub()
+    stream = await hub.open_stream()
+    return await stream.read()
+'''
+
+
+def test_a_library_maker_applies_where_the_library_is_imported(tmp_path: Path, hub_table: None) -> None:
+    assert tree_findings(tmp_path, {"app/peek.py": USES_A_STREAM}, "TRD2", project=True) == [
+        "peek.py:6:5 TRD201 `stream` (`hub.open_stream(...)`) is never closed; call `await stream.close()` in a `finally`",
+    ]
+
+
+def test_in_the_library_s_own_repository_its_code_says_what_its_methods_make(tmp_path: Path, hub_table: None) -> None:
+    """a2a-python's own request handler calling its own ``QueueManager.tap()``: the table read a
+    later release of the library (whose names the checkout may not even define); there, the
+    project's own code is judged, as a first-party class is."""
+    files = {
+        # (this checkout defines neither ``hublib.hub`` nor ``hublib.stream`` as the table read them)
+        "hublib/__init__.py": "",
+        "hublib/peek.py": USES_A_STREAM,
+    }
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == []

@@ -38,6 +38,10 @@ def imported_makers(module: ModuleInfo) -> Makers:
     table = library_makers()
     found: dict[tuple[str, bool], list[Maker]] = {}
     for package in sorted({qualified.partition(".")[0] for qualified in module.imports.names.values()} & table.keys()):
+        if module.project.find_path(package, module.roots) is not None:
+            # The project's own package of that name (the library's own repository, at a release
+            # the table did not read: a2a-python's ``QueueManager.tap()`` judged by its own code).
+            continue
         for key, makers in table[package].items():
             found.setdefault(key, []).extend(makers)
     # A method of the module's own classes so named may be what is called (a first-party
