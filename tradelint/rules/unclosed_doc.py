@@ -414,9 +414,8 @@ or `exchange_class = getattr(ccxt, exchange_id)` then `exchange_class(config)`) 
 
 Library classes are resources when their own code says so, read from their source by
 `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
-8,126 names of 1,802 libraries read from the hand-picked wheels, every requirement Home
-Assistant's integrations pin, every PyPI project named `aio...`/`...async...`, and PyPI's most
-downloaded projects that require a library the table knows), so they are
+3,933 names of 1,054 libraries read from the 114 hand-picked wheels, every requirement Home
+Assistant's integrations pin, and every PyPI project named `aio...`/`...async...`), so they are
 known where the library is not installed: a class that keeps a known resource and releases it (`disnake.Client`),
 whose `__aexit__` always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
 `stop()`), that derives from one, or a function that returns a new one; one its methods' decorator stores on the
