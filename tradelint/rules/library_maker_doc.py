@@ -129,4 +129,8 @@ async def handshake(dialer: Dialer):
     return reader, writer
 ```
 
+Not inside the library's own package (a checkout of its repository, at a release the table may
+not have read: a2a-python's own `await self._queue_manager.tap(task_id)`): there its code is the
+project's, and says what its methods make.
+
 """
