@@ -322,7 +322,11 @@ no fix, since a caller may give its own. A chained store (`sio = self._sio =
 socketio.AsyncClient()`) keeps it on `self` unless the function closes it through the local;
 a copy into another attribute of the same object (`self._final = self._channel`) hands
 nothing over: the class must close it through one of the two names (milvus-io/pymilvus
-`b5a9626d`).
+`b5a9626d`). A type released by its `__aexit__` alone is ended by the fix as an exit without
+an exception, `await self.api.__aexit__(None, None, None)` (`__aexit__()` raises `TypeError`
+where the exit takes its three arguments). What a method hands to an exit stack
+(`await stack.enter_async_context(session)`) and keeps on `self` too is the stack's: the
+attribute borrows it.
 ```python
 @dataclass
 class Feed:
