@@ -38,9 +38,10 @@ def imported_makers(module: ModuleInfo) -> Makers:
     table = library_makers()
     found: dict[tuple[str, bool], list[Maker]] = {}
     for package in sorted({qualified.partition(".")[0] for qualified in module.imports.names.values()} & table.keys()):
-        if module.project.find_path(package, module.roots) is not None:
-            # The project's own package of that name (the library's own repository, at a release
-            # the table did not read: a2a-python's ``QueueManager.tap()`` judged by its own code).
+        if (module.module_name or "").partition(".")[0] == package:
+            # Inside the library's own package (its repository, at a release the table did not
+            # read: a2a-python's ``QueueManager.tap()`` judged by its own code). Not a module
+            # merely named like it beside the asking one (apscheduler's ``eventbrokers/redis.py``).
             continue
         for key, makers in table[package].items():
             found.setdefault(key, []).extend(makers)
