@@ -134,3 +134,16 @@ def test_in_the_library_s_own_repository_its_code_says_what_its_methods_make(tmp
         "hublib/peek.py": USES_A_STREAM,
     }
     assert tree_findings(tmp_path, files, "TRD2", project=True) == []
+
+
+def test_a_project_module_named_like_the_library_is_not_the_library(tmp_path: Path, hub_table: None) -> None:
+    """apscheduler's ``eventbrokers/redis.py`` imports the redis library, whose makers still
+    apply there (``self.client.pubsub()``): only a module of the library's own package is its code."""
+    files = {
+        "app/__init__.py": "",
+        "app/brokers/__init__.py": "",
+        "app/brokers/hublib.py": USES_A_STREAM,
+    }
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == [
+        "hublib.py:6:5 TRD201 `stream` (`hub.open_stream(...)`) is never closed; call `await stream.close()` in a `finally`",
+    ]
