@@ -54,11 +54,12 @@ by the same rules tradelint applies to first-party classes (read, never imported
   every ``return`` is ``await self.__aenter__()`` (``start()``) makes one, known only on a
   receiver of the manager's class, which the public functions returning one type (the table's
   ``returns``: ``async_playwright()``);
-- **exit**: it keeps a known resource on ``self`` as the owner rule reads it and ends it only
-  in its ``__aexit__`` (no public or private method of its own releases it, and ``__aexit__``
-  awaits no release coroutine of the class: meraki's ``AsyncDashboardAPI``, whose ``__aexit__``
-  awaits ``self._session.close()``): ``async with`` is the one way to end it, and the release is
-  ``__aexit__`` itself, called by hand as an exit without an exception;
+- **exit** (asked last, once the part rule agrees too: :func:`_exits`): it keeps a known
+  resource on ``self`` that the owner rule finds released by its ``__aexit__`` alone, an
+  ``__aexit__`` that runs no public method of the class, and it has no ``__exit__`` (meraki's
+  ``AsyncDashboardAPI``, whose ``__aexit__`` awaits ``self._session.close()``): ``async with`` is
+  the one way to end it, and the release is ``__aexit__`` itself, called by hand as an exit
+  without an exception;
 - **finalizer**: its ``__del__`` ends what it holds (``self._server.shutdown(None)``) and a
   public release coroutine of it awaits that same release of that holding on every path, whatever
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one

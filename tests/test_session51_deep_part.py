@@ -292,10 +292,10 @@ ENTRY = {"close": CLOSE, "awaited": True, "lazy": True, "ends": [], "given": [["
 
 
 def _clear_table_caches() -> None:
-    from tradelint.models.resources import library_table
+    from tradelint.models.resources import library_makers, library_table
     from tradelint.runner import demand
 
-    for module in (library_table, demand):
+    for module in (library_table, library_makers, demand):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()

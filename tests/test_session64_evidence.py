@@ -31,18 +31,23 @@ KNOWN = {"close": "close", "awaited": True, "lazy": False, "ends": [], "given": 
 HOLDER = {"close": "close", "awaited": True, "given": [["session", 1]]}
 
 
-@pytest.fixture
-def cam_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _table_with(monkeypatch: pytest.MonkeyPatch, entries: dict[str, dict[str, Any]]) -> Iterator[None]:
+    """The shipped table plus ``entries`` (section -> name -> entry), for the test's duration."""
     from tradelint.models.resources import library_table
 
     document: dict[str, Any] = copy.deepcopy(library_table._document())
-    document["types"]["camlib.Camera"] = json.loads(json.dumps(KNOWN))
-    document["holders"]["camlib.Storage"] = json.loads(json.dumps(HOLDER))
+    for section, named in entries.items():
+        document[section].update(json.loads(json.dumps(named)))
     monkeypatch.setattr(library_table, "_document", lru_cache(maxsize=1)(lambda: document))
     _clear_table_caches()
     yield
     monkeypatch.undo()
     _clear_table_caches()
+
+
+@pytest.fixture
+def cam_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from _table_with(monkeypatch, {"types": {"camlib.Camera": KNOWN}, "holders": {"camlib.Storage": HOLDER}})
 
 
 SNAPSHOT = '''\
@@ -91,20 +96,10 @@ def test_the_table_speaks_for_the_names_it_has(cam_table: None) -> None:
 
 @pytest.fixture
 def hub_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from tradelint.models.resources import library_table
-
-    document: dict[str, Any] = copy.deepcopy(library_table._document())
-    document["types"]["hublib.stream.Stream"] = json.loads(json.dumps({**KNOWN, "source": "hublib-2.0"}))
-    document["makers"]["hublib.hub.Hub.open_stream"] = {"returns": "hublib.stream.Stream", "async": True, "by_name": True, "source": "hublib-2.0"}
-    monkeypatch.setattr(library_table, "_document", lru_cache(maxsize=1)(lambda: document))
-    _clear_table_caches()
-    from tradelint.models.resources import library_makers
-
-    library_makers.maker_names.cache_clear()
-    yield
-    monkeypatch.undo()
-    _clear_table_caches()
-    library_makers.maker_names.cache_clear()
+    yield from _table_with(monkeypatch, {
+        "types": {"hublib.stream.Stream": {**KNOWN, "source": "hublib-2.0"}},
+        "makers": {"hublib.hub.Hub.open_stream": {"returns": "hublib.stream.Stream", "async": True, "by_name": True, "source": "hublib-2.0"}},
+    })
 
 
 USES_A_STREAM = '''\

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name", "release_arguments"]
+__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "exit_release", "is_release_name", "release_arguments"]
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
@@ -39,4 +39,10 @@ def release_arguments(close: str) -> str:
     called by hand takes the three of an exit without an exception (``__aexit__(None, None,
     None)``; ``__aexit__()`` raises ``TypeError`` on ``async def __aexit__(self, exc_type, exc,
     tb)``); any other release none."""
-    return "None, None, None" if close.rpartition(".")[2] in ("__aexit__", "__exit__") else ""
+    return "None, None, None" if exit_release(close) else ""
+
+
+def exit_release(close: str) -> bool:
+    """The release ``close`` (a method, or a path to one: ``api.__aexit__``) is a context manager's
+    exit: ``async with`` (or ``with``) is the way to it."""
+    return close.rpartition(".")[2] in ("__aexit__", "__exit__")

@@ -10,6 +10,7 @@ from typing import Iterator
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
+from tradelint.facts.release_names import exit_release
 from tradelint.models.resources.child_processes import ProcessLeak
 from tradelint.models.resources.driven_generators import LeftGenerator
 from tradelint.models.resources.narrow_handlers import NarrowRelease
@@ -211,7 +212,7 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
     # context manager.
     cure = "open it with `async with`"
     # Released by its exit alone: ``async with`` (by hand, ``__aexit__`` takes the exit's arguments).
-    exit_only = c.spec.close.rpartition(".")[2] in ("__aexit__", "__exit__") and not c.spec.unenterable
+    exit_only = exit_release(c.spec.close) and not c.spec.unenterable
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
     elif not exit_only and (c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None):

@@ -23,7 +23,7 @@ from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.own_start import started_clean
-from tradelint.models.resources.proofs import exits_before
+from tradelint.models.resources.proofs import exits_before, handed_to
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
 
 
@@ -520,8 +520,6 @@ def first_taken(module: ModuleInfo, function: ast.AST, name: str, node: ast.expr
     MCP client, session 64): the stack ends it from that statement on, whatever keeps it after."""
     earlier = [
         n for n in name_loads(function, name)
-        if (n.lineno, n.col_offset) < (node.lineno, node.col_offset)
-        and isinstance(call := module.parent(n), ast.Call) and isinstance(call.func, ast.Attribute)
-        and call.func.attr in OWNERSHIP_TAKERS and call.args == [n]
+        if (n.lineno, n.col_offset) < (node.lineno, node.col_offset) and handed_to(module, n, OWNERSHIP_TAKERS)
     ]
     return min(earlier, key=lambda n: (n.lineno, n.col_offset)) if earlier else node

@@ -94,7 +94,8 @@ def library_packages() -> frozenset[str]:
 def library_judged(qualified: str) -> bool:
     """Whether the table says what ``qualified`` is: a resource type (in some release read), or
     a holder of what it is given."""
-    if qualified.partition(".")[0] not in library_packages() | holder_packages():
+    package = qualified.partition(".")[0]
+    if package not in library_packages() and package not in holder_packages():
         return False
     document = _document()
     return qualified in document["types"] or qualified in document.get("versions", {}) or qualified in document.get("holders", {})

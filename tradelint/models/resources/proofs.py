@@ -6,6 +6,7 @@ test, a hand-off on one branch, a module cache fed through a local are no ends."
 from __future__ import annotations
 
 import ast
+from collections.abc import Set as AbstractSet
 from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
@@ -23,7 +24,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.callee_release import awaited_callee, callee_release_nodes
 from tradelint.models.resources.renewal_calls import leaves_alone
-from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
+from tradelint.models.resources.resource_types import CLOSE_METHODS, STACK_TAKERS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
     _first_touch,
@@ -263,16 +264,19 @@ def _closes_local(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
         use = classify(module, node)
         if use.kind in ("method", "attribute") and (use.name in CLOSE_METHODS or is_release_name(use.name)):
             return True
-        parent = module.parent(node)
-        if isinstance(parent, ast.Call) and parent.args == [node] and isinstance(parent.func, ast.Attribute) and parent.func.attr in _STACK_TAKERS:
+        if handed_to(module, node, STACK_TAKERS):
             return True
+        parent = module.parent(node)
         if isinstance(parent, ast.withitem) and parent.context_expr is node:
             return True
     return False
 
 
-# An exit stack's methods that take over what they enter, ending it when the stack ends.
-_STACK_TAKERS = ("enter_async_context", "enter_context")
+def handed_to(module: ModuleInfo, node: ast.expr, takers: AbstractSet[str]) -> bool:
+    """``node`` is the one argument of a call of a method named in ``takers``
+    (``await stack.enter_async_context(node)``)."""
+    call = module.parent(node)
+    return isinstance(call, ast.Call) and call.args == [node] and isinstance(call.func, ast.Attribute) and call.func.attr in takers
 
 
 def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:

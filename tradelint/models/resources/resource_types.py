@@ -260,7 +260,9 @@ EXCHANGE_SPEC = ResourceSpec("close", lazy=True, coroutine_close=True)
 CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 
 
-OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
+# An exit stack's methods: what they enter is ended when the stack ends.
+STACK_TAKERS = frozenset({"enter_async_context", "enter_context"})
+OWNERSHIP_TAKERS = STACK_TAKERS | {"aclosing", "closing"}
 
 
 # Builtins a resource may be passed to without anyone taking it over.
