@@ -142,3 +142,35 @@ def test_a_project_module_named_like_the_library_is_not_the_library(tmp_path: Pa
     assert tree_findings(tmp_path, files, "TRD2", project=True) == [
         "hublib.py:6:5 TRD201 `stream` (`hub.open_stream(...)`) is never closed; call `await stream.close()` in a `finally`",
     ]
+
+
+# Session 65: the makers a subclass inherits from its base's imports follow the same reading.
+BASE = '''\
+from hublib.hub import Hub
+
+
+class Reader:
+    hub: Hub
+'''
+
+SUB = '''\
+from {package}.base import Reader
+
+
+class Peeker(Reader):
+    async def peek(self):
+        stream = await self.hub.open_stream()
+        return await stream.read()
+'''
+
+
+def test_a_base_s_library_makers_apply_to_its_subclass(tmp_path: Path, hub_table: None) -> None:
+    files = {"app/__init__.py": "", "app/base.py": BASE, "app/sub.py": SUB.format(package="app"), "app/hublib.py": ""}
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == [
+        "sub.py:6:9 TRD201 `stream` (`self.hub.open_stream(...)`) is never closed; call `await stream.close()` in a `finally`",
+    ]
+
+
+def test_inside_the_library_s_own_package_a_base_s_imports_say_nothing(tmp_path: Path, hub_table: None) -> None:
+    files = {"hublib/__init__.py": "", "hublib/base.py": BASE, "hublib/sub.py": SUB.format(package="hublib")}
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == []

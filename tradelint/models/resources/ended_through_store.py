@@ -29,6 +29,7 @@ import ast
 from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import name_loads
@@ -39,6 +40,8 @@ Key = tuple[tuple[str, str], ...]
 _SETUPS = ("async_setup_entry",)
 # aiohttp's signals run at an application's end.
 _END_SIGNALS = ("on_cleanup", "on_shutdown")
+# Methods of a collection that add their argument to it as one of its items.
+_GROWERS = ("append", "appendleft", "add", "insert")
 # Methods of a mapping that read the item of their first argument.
 _ITEM_READERS = ("get", "pop", "setdefault")
 
@@ -107,6 +110,9 @@ def _carriers(
                 break
             node, steps = call, ((".", kept), *steps)
         parent = module.parent(node)
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in _GROWERS and any(a is node for a in parent.args):
+            stores.append((parent.func.value, (("[]", _ANY), *steps)))  # ``self._peers.append(Peer(s))``: one of its items
+            continue
         if not (isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1):
             continue
         target = parent.targets[0]
@@ -128,7 +134,11 @@ def _kept_as(module: ModuleInfo, call: ast.Call, arg: int | str) -> str | None:
     found = resolve_class_node(module, call.func)
     init = next((s for s in found[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if found else None
     if init is None:
-        return None
+        # A record (a dataclass, an attrs class) keeps each argument as its field.
+        named = class_named(module, call.func)
+        if named is None:
+            return None
+        return named[1].stored_params.get(arg) if isinstance(arg, str) else named[1].stored_positions.get(arg)
     names = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
     param = arg if isinstance(arg, str) else names[arg] if arg < len(names) else None
     for node in walk(init):
@@ -265,9 +275,9 @@ def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:
             key = _key(node.value, params, aliases)
             if key is not None and node.targets[0].id not in aliases and key[0][0] == "@":
                 aliases[node.targets[0].id] = key
-        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) and (
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name) and (
             collection := _each_item(node.iter)
-        ) is not None:
+        ) is not None:  # (also a comprehension's: ``gather(*[p.close() for p in self._peers.values()])``)
             key = _key(collection, params, aliases)
             if key is not None and node.target.id not in aliases and key[0][0] == "@":
                 aliases[node.target.id] = key + (("[]", _ANY),)

@@ -16,7 +16,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import self_attr, self_name
+from tradelint.facts.uses import name_loads, self_attr, self_attribute_loads, self_name
 from tradelint.models.resources.closed_attributes import closed_by_release
 from tradelint.models.resources.outliving import kept_beyond
 
@@ -120,18 +120,21 @@ def record_handed_on(module: ModuleInfo, call: ast.Call) -> bool:
     found = class_named(module, call.func)
     if found is None or found[1].bases or any(is_release_name(m) or m in ("close", "aclose") for m in found[1].methods):
         return False
-    parent = module.parent(call)
-    collection: ast.expr | None = None
-    if isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Attribute) and parent.func.attr in _ADDERS:
-        collection = parent.func.value
-    elif isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Subscript):
-        collection = parent.targets[0].value
     function = module.enclosing_function(call)
-    if collection is None or function is None:
+    if function is None:
         return False
     me = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-    if me is not None and self_attr(collection, me) is not None:
-        return True
+    collection = _added_to(module, call)
+    parent = module.parent(call)
+    if collection is None and me is not None and isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(
+            local := parent.targets[0], ast.Name):
+        # ``peer = Peer(pc=pc); self._peers[k] = peer``: the record goes where its local is added.
+        collection = next((c for load in name_loads(function, local.id) if (c := _added_to(module, load)) is not None and self_attr(c, me)), None)
+    if collection is None:
+        return False
+    if me is not None and (attr := self_attr(collection, me)) is not None:
+        cls = module.parent(function)
+        return isinstance(cls, ast.ClassDef) and _handed_out(module, cls, attr)
     return isinstance(collection, ast.Name) and any(
         isinstance(node, ast.Return) and node.value is not None and module.enclosing_function(node) is function
         and any(isinstance(n, ast.Name) and n.id == collection.id for n in ast.walk(node.value))
@@ -140,6 +143,40 @@ def record_handed_on(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 _ADDERS = frozenset({"append", "appendleft", "add", "insert"})
+
+
+def _added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
+    """The collection ``value`` is added to by its statement: ``c.append(value)``, ``c[k] = value``."""
+    parent = module.parent(value)
+    if isinstance(parent, ast.Call) and value in parent.args and isinstance(parent.func, ast.Attribute) and parent.func.attr in _ADDERS:
+        return parent.func.value
+    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Subscript):
+        return parent.targets[0].value
+    return None
+# Builtins that read a collection in place, handing none of it on.
+_READERS = frozenset({"len", "bool", "list", "tuple", "set", "dict", "sorted", "reversed", "iter", "enumerate", "any", "all", "sum", "min", "max", "isinstance"})
+
+
+def _handed_out(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether some code of ``cls`` hands the collection ``self.<attr>`` (or its elements) on
+    to other code: returns or yields it, puts it in a display, passes it to a call (not a builtin
+    that only reads it) or binds it to another name. Then whoever gets it may end what its
+    records keep (backend.ai's kernel context returning ``{"proxies": self.proxies}``). A
+    collection only grown, walked, emptied or sized by the class itself is the class's: a loop of
+    its release that ends each record's part ends it (:mod:`.ended_through_store`), as for a
+    record bound to a local first, and anything else leaves the creator owning it (issue 28
+    point 1)."""
+    for load in self_attribute_loads(cls, attr):
+        parent = module.parent(load)
+        if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom, ast.Starred, ast.keyword, ast.List, ast.Tuple, ast.Set)):
+            return True
+        if isinstance(parent, ast.Dict) and any(v is load for v in parent.values):
+            return True
+        if isinstance(parent, ast.Assign) and parent.value is load:
+            return True
+        if isinstance(parent, ast.Call) and load in parent.args and not (isinstance(parent.func, ast.Name) and parent.func.id in _READERS):
+            return True
+    return False
 
 
 def closed_through_local_holder(module: ModuleInfo, function: ast.AST, value: ast.expr, close: str) -> list[ast.expr]:

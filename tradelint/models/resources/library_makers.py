@@ -82,6 +82,7 @@ def inherited_makers(module: ModuleInfo) -> Makers:
     ):
         return {}
     own = {qualified.partition(".")[0] for qualified in module.imports.names.values()}
+    home = (module.module_name or "").partition(".")[0]
     found: dict[tuple[str, bool], list[Maker]] = {}
     for cls in module.index.classes:
         for summary, _ in family_facts(module, cls)[1:]:  # (the bases' summaries: no parse)
@@ -89,8 +90,8 @@ def inherited_makers(module: ModuleInfo) -> Makers:
                 continue
             imported = {q.partition(".")[0] for q in summary.imports.values()}
             for package in sorted((imported - own) & table.keys()):
-                if module.project.find_path(package, module.roots) is not None:
-                    continue  # (the project's own package of that name)
+                if package in (home, (summary.module_name or "").partition(".")[0]):
+                    continue  # (inside the library's own package, as in :func:`imported_makers`)
                 for key, makers in table[package].items():
                     found.setdefault(key, []).extend(m._replace(by_name=False) for m in makers if m not in found.get(key, ()))
     return {key: tuple(makers) for key, makers in found.items()}
