@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "exit_release", "is_release_name", "release_arguments"]
+__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "exit_release", "is_release_name", "release_arguments", "release_call"]
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
@@ -40,6 +40,11 @@ def release_arguments(close: str) -> str:
     None)``; ``__aexit__()`` raises ``TypeError`` on ``async def __aexit__(self, exc_type, exc,
     tb)``); any other release none."""
     return "None, None, None" if exit_release(close) else ""
+
+
+def release_call(close: str) -> str:
+    """A call of the release ``close`` as advice writes it: ``close()``, ``__aexit__(None, None, None)``."""
+    return f"{close}({release_arguments(close)})"
 
 
 def exit_release(close: str) -> bool:

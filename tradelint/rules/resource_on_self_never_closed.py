@@ -8,7 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
-from tradelint.facts.release_names import release_arguments
+from tradelint.facts.release_names import release_arguments, release_call
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.facts.end_hooks import exit_close_missed_by_hook
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
@@ -206,8 +206,8 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem == "element_dropped":
                 yield Report(
                     c.stmt,
-                    fit("`{function}()` takes this `{label}(...)` out of `self.{name}` unclosed; call its `{close}()` first",
-                        function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                    fit("`{function}()` takes this `{label}(...)` out of `self.{name}` unclosed; call its `{call}` first",
+                        function=c.function.name, label=c.label, name=c.name, call=release_call(c.spec.close)),
                     None,
                     fit_help("Out of `self.{name}`, whose elements the `{cls}` closes, nothing holds it: it leaks",
                              name=c.name, cls=c.cls.name),
@@ -217,7 +217,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 yield Report(
                     c.stmt,
                     fit("`{function}()` stores this `{label}(...)` in `self.{name}` over one never closed; call the old one's "
-                        "`{close}()` first", function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                        "`{call}` first", function=c.function.name, label=c.label, name=c.name, call=release_call(c.spec.close)),
                     None,
                     fit_help("It read the old `{label}` from the same key, so the slot was full: replaced, it leaks",
                              label=c.label),
@@ -226,8 +226,8 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem == "self_replaced":
                 yield Report(
                     c.stmt,
-                    fit("`self.{name}` is replaced without closing the old one; call its `{close}()` first",
-                        name=c.name, close=c.spec.close),
+                    fit("`self.{name}` is replaced without closing the old one; call its `{call}` first",
+                        name=c.name, call=release_call(c.spec.close)),
                     None,
                     fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
                              function=c.function.name, label=c.label),
@@ -257,8 +257,8 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem == "self_dropped":
                 yield Report(
                     c.stmt,
-                    fit("`self.{name}` is set to `None` in `{method}()` unclosed; call its `{close}()` first",
-                        name=c.name, method=verdict.detail or "", close=c.spec.close),
+                    fit("`self.{name}` is set to `None` in `{method}()` unclosed; call its `{call}` first",
+                        name=c.name, method=verdict.detail or "", call=release_call(c.spec.close)),
                     None,
                     fit_help("The `{label}(...)` made in `{function}()` can no longer be reached, so it leaks",
                              label=c.label, function=c.function.name),

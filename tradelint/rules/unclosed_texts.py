@@ -10,7 +10,7 @@ from typing import Iterator
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.release_names import exit_release
+from tradelint.facts.release_names import exit_release, release_call
 from tradelint.models.resources.child_processes import ProcessLeak
 from tradelint.models.resources.driven_generators import LeftGenerator
 from tradelint.models.resources.narrow_handlers import NarrowRelease
@@ -46,7 +46,7 @@ TEXTS = {
         "Its connections and sockets leak until the process exits",
     ),
     "discarded": Text(
-        "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
+        "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{call}`",
         "Its listening socket stays open until the process exits",
     ),
     "eager_default": Text(
@@ -58,7 +58,7 @@ TEXTS = {
         "Its socket stays open until the process exits, also when a later step fails",
     ),
     "response_discarded": Text(
-        "the response of `{label}(...)` is discarded unread; enter it with `async with`, or keep it and call its `{close}()`",
+        "the response of `{label}(...)` is discarded unread; enter it with `async with`, or keep it and call its `{call}`",
         "An unread response keeps its pooled connection checked out until it is collected",
     ),
     "response_never_released": Text(
@@ -66,7 +66,7 @@ TEXTS = {
         "An unread response keeps its pooled connection checked out until it is collected",
     ),
     "response_replaced": Text(
-        "`{name}` (`{label}(...)`) is replaced by the next response before it is released; call its `{close}()` first",
+        "`{name}` (`{label}(...)`) is replaced by the next response before it is released; call its `{call}` first",
         "Nothing can release the old response any more: its pooled connection stays checked out",
     ),
     "response_open_at_yield": Text(
@@ -78,11 +78,11 @@ TEXTS = {
         "A consumer that stops early closes the generator there: the response keeps its connection, and the server goes on sending",
     ),
     "response_open_on_error": Text(
-        "`{name}` (`{label}(...)`) is left open when a later step fails and the error is handled; call its `{close}()` in the handler",
+        "`{name}` (`{label}(...)`) is left open when a later step fails and the error is handled; call its `{call}` in the handler",
         "The function goes on after the error (a retry, a fallback) and nothing can release that response any more: its pooled connection stays checked out",
     ),
     "response_open_on_raise": Text(
-        "`{name}` (`{label}(...)`) is left open when a later step raises; call its `{close}()` in a `finally` or in a handler that re-raises",
+        "`{name}` (`{label}(...)`) is left open when a later step raises; call its `{call}` in a `finally` or in a handler that re-raises",
         "Nothing releases an httpx response when it is collected: one dropped by an error keeps its pooled connection checked out",
     ),
     "integration_never_closed": Text(
@@ -114,7 +114,7 @@ TEXTS = {
         "The `finally` that closes it runs only once the `try` is entered, and an error or cancellation can end any `await`",
     ),
     "exit_before_handoff": Text(
-        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
+        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{call}` on that path",
         "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
     ),
     "error_before_handoff": Text(
@@ -146,7 +146,7 @@ TEXTS = {
         "Every instance shares it and it lives as long as the class; no file of the project calls `{close}()` on it",
     ),
     "handed": Text(
-        "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
+        "`{label}(...)` given to `{name}(...)` is never closed; call `{call}` when done",
         "No method of `{name}` closes it, so the caller still owns it",
     ),
     "app_global_never_closed": Text(
@@ -166,11 +166,11 @@ TEXTS = {
         "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
     ),
     "global_element_dropped": Text(
-        "this `{label}` is taken out of global `{name}` unclosed; call its `{close}()` first",
+        "this `{label}` is taken out of global `{name}` unclosed; call its `{call}` first",
         "Kept in `{name}`, it was the collection's to close; taken out again, nothing holds it: it leaks",
     ),
     "global_element_replaced": Text(
-        "this `{label}` is stored in global `{name}` over one never closed; call the old one's `{close}()` first",
+        "this `{label}` is stored in global `{name}` over one never closed; call the old one's `{call}` first",
         "The function read the old `{label}` from the same key, so the slot was full: replaced, it leaks",
     ),
     "startup_never_closed": Text(
@@ -186,7 +186,7 @@ TEXTS = {
         "An `except` between its creation and the close goes on without closing it, and it leaks",
     ),
     "holder_opened_never_closed": Text(
-        "`{name}.{held}` is never closed once `{name}.{opened}()` opens it; call its `{close}()` in a `finally`",
+        "`{name}.{held}` is never closed once `{name}.{opened}()` opens it; call its `{call}` in a `finally`",
         "`{label}` keeps what `{opened}()` opens in `self.{held}` and no method of it closes it: its maker must",
     ),
     "holder_release_leaves": Text(
@@ -213,8 +213,8 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
     cure = "open it with `async with`"
     # Released by its exit alone: ``async with`` (by hand, ``__aexit__`` takes the exit's arguments).
     exit_only = exit_release(c.spec.close) and not c.spec.unenterable
-    if c.spec.first_party and problem == "not_in_finally":
-        cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
+    if c.spec.first_party and problem == "not_in_finally" and not exit_only:
+        cure = "move `{name}.{call}` into a `finally`"  # it is closed, on one path
     elif not exit_only and (c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None):
         # (a maker that may return None, a tuple's element, a server: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
@@ -224,7 +224,7 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
         cure = "make it in the coroutine that uses it and close it there"
     # (A local kept in a module's collection: the collection is what is named.)
     name = detail if problem in ("global_element_dropped", "global_element_replaced", "class_attr_never_closed") and detail else c.name
-    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
+    names = {"name": name, "label": c.label, "close": c.spec.close, "call": release_call(c.spec.close), "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 
