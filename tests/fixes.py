@@ -161,8 +161,9 @@ def _is_shutdown_guard(stmt: ast.stmt) -> bool:
     first = text.splitlines()[0]
     return isinstance(stmt, ast.If) and (" is not None" in first or " in self." in first) and (
         ".cancel()" in text or ".close()" in text or ".aclose()" in text
-        # A first-party resource type's own release method (``stop_monitoring()``).
-        or re.search(r"await \w+\.\w+\.\w+\(\)$", text) is not None
+        # A first-party resource type's own release method (``stop_monitoring()``), called on
+        # ``self.feed`` or on the local a ``getattr`` guard binds.
+        or re.search(r"await \w+(\.\w+)?\.\w+\(\)$", text) is not None
     ) and len(stmt.body) <= 2 and not stmt.orelse
 
 

@@ -69,8 +69,8 @@ def test_fixes_end_things_in_the_release_method_the_class_names(tmp_path: Path) 
         '        if getattr(self, "_pump", None) is not None:\n'
         "            await self._end_tasks(self._pump)\n"  # drained, then cancelled (issue 29)
         '        print("stopping")\n'
-        '        if getattr(self, "_session", None) is not None:\n'
-        "            await self._session.close()\n"
+        '        if (session := getattr(self, "_session", None)) is not None:\n'
+        "            await session.close()\n"
     ) in text
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (0, "stopping\nrunning after stop: 0\n", "")

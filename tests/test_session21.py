@@ -411,8 +411,8 @@ def test_the_stream_fix_closes_the_writer_in_the_owner_s_close(tmp_path: Path) -
     assert (
         "    async def close(self) -> None:\n"
         '        print("closing")\n'
-        '        if getattr(self, "writer", None) is not None:\n'
-        "            self.writer.close()\n"
+        '        if (writer := getattr(self, "writer", None)) is not None:\n'
+        "            writer.close()\n"
     ) in text
     after = run_python(["main.py"], program, timeout=120)
     assert (after.returncode, after.stdout, after.stderr) == (0, "closing\nconnection closed by close(): True\n", "")

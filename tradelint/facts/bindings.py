@@ -4,7 +4,7 @@ fixes that must use a name (``asyncio``) the module may import under another spe
 from __future__ import annotations
 
 import ast
-from typing import cast
+from typing import Iterator, cast
 
 from tradelint.facts.context import ModuleInfo
 
@@ -21,29 +21,45 @@ def module_bindings(module: ModuleInfo) -> set[str]:
     memo = module.project.class_memo
     key = ("bindings", module.tree)
     if key not in memo:
-        names: set[str] = set()
         # The index's parent links hold every node of the tree but the module itself and the
         # shared context and operator singletons, none of which binds a name: the same names
         # as an ``ast.walk``, without walking.
-        for node in module.index.parents:
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.arg):
-                names.add(node.arg)
-            elif isinstance(node, ast.alias):
-                names.add(node.asname or node.name.split(".")[0])
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                names.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                names.add(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                names.add(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                names.add(node.rest)
-        memo[key] = names
+        memo[key] = {name for node in module.index.parents for name in _bound(node)}
     return cast("set[str]", memo[key])
+
+
+def function_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Every name ``function`` binds or reads, its parameters and its nested scopes included: a
+    local a fix binds there must be none of them (binding a global it reads would make that
+    name local in the whole function, and each read before the new line an error)."""
+    names: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        else:
+            names.update(_bound(node))
+    return names
+
+
+def _bound(node: ast.AST) -> Iterator[str]:
+    """The names ``node`` itself binds (a store, a definition, a parameter, an import, a
+    ``global`` declaration, an ``except ... as``, a capture pattern)."""
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        yield node.id
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, ast.arg):
+        yield node.arg
+    elif isinstance(node, ast.alias):
+        yield node.asname or node.name.split(".")[0]
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        yield node.name
+    elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest
 
 
 def _runtime_imports(module: ModuleInfo) -> dict[str, str]:

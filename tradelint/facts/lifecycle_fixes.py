@@ -10,11 +10,16 @@ only when ``facts.end_of_life`` proves it the end of the object's life, else the
 from __future__ import annotations
 
 import ast
+import builtins
+import itertools
+import keyword
 
 from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
+from tradelint.facts.bindings import function_names
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_of_life import end_of_life
 from tradelint.facts.ownership import release_method, release_method_guessed
+from tradelint.facts.packaging import target_python
 from tradelint.facts.syntax import FUNCTION_NODES, class_method
 from tradelint.facts.uses import self_name
 
@@ -116,9 +121,9 @@ def shutdown_fix(
     follow: bool = False,
 ) -> FixSpec | None:
     """Append ``body`` (with ``{x}`` for ``self.attr``) to the class's async shutdown-like method,
-    guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise, and
-    by ``also`` (a condition on ``{x}``) when given; ``follow``: in the method it awaits
-    (:func:`ending_method`)."""
+    guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise
+    (:func:`present_guard`: ``{x}`` is then the local it binds), and by ``also`` (a condition on
+    ``{x}``) when given; ``follow``: in the method it awaits (:func:`ending_method`)."""
     method = ending_method(module, cls, shutdown_names) if follow else _async_shutdown(module, cls, shutdown_names)
     path = _class_path(module, cls)
     if method is None or not path or unproven_release(module, cls, shutdown_names) is not None:
@@ -136,17 +141,23 @@ def shutdown_fix(
         # ``self._session = None`` in the method: the end comes before the attribute is dropped.
         where = "start"
     if _assigned_in_init(cls, attr):
+        value = target
         conditions = [f"{target} is not None"]
+        if also:
+            conditions.append(also.format(x=value))
+        guard = f"if {' and '.join(conditions)}:"
+        if method.col_offset + 4 + len(guard) > MAX_LINE:
+            # Inserted lines stay short: one condition a line, as black would split them.
+            guard = "if (\n" + "\n    and ".join("    " + c if i == 0 else c for i, c in enumerate(conditions)) + "\n):"
     else:
-        conditions = [f'getattr({receiver}, "{attr}", None) is not None']
-    if also:
-        conditions.append(also.format(x=target))
-    guard = f"if {' and '.join(conditions)}:"
-    if method.col_offset + 4 + len(guard) > MAX_LINE:
-        # Inserted lines stay short: one condition a line, as black would split them.
-        guard = "if (\n" + "\n    and ".join("    " + c if i == 0 else c for i, c in enumerate(conditions)) + "\n):"
+        local = guard_local(method, cls, attr)
+        if local is None:
+            return None
+        value = local
+        guard = present_guard(receiver, attr, value, method.col_offset + 4, also.format(x=value) if also else "",
+                              walrus_allowed(module))
     inner = method.col_offset + 8
-    body_lines = [_fit("    " + line.format(x=target), inner - 4) for line in body.splitlines()]
+    body_lines = [_fit("    " + line.format(x=value), inner - 4) for line in body.splitlines()]
     lines = guard.splitlines() + [part for line in body_lines for part in line]
     code = "\n".join(lines) + "\n"
     return FixSpec(
@@ -160,6 +171,59 @@ def shutdown_fix(
             ),
         ),
     )
+
+
+def guard_local(function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, attr: str) -> str | None:
+    """The local that :func:`present_guard` binds ``self.attr`` to in ``function``: the
+    attribute's name without its leading underscores (``self._pump``: ``pump``), with a suffix
+    (``pump_2``) while ``function`` already binds or reads it, or it is a builtin or a keyword.
+    The name keeps its underscores when another attribute the class reads or sets comes to the
+    same name without them (``self._db`` beside ``self.db``): two guards in one method then bind
+    two locals, which a type checker may give different types. None for a private name
+    (``self.__session``), which Python stores mangled (``_Service__session``): ``getattr(self,
+    "__session", None)`` never finds it, and the release would never run."""
+    if mangled(attr):
+        return None
+    base = attr.lstrip("_")
+    if not base.isidentifier() or any(
+        isinstance(node, ast.Attribute) and node.attr != attr and node.attr.lstrip("_") == base for node in ast.walk(cls)
+    ):
+        base = attr
+    taken = function_names(function) | _BUILTINS
+    names = itertools.chain([base], (f"{base}_{n}" for n in itertools.count(2)))
+    return next(n for n in names if n not in taken and not keyword.iskeyword(n) and not keyword.issoftkeyword(n))
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def mangled(attr: str) -> bool:
+    """``self.__session`` in a class body is stored as ``self._Service__session``: no ``getattr``
+    finds it by the name written."""
+    return attr.startswith("__") and not attr.endswith("__")
+
+
+def present_guard(receiver: str, attr: str, local: str, indent: int, also: str = "", walrus: bool = True) -> str:
+    """``if (local := getattr(self, "attr", None)) is not None:`` (then ``and also``), the guard
+    of a release of an attribute that may not be set yet (``stop()`` before ``start()``), at
+    ``indent``. A type checker narrows the local it binds, where it would not narrow
+    ``self.attr`` through a ``getattr`` test (a class that declares ``attr: Database | None``);
+    the release then uses the local. Split as black splits it when the line is too long.
+    ``walrus=False`` (a project that supports Python 3.7, which has no ``:=``): ``local =
+    getattr(...)`` on a line of its own, then ``if local is not None:``."""
+    bound = f'getattr({receiver}, "{attr}", None)'
+    rest = " is not None" + (f" and {also}" if also else "") + ":"
+    if not walrus:
+        return f"{local} = {bound}\nif {local}{rest}"
+    guard = f"if ({local} := {bound}){rest}"
+    if indent + len(guard) <= MAX_LINE:
+        return guard
+    return f"if (\n    {local} := {bound}\n){rest}"
+
+
+def walrus_allowed(module: ModuleInfo) -> bool:
+    """Whether every Python the project supports has ``:=`` (3.8 and later)."""
+    return target_python(module) >= (3, 8)
 
 
 def _fit(line: str, indent: int) -> list[str]:

@@ -327,9 +327,12 @@ def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True
         name = alias_target(module, use)
         function = module.enclosing_function(element)
         if name is not None and function is not None and not declares_outer(function, name):
+            # ``(client := ...)`` is used itself too, as its own value (``await (c := ...)``).
+            walrus = module.parent(element)
+            own = [walrus] if isinstance(walrus, ast.NamedExpr) else []
             return any(
                 added_to(module, load) is None and _element_ended(module, load, follow=False)
-                for load in name_loads(function, name)
+                for load in (*name_loads(function, name), *own)
             )
     return True  # awaited, handed to a call, aliased further: followed no further
 

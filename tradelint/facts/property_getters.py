@@ -23,9 +23,7 @@ def getters_of(cls: ast.ClassDef, attr: str) -> list[str]:
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES) or not stmt.args.args or not any(_is_getter(d) for d in stmt.decorator_list):
             continue
-        receiver = stmt.args.args[0].arg
-        returns = [node.value for node in ast.walk(stmt) if isinstance(node, ast.Return)]
-        if returns and all(value is not None and self_attr(value, receiver) == attr for value in returns):
+        if _returns_attribute(stmt, attr):
             found.append(stmt.name)
     return found
 
@@ -41,9 +39,7 @@ def getter_calls(cls: ast.ClassDef, attr: str) -> list[ast.Call]:
             continue
         if stmt.args.vararg or stmt.args.kwarg or stmt.args.kwonlyargs or stmt.args.posonlyargs:
             continue
-        receiver = stmt.args.args[0].arg
-        returns = [node.value for node in ast.walk(stmt) if isinstance(node, ast.Return)]
-        if returns and all(value is not None and self_attr(value, receiver) == attr for value in returns):
+        if _returns_attribute(stmt, attr):
             getters.add(stmt.name)
     found: list[ast.Call] = []
     for stmt in cls.body if getters else ():
@@ -56,3 +52,33 @@ def getter_calls(cls: ast.ClassDef, attr: str) -> list[ast.Call]:
             and node.func.attr in getters and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver
         ]
     return found
+
+
+def _returns_attribute(function: ast.FunctionDef | ast.AsyncFunctionDef, attr: str) -> bool:
+    """Every ``return`` of ``function`` gives ``self.<attr>``: itself, or a local that the
+    function binds to it and to nothing else (pyaleph's ``if (redis_client := self._redis_client)
+    is None: raise ValueError(...)``, then ``return redis_client``)."""
+    receiver = function.args.args[0].arg
+    returns = [node.value for node in ast.walk(function) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        value is not None and (self_attr(value, receiver) == attr or (
+            isinstance(value, ast.Name) and _bound_only_to(function, value.id, receiver, attr)))
+        for value in returns
+    )
+
+
+def _bound_only_to(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, receiver: str, attr: str) -> bool:
+    """Each binding of the local ``name`` in ``function`` is ``name = self.<attr>`` or ``(name :=
+    self.<attr>)``, and there is one at least (a parameter of that name is none)."""
+    args = function.args
+    if any(a is not None and a.arg == name for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)):
+        return False
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    to_attr = [
+        node for node in ast.walk(function)
+        if (isinstance(node, ast.NamedExpr) and node.target.id == name
+            or isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name)
+        and self_attr(node.value, receiver) == attr
+    ]
+    return bool(stores) and len(stores) == len(to_attr)

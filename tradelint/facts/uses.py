@@ -177,17 +177,22 @@ def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 def alias_target(module: ModuleInfo, use: Use) -> str | None:
-    """``t = self._task``: the local the value is copied into, to follow its uses in turn."""
+    """``t = self._task`` or ``(t := self._task)``: the local the value is copied into, to
+    follow its uses in turn."""
     parent = module.parent(use.node)
     if isinstance(parent, ast.Assign) and parent.value is use.node and len(parent.targets) == 1:
         target = parent.targets[0]
         if isinstance(target, ast.Name):
             return target.id
+    if isinstance(parent, ast.NamedExpr) and parent.value is use.node:
+        return parent.target.id
     return None
 
 
 def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
-    """The uses, with each ``local = value`` replaced by the uses of ``local`` in its function."""
+    """The uses, with each ``local = value`` replaced by the uses of ``local`` in its function;
+    a ``(local := value)`` by those and by the use of the expression's own value (``if (c :=
+    self._client) is not None`` tests it)."""
     for use in uses:
         name = alias_target(module, use) if use.kind == "alias" else None
         function = module.enclosing_function(use.node) if name is not None else None
@@ -196,6 +201,9 @@ def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
             continue
         for load in name_loads(function, name):
             yield classify(module, load)
+        parent = module.parent(use.node)
+        if isinstance(parent, ast.NamedExpr):
+            yield from resolve_aliases(module, [classify(module, parent)])
 
 
 def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:

@@ -566,13 +566,18 @@ class News(commands.Cog):
 ```
 
 ## Fix safety
-Safe when the class has a shutdown-like method: the close is added there, guarded. A method
-the class names as its end (`close()`, `__aexit__`, a configured shutdown name, a framework's
-teardown) is one; a method found only because it releases something the class acquires
-(`finish()`) is one only when proven the end of the object's life (its `__aexit__` or a
-framework teardown reaches it, or every caller in the project drops the object after it).
-Otherwise the message asks for a `close()` and the help says why there is no fix: lnbits's
-`connect()`, an `@asynccontextmanager` entered by every query, releases the lock it took in
-its `finally` and is no end of a `Database`.
+Safe when the class has a shutdown-like method: the close is added there, guarded. When
+`__init__` sets the attribute, by `if self.session is not None:`; else by
+`if (session := getattr(self, "session", None)) is not None:` then `await session.close()`
+(a `close()` may run before the method that sets it), whose local a type checker narrows
+where the class declares `session: ClientSession | None` (a project supporting Python 3.7
+binds it on a line of its own: `session = getattr(...)`). A method the class names as its
+end (`close()`, `__aexit__`, a configured shutdown name, a framework's teardown) is one; a
+method found only because it releases something the class acquires (`finish()`) is one only
+when proven the end of the object's life (its `__aexit__` or a framework teardown reaches
+it, or every caller in the project drops the object after it). Otherwise the message asks
+for a `close()` and the help says why there is no fix: lnbits's `connect()`, an
+`@asynccontextmanager` entered by every query, releases the lock it took in its `finally`
+and is no end of a `Database`.
 
 """

@@ -24,14 +24,14 @@ class TaskReplacedWhileRunning(Rule):
     runs a method of the class that loops until it is cancelled (`while True`, `while
     self._running`, an `async for` over a stream; not a loop that waits for a condition, `while
     not self.ready`). Not when the storing method or its caller looks at the old task first (`if
-    self._reader is None`, `key in self._pollers`, `.pop(key)`, an early `return`, a call of the
-    method that cancels it), nor when the store runs only under an `if` (state decides whether it
-    happens again), nor when the looping task itself reaches the storing method (its own
-    reconnect replaces a task that is ending) and no other task of the class does (a heartbeat
-    task's reconnect replaces the reader while the reader still runs). A loop whose only way
-    out is an `except` handler (`except ConnectionClosed: break`) loops until it is cancelled
-    or fails. A task stored on `self` that nothing ends at all is
-    TRD303's.
+    self._reader is None`, `getattr(self, "_reader", None)`, `key in self._pollers`,
+    `.pop(key)`, an early `return`, a call of the method that cancels it), nor when the store
+    runs only under an `if` (state decides whether it happens again), nor when the looping task
+    itself reaches the storing method (its own reconnect replaces a task that is ending) and no
+    other task of the class does (a heartbeat task's reconnect replaces the reader while the
+    reader still runs). A loop whose only way out is an `except` handler (`except
+    ConnectionClosed: break`) loops until it is cancelled or fails. A task stored on `self`
+    that nothing ends at all is TRD303's.
 
     ```python
     class Poller(commands.Cog):
@@ -163,7 +163,9 @@ class TaskReplacedWhileRunning(Rule):
     current turn is lost). For a keyed store the fix is offered only when `__init__` makes the
     collection an empty dict and the key can be read twice without side effects, and never
     where the old task itself can run the store (its own reconnect, beside another task's):
-    the cancel would stop the task doing the reconnect.
+    the cancel would stop the task doing the reconnect. An attribute `__init__` does not set is
+    read into a local the fix then cancels, `if (reader := getattr(self, "_reader", None)) is
+    not None: reader.cancel()`, which a type checker narrows (`_reader: Task[None] | None`).
     """
 
     code = "TRD305"
@@ -191,7 +193,8 @@ class TaskReplacedWhileRunning(Rule):
             assert receiver is not None
             code = None
             if not site.inside_old:  # else the cancel may hit the task running the store
-                code = cancel_old_code(receiver, site.name, site.key, made_in_init(site.cls, site.name))
+                code = cancel_old_code(receiver, site.name, site.key, made_in_init(site.cls, site.name),
+                                       (module, site.function, site.cls, site.statement.col_offset))
             fix = None
             if code is not None:
                 fix = FixSpec("Cancel the old task before storing the new one", "unsafe",

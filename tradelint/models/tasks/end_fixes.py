@@ -73,5 +73,5 @@ def replaced_task_edit(module: ModuleInfo, cls: ast.ClassDef, site: TaskSite) ->
         return None
     if looks_first(function, receiver, name, statement):
         return None  # ``if self._task is None:`` or ``if key in self._tasks: return``
-    code = cancel_old_code(receiver, name, key, made_in_init(cls, name))
+    code = cancel_old_code(receiver, name, key, made_in_init(cls, name), (module, function, cls, statement.col_offset))
     return None if code is None else EditSpec("insert_before", statement, (("code", code),))

@@ -23,7 +23,7 @@ from tradelint.facts.bindings import _runtime_imports, module_bindings
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_of_life import end_of_life
-from tradelint.facts.lifecycle_fixes import _assigned_in_init, _class_path, ending_method
+from tradelint.facts.lifecycle_fixes import _assigned_in_init, _class_path, ending_method, mangled
 from tradelint.facts.owned_elements import ends_elements
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
@@ -444,6 +444,8 @@ def task_attribute_fix(ctx: FileContext, site: TaskSite) -> tuple[FixSpec | None
     else:
         code = f"await {receiver}.{end}({receiver}.{name})\n"
         if not _assigned_in_init(cls, name):  # ``stop()`` before ``start()``: no attribute yet
+            if mangled(name):
+                return None, ""  # ``getattr(self, "__task")`` would never find ``self.__task``
             code = f'if getattr({receiver}, "{name}", None) is not None:\n    ' + code
     params = (
         ("class", path),

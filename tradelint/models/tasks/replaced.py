@@ -23,6 +23,8 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from tradelint.facts.getattr_names import self_getattr_calls
+from tradelint.facts.lifecycle_fixes import guard_local, present_guard, walrus_allowed
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_method, contains
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
 from tradelint.models.tasks.repeated_stores import caller_decides, leaves_true, looping_coroutine, periodic_update
@@ -148,8 +150,10 @@ def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | No
     return method.name
 
 
-def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attribute]:
-    return [
+def _self_loads(function: Function, receiver: str, name: str) -> list[ast.expr]:
+    """Reads of ``<receiver>.<name>`` in ``function``, ``getattr(<receiver>, "<name>", None)``
+    among them: the guard that cancels an old task that may not be set yet reads it so."""
+    loads: list[ast.expr] = [
         node
         for node in ast.walk(function)
         if isinstance(node, ast.Attribute)
@@ -158,6 +162,7 @@ def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attrib
         and isinstance(node.value, ast.Name)
         and node.value.id == receiver
     ]
+    return loads + [call for key, call in self_getattr_calls(function, receiver) if key == name]
 
 
 def looks_first(function: Function, receiver: str, name: str, statement: ast.Assign) -> bool:
@@ -241,7 +246,7 @@ def _reads_tasks(function: Function, receiver: str, name: str, keyed: bool) -> b
     return any(not _keys_only(function, load) for load in loads)
 
 
-def _keys_only(function: Function, load: ast.Attribute) -> bool:
+def _keys_only(function: Function, load: ast.expr) -> bool:
     """``self._pollers`` iterated for its keys: ``for s in self._pollers``, ``list(...)``,
     ``sorted(...)``, ``.keys()``, ``len(...)``."""
     for node in ast.walk(function):
@@ -326,15 +331,25 @@ def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -
     return None
 
 
-def cancel_old_code(receiver: str, name: str, key_node: ast.expr | None, kept_in_init: str) -> str | None:
+def cancel_old_code(
+    receiver: str, name: str, key_node: ast.expr | None, kept_in_init: str, store: tuple[ModuleInfo, Function, ast.ClassDef, int]
+) -> str | None:
     """The statements that cancel the old task before a store into ``<receiver>.<name>`` (at
     ``key_node`` for a keyed store), or None where the slot cannot be read without side effects.
     ``kept_in_init``: how ``__init__`` makes the slot (``made_in_init``; "" when it does not:
-    an attribute is then read with ``getattr``, a keyed store gets no fix)."""
+    an attribute is then read with ``getattr`` into a local, which a type checker narrows where
+    it would not narrow ``self.<name>``; a keyed store, or a private name, gets no fix).
+    ``store``: the module, the method that stores it, its class and the store's indentation,
+    where that local is chosen and written."""
     target = f"{receiver}.{name}"
+    if key_node is None and kept_in_init:
+        return f"if {target} is not None:\n    {target}.cancel()\n"
     if key_node is None:
-        guard = f"{target} is not None" if kept_in_init else f'getattr({receiver}, "{name}", None) is not None'
-        return f"if {guard}:\n    {target}.cancel()\n"
+        module, function, cls, indent = store
+        local = guard_local(function, cls, name)
+        if local is None:
+            return None  # a private name: ``getattr`` cannot read it by that name
+        return f"{present_guard(receiver, name, local, indent, walrus=walrus_allowed(module))}\n    {local}.cancel()\n"
     if kept_in_init != "dict" or not _pure(key_node):
         return None
     key = ast.unparse(key_node)
