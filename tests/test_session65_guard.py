@@ -419,3 +419,99 @@ def test_a_private_attribute_not_set_in_init_gets_no_fix(tmp_path: Path) -> None
     path.write_text(PRIVATE, encoding="utf-8")
     found = [(f.line, f.code, f.fix is not None) for f in check_paths([path], select=["TRD202", "TRD303"])]
     assert found == [(8, "TRD202", False), (9, "TRD303", False)]
+
+
+# maubot's ``prepare_db()`` sets ``self.crypto_db = self.db`` when the configuration says
+# "default": then the two attributes are one database, which ``stop()`` already stops. Released
+# again through ``crypto_db``, a database whose ``stop()`` is not idempotent raises at shutdown.
+ALIASED = '''\
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self.session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self.session is None or self.session.closed:
+            raise RuntimeError(f"{self.url} stopped twice")
+        await self.session.close()
+
+
+class Program:
+    db: Database
+    crypto_db: Database
+
+    def __init__(self, crypto_url: str) -> None:
+        self.crypto_url = crypto_url
+
+    def prepare_db(self) -> None:
+        self.db = Database("postgres://main")
+        if self.crypto_url == "default":
+            self.crypto_db = self.db
+        else:
+            self.crypto_db = Database(self.crypto_url)
+
+    async def start(self) -> None:
+        self.prepare_db()
+        await self.db.start()
+        if self.crypto_db is not self.db:
+            await self.crypto_db.start()
+
+    async def stop(self) -> None:
+        await self.db.stop()
+
+
+async def main() -> None:
+    for url in ("default", "postgres://crypto"):
+        program = Program(url)
+        try:
+            await program.start()
+        finally:
+            await program.stop()
+        session = program.crypto_db.session
+        assert session is not None
+        print(f"{url}: crypto closed: {session.closed}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+'''
+
+
+def test_an_attribute_that_may_be_another_is_released_only_when_it_is_not(tmp_path: Path) -> None:
+    """Before the fix, the separate crypto database stays open; fixed, it is stopped, and the
+    one shared with ``self.db`` is not stopped twice (a guard that did not ask would raise
+    ``RuntimeError`` at the first shutdown). The fixed file type-checks and has no finding."""
+    (tmp_path / "main.py").write_text(ALIASED, encoding="utf-8")
+    assert _findings(tmp_path / "check", ALIASED) == [
+        "m.py:34:13 TRD202 `self.crypto_db` is never closed; call its `stop()` in `stop()`",
+    ]
+    before = run_python(["main.py"], tmp_path, timeout=120)
+    assert (before.returncode, before.stdout) == (0, "default: crypto closed: True\npostgres://crypto: crypto closed: False\n")
+    fixed = run_python(["-m", "tradelint", "--no-cache", "--fix", "--unsafe-fixes", "main.py"], tmp_path, timeout=120)
+    assert fixed.stdout.endswith(": fixed 1 finding, 0 remaining.\n"), fixed.stdout + fixed.stderr
+    text = (tmp_path / "main.py").read_text(encoding="utf-8")
+    assert text == ALIASED.replace(
+        "        await self.db.stop()\n",
+        "        await self.db.stop()\n"
+        '        crypto_db = getattr(self, "crypto_db", None)\n'
+        "        if (\n"
+        "            crypto_db is not None\n"
+        '            and crypto_db is not getattr(self, "db", None)\n'
+        "        ):\n"
+        "            await crypto_db.stop()\n",
+    )
+    after = run_python(["main.py"], tmp_path, timeout=120)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "default: crypto closed: True\npostgres://crypto: crypto closed: True\n", "")
+    strict = _mypy(tmp_path, "--strict")
+    assert (strict.returncode, strict.stdout) == (0, ""), text
+    assert _findings(tmp_path / "after", text) == []

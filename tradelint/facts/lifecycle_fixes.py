@@ -140,6 +140,14 @@ def shutdown_fix(
     ):
         # ``self._session = None`` in the method: the end comes before the attribute is dropped.
         where = "start"
+    # ``self.crypto_db = self.db`` on some path: then it is the same object, which its own
+    # release ends (maubot's ``stop()`` stops ``self.db``); released again through this name, it
+    # would be ended twice.
+    others = [
+        f"{{x}} is not {receiver}.{other}" if _assigned_in_init(cls, other) else f'{{x}} is not getattr({receiver}, "{other}", None)'
+        for other in aliased_attributes(cls, attr)
+    ]
+    also = " and ".join([*others, also] if also else others)
     if _assigned_in_init(cls, attr):
         value = target
         conditions = [f"{target} is not None"]
@@ -171,6 +179,21 @@ def shutdown_fix(
             ),
         ),
     )
+
+
+def aliased_attributes(cls: ast.ClassDef, attr: str) -> list[str]:
+    """The other attributes of ``cls`` that a method stores in ``self.<attr>`` as they are
+    (``self.crypto_db = self.db``), in source order: on that path the two name one object."""
+    found: list[str] = []
+    for method in (s for s in cls.body if isinstance(s, FUNCTION_NODES)):
+        receiver = self_name(method)
+        for node in ast.walk(method) if receiver is not None else ():
+            if (isinstance(node, ast.Assign) and isinstance(value := node.value, ast.Attribute) and isinstance(value.value, ast.Name)
+                    and value.value.id == receiver and value.attr != attr and value.attr not in found
+                    and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver and t.attr == attr
+                            for t in node.targets)):
+                found.append(value.attr)
+    return found
 
 
 def guard_local(function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef, attr: str) -> str | None:
@@ -208,17 +231,23 @@ def present_guard(receiver: str, attr: str, local: str, indent: int, also: str =
     of a release of an attribute that may not be set yet (``stop()`` before ``start()``), at
     ``indent``. A type checker narrows the local it binds, where it would not narrow
     ``self.attr`` through a ``getattr`` test (a class that declares ``attr: Database | None``);
-    the release then uses the local. Split as black splits it when the line is too long.
-    ``walrus=False`` (a project that supports Python 3.7, which has no ``:=``): ``local =
-    getattr(...)`` on a line of its own, then ``if local is not None:``."""
+    the release then uses the local. Split as black splits it when the line is too long; with
+    ``also`` too long for one line, and with ``walrus=False`` (a project that supports Python
+    3.7, which has no ``:=``), ``local = getattr(...)`` on a line of its own, then ``if local is
+    not None:``."""
     bound = f'getattr({receiver}, "{attr}", None)'
     rest = " is not None" + (f" and {also}" if also else "") + ":"
-    if not walrus:
-        return f"{local} = {bound}\nif {local}{rest}"
     guard = f"if ({local} := {bound}){rest}"
-    if indent + len(guard) <= MAX_LINE:
+    if walrus and indent + len(guard) <= MAX_LINE:
         return guard
-    return f"if (\n    {local} := {bound}\n){rest}"
+    if walrus and not also:
+        return f"if (\n    {local} := {bound}\n){rest}"
+    # Bound on a line of its own; the test on one line, or one condition a line as black
+    # splits a long chain of ``and``.
+    test = f"if {local}{rest}"
+    if indent + len(test) > MAX_LINE:
+        test = "if (\n    " + "\n    and ".join([f"{local} is not None", *also.split(" and ")]) + "\n):"
+    return f"{local} = {bound}\n{test}"
 
 
 def walrus_allowed(module: ModuleInfo) -> bool:
