@@ -111,7 +111,9 @@ class Normalize(ast.NodeTransformer):
 
     def _body(self, body: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
-        for stmt in body:
+        for index, stmt in enumerate(body):
+            if _is_guard_binding(stmt, body[index + 1] if index + 1 < len(body) else None):
+                continue  # ``x = getattr(self, "x", None)`` that the guard after it tests
             if isinstance(stmt, ast.AsyncWith) and len(stmt.items) == 1 and isinstance(stmt.items[0].optional_vars, ast.Name):
                 item = stmt.items[0]
                 assert isinstance(item.optional_vars, ast.Name)
@@ -165,6 +167,17 @@ def _is_shutdown_guard(stmt: ast.stmt) -> bool:
         # ``self.feed`` or on the local a ``getattr`` guard binds.
         or re.search(r"await \w+(\.\w+)?\.\w+\(\)$", text) is not None
     ) and len(stmt.body) <= 2 and not stmt.orelse
+
+
+def _is_guard_binding(stmt: ast.stmt, following: ast.stmt | None) -> bool:
+    """``x = getattr(self, "x", None)`` on a line of its own, then the shutdown guard testing
+    ``x`` (a guard too long for a walrus, or a project without ``:=``)."""
+    return (
+        isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(target := stmt.targets[0], ast.Name)
+        and isinstance(call := stmt.value, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "getattr"
+        and len(call.args) == 3 and isinstance(following, ast.If) and _is_shutdown_guard(following)
+        and ast.unparse(following.test).startswith(f"{target.id} is not None")
+    )
 
 
 def _is_placeholder(stmt: ast.stmt) -> bool:
