@@ -515,3 +515,15 @@ def test_an_attribute_that_may_be_another_is_released_only_when_it_is_not(tmp_pa
     strict = _mypy(tmp_path, "--strict")
     assert (strict.returncode, strict.stdout) == (0, ""), text
     assert _findings(tmp_path / "after", text) == []
+
+
+def test_the_fix_checks_read_a_guard_s_own_binding_as_part_of_the_fix(tmp_path: Path) -> None:
+    """``fix_at_scale.py`` and the fixture checks compare a fixed file with its source, fixes
+    removed: the guard's local bound on a line of its own is the fix's too."""
+    from tests.fixes import normalized_dump
+
+    fixed = _fixed(tmp_path, ALIASED)
+    assert '        crypto_db = getattr(self, "crypto_db", None)\n' in fixed
+    assert normalized_dump(fixed) == normalized_dump(ALIASED)
+    # A binding the guard after it does not test is code of the user's, not the fix's.
+    assert normalized_dump(fixed.replace("            crypto_db is not None\n", "            other is not None\n")) != normalized_dump(ALIASED)
