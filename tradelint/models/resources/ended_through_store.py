@@ -40,20 +40,20 @@ Key = tuple[tuple[str, str], ...]
 _SETUPS = ("async_setup_entry",)
 # aiohttp's signals run at an application's end.
 _END_SIGNALS = ("on_cleanup", "on_shutdown")
-# Methods of a collection that add their argument to it as one of its items.
-_GROWERS = ("append", "appendleft", "add", "insert")
 # Methods of a mapping that read the item of their first argument.
 _ITEM_READERS = ("get", "pop", "setdefault")
 
 
-def ended_through_store(module: ModuleInfo, function: ast.AST, name: str, close: str) -> bool:
+def ended_through_store(module: ModuleInfo, function: ast.AST, name: str, close: str, awaited: bool = False) -> bool:
     """Whether the local ``name`` of ``function``, kept (itself or through the holders built from
     it) in a store outside the function, is released by an end of life that reads that store
-    back: a call of ``close`` or a release-named method on the attribute path that holds it."""
-    return ending_store(module, function, name, close) is not None
+    back: a call of ``close`` or a release-named method on the attribute path that holds it,
+    awaited when the release is a coroutine function (``awaited``: a close never awaited is no
+    close)."""
+    return ending_store(module, function, name, close, awaited) is not None
 
 
-def ending_store(module: ModuleInfo, function: ast.AST, name: str, close: str) -> ast.expr | None:
+def ending_store(module: ModuleInfo, function: ast.AST, name: str, close: str, awaited: bool = False) -> ast.expr | None:
     """The store (:func:`ended_through_store`) whose end of life releases the local ``name``:
     the target of the assignment that keeps it there, or None."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -73,10 +73,10 @@ def ending_store(module: ModuleInfo, function: ast.AST, name: str, close: str) -
     after = _after_yield(function)
     if after is not None:
         own = {**{(("$", local),) + path: None for local, path in locals_.items()}, **targets}
-        if (found := _released(function, params, set(own), close, after)) is not None:
+        if (found := _released(module, function, params, set(own), close, after, awaited)) is not None:
             return own[found] or next(iter(targets.values()))
     for end in _ends_of_life(module, function):
-        if (found := _released(end, _positions(end), set(targets), close, 0)) is not None:
+        if (found := _released(module, end, _positions(end), set(targets), close, 0, awaited)) is not None:
             return targets[found]
     return None
 
@@ -110,9 +110,6 @@ def _carriers(
                 break
             node, steps = call, ((".", kept), *steps)
         parent = module.parent(node)
-        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in _GROWERS and any(a is node for a in parent.args):
-            stores.append((parent.func.value, (("[]", _ANY), *steps)))  # ``self._peers.append(Peer(s))``: one of its items
-            continue
         if not (isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1):
             continue
         target = parent.targets[0]
@@ -223,7 +220,7 @@ def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
     return [s for s in top if s.name in registered and s is not function] if started else []
 
 
-def _released(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> Key | None:
+def _released(module: ModuleInfo, function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int, awaited: bool) -> Key | None:
     """The target ``function`` (after line ``after``) releases: a call of ``close`` or of a
     release-named method on it, reached inline or through a local bound to a read of it, or to
     each element of a collection it loops over (``for peer in self._peers.values()``: any item)."""
@@ -232,11 +229,30 @@ def _released(function: ast.AST, params: dict[str, int], targets: set[Key], clos
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.lineno > after
             and (node.func.attr == close or is_release_name(node.func.attr))
+            and (not awaited or _awaited(module, node))
             and (key := _key(node.func.value, params, aliases)) is not None
             and (found := _matching(key, targets)) is not None
         ):
             return found
     return None
+
+
+def _awaited(module: ModuleInfo, call: ast.Call) -> bool:
+    """``call`` is awaited: ``await p.close()``, or each of a comprehension's calls, or the call
+    itself, handed to ``asyncio.gather``/``asyncio.wait`` (``await asyncio.gather(*[p.close() for p
+    in peers])``). A coroutine release called and never awaited (``[p.close() for p in peers]``)
+    releases nothing."""
+    node: ast.AST = call
+    parent = module.parent(node)
+    if isinstance(parent, ast.Await):
+        return True
+    if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and parent.elt is node:
+        node, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.Starred):
+        node, parent = parent, module.parent(parent)
+    func = parent.func if isinstance(parent, ast.Call) and node in parent.args else None
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in ("gather", "wait")
 
 
 def _matching(key: Key, targets: set[Key]) -> Key | None:

@@ -59,7 +59,7 @@ def kept_through_store(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -
         return None
     if any(not on_a_way_out(module, n, c.function) for n in closes):
         return None
-    return ending_store(module, c.function, c.name, c.spec.close)
+    return ending_store(module, c.function, c.name, c.spec.close, c.spec.coroutine_close)
 
 
 def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.Await | None:

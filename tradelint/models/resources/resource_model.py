@@ -563,7 +563,7 @@ class ResourceAnalysis:
                 never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))
                 or mocked_before_use(self.module, self.model, c)):
             return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches, or given a test double: it holds nothing
-        return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
+        return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close, c.spec.coroutine_close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:
         """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the
