@@ -4,9 +4,10 @@ its arguments) in a collection on ``self`` is judged the same whether the record
 self._peers[k] = peer``); issue 28 point 1, ownership moves only where it is proven.
 
 - The class ends it when one of its release methods walks the collection (a keyed one, not a list
-  it appends to) and releases each record's field (a ``for`` loop, or a comprehension: ``gather(*[p.session.close() for p in
-  self._peers.values()])``); a dataclass's field counts as an ``__init__``'s attribute does.
-  Before, a record bound to a local was reported there (two false positives) and the inline one
+  it appends to) and releases each record's field (a ``for`` loop, or a comprehension:
+  ``gather(*[p.session.close() for p in self._peers.values()])``, or closes collected into a list
+  the method gathers: backend.ai's ``StorageSessionManager.aclose()``); a dataclass's field counts
+  as an ``__init__``'s attribute does. Before, a record bound to a local was reported there (two false positives) and the inline one
   was taken as handed on.
 - The class hands it on when some code of the class gives the collection out (returns it, passes
   it): whoever gets it may end the records (backend.ai's kernel context, ``tests/test_session50_attrs.py``).
@@ -57,6 +58,8 @@ STORES = {
 ENDS = {
     "loop": "    async def stop(self) -> None:\n        for peer in list(self._peers.values()):\n            await peer.session.close()\n        self._peers.clear()",
     "gather": "    async def close(self) -> None:\n        await asyncio.gather(*[p.session.close() for p in self._peers.values()])",
+    "collected": "    async def aclose(self) -> None:\n        closes = []\n        for peer in self._peers.values():\n            closes.append(peer.session.close())\n        await asyncio.gather(*closes, return_exceptions=True)",
+    "collected-not-gathered": "    async def aclose(self) -> None:\n        closes = []\n        for peer in self._peers.values():\n            closes.append(peer.session.close())",
     "handed": "    def peers(self) -> dict[str, Peer]:\n        return self._peers",
     "clear": "    async def stop(self) -> None:\n        self._peers.clear()",
     "not-a-release": "    async def refresh(self) -> None:\n        for peer in self._peers.values():\n            await peer.session.close()",
@@ -73,13 +76,13 @@ def _findings(tmp_path: Path, store: str, end: str) -> list[str]:
 
 
 @pytest.mark.parametrize("store", list(STORES))
-@pytest.mark.parametrize("end", ["loop", "gather", "handed"])
+@pytest.mark.parametrize("end", ["loop", "gather", "collected", "handed"])
 def test_a_record_s_session_ended_or_handed_on_by_the_class_is_not_reported(tmp_path: Path, store: str, end: str) -> None:
     assert _findings(tmp_path, store, end) == []
 
 
 @pytest.mark.parametrize("store", list(STORES))
-@pytest.mark.parametrize("end", ["clear", "not-a-release", "another-field", "unawaited-loop", "unawaited-comprehension"])
+@pytest.mark.parametrize("end", ["clear", "not-a-release", "another-field", "unawaited-loop", "unawaited-comprehension", "collected-not-gathered"])
 def test_a_record_s_session_the_class_never_ends_is_reported_however_it_is_added(tmp_path: Path, store: str, end: str) -> None:
     assert _findings(tmp_path, store, end) == [LEAK]
 

@@ -240,19 +240,35 @@ def _released(module: ModuleInfo, function: ast.AST, params: dict[str, int], tar
 def _awaited(module: ModuleInfo, call: ast.Call) -> bool:
     """``call`` is awaited: ``await p.close()``, or each of a comprehension's calls, or the call
     itself, handed to ``asyncio.gather``/``asyncio.wait`` (``await asyncio.gather(*[p.close() for p
-    in peers])``). A coroutine release called and never awaited (``[p.close() for p in peers]``)
-    releases nothing."""
+    in peers])``), also through a local list the function gathers (``closes.append(p.close())``).
+    A coroutine release called and never awaited (``[p.close() for p in peers]``) releases
+    nothing."""
     node: ast.AST = call
     parent = module.parent(node)
     if isinstance(parent, ast.Await):
         return True
+    if (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in ("append", "add")
+            and isinstance(parent.func.value, ast.Name) and node in parent.args):
+        # ``close_aws.append(info.session.close())``, then ``await asyncio.gather(*close_aws)``.
+        function = module.enclosing_function(parent)
+        collected = parent.func.value.id
+        return function is not None and any(
+            isinstance(n, ast.Call) and _waits_on(n) and any(
+                isinstance(a, ast.Name) and a.id == collected or isinstance(a, ast.Starred) and isinstance(a.value, ast.Name)
+                and a.value.id == collected for a in n.args)
+            for n in walk(function)
+        )
     if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and parent.elt is node:
         node, parent = parent, module.parent(parent)
     if isinstance(parent, ast.Starred):
         node, parent = parent, module.parent(parent)
-    func = parent.func if isinstance(parent, ast.Call) and node in parent.args else None
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name in ("gather", "wait")
+    return isinstance(parent, ast.Call) and node in parent.args and _waits_on(parent)
+
+
+def _waits_on(call: ast.Call) -> bool:
+    """``call`` waits on the awaitables it is given: ``asyncio.gather(...)``, ``asyncio.wait(...)``."""
+    func = call.func
+    return (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") in ("gather", "wait")
 
 
 def _matching(key: Key, targets: set[Key]) -> Key | None:
