@@ -424,28 +424,12 @@ def test_a_private_attribute_not_set_in_init_gets_no_fix(tmp_path: Path) -> None
 # maubot's ``prepare_db()`` sets ``self.crypto_db = self.db`` when the configuration says
 # "default": then the two attributes are one database, which ``stop()`` already stops. Released
 # again through ``crypto_db``, a database whose ``stop()`` is not idempotent raises at shutdown.
-ALIASED = '''\
-from __future__ import annotations
-
-import asyncio
-
-import aiohttp
-
-
-class Database:
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        self.session = aiohttp.ClientSession()
-
-    async def stop(self) -> None:
-        if self.session is None or self.session.closed:
-            raise RuntimeError(f"{self.url} stopped twice")
-        await self.session.close()
-
-
+ALIASED = DATABASE.replace("import aiohttp\n", "import asyncio\n\nimport aiohttp\n").replace(
+    "        if self.session is not None:\n            await self.session.close()\n",
+    "        if self.session is None or self.session.closed:\n"
+    '            raise RuntimeError(f"{self.url} stopped twice")\n'
+    "        await self.session.close()\n",
+) + '''
 class Program:
     db: Database
     crypto_db: Database
