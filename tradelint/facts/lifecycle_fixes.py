@@ -147,22 +147,16 @@ def shutdown_fix(
         f"{{x}} is not {receiver}.{other}" if _assigned_in_init(cls, other) else f'{{x}} is not getattr({receiver}, "{other}", None)'
         for other in aliased_attributes(cls, attr)
     ]
-    also = " and ".join([*others, also] if also else others)
+    extra = [*others, also] if also else others
     if _assigned_in_init(cls, attr):
         value = target
-        conditions = [f"{target} is not None"]
-        if also:
-            conditions.append(also.format(x=value))
-        guard = f"if {' and '.join(conditions)}:"
-        if method.col_offset + 4 + len(guard) > MAX_LINE:
-            # Inserted lines stay short: one condition a line, as black would split them.
-            guard = "if (\n" + "\n    and ".join("    " + c if i == 0 else c for i, c in enumerate(conditions)) + "\n):"
+        guard = _if(method.col_offset + 4, [f"{target} is not None", *(c.format(x=value) for c in extra)])
     else:
         local = guard_local(method, cls, attr)
         if local is None:
             return None
         value = local
-        guard = present_guard(receiver, attr, value, method.col_offset + 4, also.format(x=value) if also else "",
+        guard = present_guard(receiver, attr, value, method.col_offset + 4, tuple(c.format(x=value) for c in extra),
                               walrus_allowed(module))
     inner = method.col_offset + 8
     body_lines = [_fit("    " + line.format(x=value), inner - 4) for line in body.splitlines()]
@@ -226,28 +220,32 @@ def mangled(attr: str) -> bool:
     return attr.startswith("__") and not attr.endswith("__")
 
 
-def present_guard(receiver: str, attr: str, local: str, indent: int, also: str = "", walrus: bool = True) -> str:
-    """``if (local := getattr(self, "attr", None)) is not None:`` (then ``and also``), the guard
-    of a release of an attribute that may not be set yet (``stop()`` before ``start()``), at
-    ``indent``. A type checker narrows the local it binds, where it would not narrow
-    ``self.attr`` through a ``getattr`` test (a class that declares ``attr: Database | None``);
-    the release then uses the local. Split as black splits it when the line is too long; with
-    ``also`` too long for one line, and with ``walrus=False`` (a project that supports Python
-    3.7, which has no ``:=``), ``local = getattr(...)`` on a line of its own, then ``if local is
-    not None:``."""
+def present_guard(receiver: str, attr: str, local: str, indent: int, also: tuple[str, ...] = (), walrus: bool = True) -> str:
+    """``if (local := getattr(self, "attr", None)) is not None:`` (then ``and`` each of
+    ``also``), the guard of a release of an attribute that may not be set yet (``stop()`` before
+    ``start()``), at ``indent``. A type checker narrows the local it binds, where it would not
+    narrow ``self.attr`` through a ``getattr`` test (a class that declares ``attr: Database |
+    None``); the release then uses the local. Split as black splits it when the line is too long;
+    with ``also`` too long for one line, and with ``walrus=False`` (a project that supports
+    Python 3.7, which has no ``:=``), ``local = getattr(...)`` on a line of its own, then ``if
+    local is not None:``."""
     bound = f'getattr({receiver}, "{attr}", None)'
-    rest = " is not None" + (f" and {also}" if also else "") + ":"
+    rest = " is not None" + "".join(f" and {c}" for c in also) + ":"
     guard = f"if ({local} := {bound}){rest}"
     if walrus and indent + len(guard) <= MAX_LINE:
         return guard
     if walrus and not also:
         return f"if (\n    {local} := {bound}\n){rest}"
-    # Bound on a line of its own; the test on one line, or one condition a line as black
-    # splits a long chain of ``and``.
-    test = f"if {local}{rest}"
-    if indent + len(test) > MAX_LINE:
-        test = "if (\n    " + "\n    and ".join([f"{local} is not None", *also.split(" and ")]) + "\n):"
-    return f"{local} = {bound}\n{test}"
+    return f"{local} = {bound}\n" + _if(indent, [f"{local} is not None", *also])
+
+
+def _if(indent: int, conditions: list[str]) -> str:
+    """``if a and b:`` at ``indent``, or, longer than ``MAX_LINE``, one condition a line as black
+    splits a long chain of ``and``."""
+    guard = f"if {' and '.join(conditions)}:"
+    if indent + len(guard) <= MAX_LINE:
+        return guard
+    return "if (\n    " + "\n    and ".join(conditions) + "\n):"
 
 
 def walrus_allowed(module: ModuleInfo) -> bool:

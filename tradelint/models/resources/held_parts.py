@@ -153,6 +153,8 @@ def _added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Subscript):
         return parent.targets[0].value
     return None
+
+
 # Builtins that read a collection in place, handing none of it on.
 _READERS = frozenset({"len", "bool", "list", "tuple", "set", "dict", "sorted", "reversed", "iter", "enumerate", "any", "all", "sum", "min", "max", "isinstance"})
 
