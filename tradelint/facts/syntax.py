@@ -41,6 +41,9 @@ TASK_MAKERS = frozenset({"create_task", "ensure_future"})
 # Those and a task group's or nursery's (``tg.start_soon(...)``, ``spawn(...)``), by last name:
 # what an object starts this way runs on until it is ended, as anything it opens does.
 TASK_STARTERS = TASK_MAKERS | {"start_soon", "spawn"}
+# asyncio's gather, qualified. It wraps each coroutine it is given in a task: a gathering future
+# nobody awaits or keeps leaves those tasks as unowned as a discarded ``create_task``'s.
+GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 
 
 def last_name(expr: ast.expr) -> str:

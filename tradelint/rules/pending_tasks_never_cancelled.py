@@ -8,10 +8,11 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import GATHER
 from tradelint.facts.uses import name_loads
 from tradelint.models.tasks.completed_collections import tasks_left_behind
 from tradelint.models.tasks.completions import left_behind
-from tradelint.models.tasks.gathers import GATHER, gather_leaves
+from tradelint.models.tasks.gathers import gather_leaves
 from tradelint.models.tasks.kept_waits import outliving_a_cancelled_wait
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.race_guards import losers_cancelled_without_a_winner

@@ -14,7 +14,7 @@ from tradelint.facts.class_family import bases_naming, class_and_bases, family_f
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import walk, class_methods
+from tradelint.facts.syntax import GATHER, class_methods, walk
 from tradelint.facts.global_bindings import declarations
 from tradelint.facts.uses import classify, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
@@ -36,11 +36,6 @@ ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
 
 
 CREATOR_NAMES = {name.rpartition(".")[2] for name in DIRECT_CREATORS | ENSURE_FUTURE}
-
-
-# ``gather`` wraps each coroutine it is given in a task: a gathering future nobody awaits or keeps
-# leaves those tasks as unowned as a discarded ``create_task``'s (and its exception unretrieved).
-GATHER = {"asyncio.gather", "asyncio.tasks.gather"}
 
 
 LOOP_GETTERS = {

@@ -24,12 +24,11 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, class_method, last_name, own_nodes, walk
+from tradelint.facts.syntax import FUNCTION_NODES, GATHER, SCOPE_NODES, TASK_MAKERS, class_method, last_name, own_nodes, walk
 from tradelint.models.tasks.duck_methods import project_methods
 from tradelint.models.tasks.gather_receivers import called_method
 from tradelint.models.tasks.unfailing_loops import never_fails
 
-GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
 QUEUES = frozenset({"asyncio.Queue", "asyncio.PriorityQueue", "asyncio.LifoQueue", "asyncio.queues.Queue"})
 
