@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from tradelint.facts.release_names import is_release_name
 from tradelint.facts.syntax import walk
 
 
@@ -50,3 +51,17 @@ def _constant_names(expr: ast.expr) -> tuple[str, ...] | None:
     if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in expr.elts):
         return None
     return tuple(e.value for e in expr.elts)  # type: ignore[attr-defined]
+
+
+def looked_up(call: ast.Call, node: ast.expr) -> str | None:
+    """``getattr(node, "get_services", None)``, ``hasattr(node, "pair")``: the attribute named,
+    read as ``node.get_services`` is (nothing keeps ``node``); None for any other call, and for a
+    release looked up by name (``getattr(client, "close", None)``, a release where it is called:
+    ``models/resources/getattr_releases.py``)."""
+    if not (
+        isinstance(call.func, ast.Name) and call.func.id in ("getattr", "hasattr") and call.args and call.args[0] is node
+        and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+    ):
+        return None
+    name = call.args[1].value
+    return None if is_release_name(name) else name

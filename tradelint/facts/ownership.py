@@ -619,16 +619,22 @@ class OwnershipModel:
         its release method closes, with that method (``Wrapper(session)`` whose ``close()`` awaits
         ``self.session.close()``). None when there are none."""
         found = class_named(module, func)
-        if found is None or not found[1].stored_params:
+        if found is None:
             return None
-        facts = found[1]
-        family = lineage(self.project, found[0], facts)
-        if any("__new__" in f.methods for _, f in family):
+        family = lineage(self.project, found[0], found[1])
+        if any("__new__" in f.methods for _, f in family) or not any(f.stored_params for _, f in family):
             return None
         params: list[tuple[str, int]] = []
         entry: MethodFacts | None = None
-        positions = {attr: position for position, attr in facts.stored_positions.items()}
-        for param, attr in sorted(facts.stored_params.items()):
+        # As :meth:`keeps_and_releases` reads a handoff: a parameter the class or a base stores
+        # (``super().__init__(transport=transport)``), the class's own first.
+        stored: dict[str, str] = {}
+        for _, f in family:
+            for param, attr in f.stored_params.items():
+                stored.setdefault(param, attr)
+        places = sorted({position for _, f in family for position in f.stored_positions})
+        positions = {kept: position for position in places if (kept := stored_at(self.project, family, position)) is not None}
+        for param, attr in sorted(stored.items()):
             releaser = releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr))
             method = _entry_for(family, releaser, self.configured) if releaser is not None else None
             if method is not None:

@@ -41,7 +41,7 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
-from tradelint.facts.release_names import DUNDER_RELEASE, LEADING_RELEASE, TEST_TEARDOWNS, is_release_name
+from tradelint.facts.release_names import BARE_RELEASE, DUNDER_RELEASE, LEADING_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.returned_makers import method_of_a_value, returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, element_pairs, entered_call, given_or_made, self_attr
@@ -140,6 +140,17 @@ def _is_release(name: str) -> bool:
     return known
 
 
+def _acts_on_a_subject(node: ast.Attribute, call: ast.AST | None) -> bool:
+    """``self.client.stop_notify(char)``, ``self.gh.close_pull_request(number)``: a release word
+    with a word of its own after it, called with what it acts on, ends that (a notification, a
+    request), not the object it is called on. A release word alone ends the object whatever it is
+    given (``self.ws.close(code)``), and an exit takes the three arguments of its protocol."""
+    return (
+        isinstance(call, ast.Call) and call.func is node and bool(call.args)
+        and not BARE_RELEASE.match(node.attr.lstrip("_")) and node.attr not in DUNDER_RELEASE
+    )
+
+
 def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     """One pass over the index's attribute nodes, no walk of method bodies: the stores
     (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
@@ -225,8 +236,10 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             # through it (``OwnershipModel._held_part_release``).
             owner = f"{held}.{node.value.attr}"
         if owner is not None:
-            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
             call = module.parent(node)
+            if _acts_on_a_subject(node, call):
+                continue
+            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
     for call in module.index.calls:

@@ -1,8 +1,7 @@
 """How a value is used: the vocabulary that "never closed" and "never awaited" are judged in.
 
 A *use* is a load of a local name or of ``self.attr``. Its kind says what the surrounding code does
-with it; the resource and task models decide which kinds count as taking care of the value.
-"""
+with it; the resource and task models decide which kinds count as taking care of the value."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.getattr_names import looked_up
 from tradelint.facts.global_bindings import declarations
 from tradelint.facts.pass_through import passed_argument
 from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, ordered_fields, walk
@@ -55,6 +55,8 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
     if isinstance(parent, ast.Call) and node is not parent.func:
         if isinstance(parent.func, ast.Name) and parent.func.id in INSPECTORS:
             return Use(node, "test")
+        if (looked := looked_up(parent, node)) is not None:
+            return Use(node, "attribute", looked)
         return Use(node, "argument", call=parent)
     if isinstance(parent, ast.withitem):
         return Use(node, "with")
@@ -152,9 +154,7 @@ def awaited_call(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.
     return call
 
 
-def assigned_part(
-    module: ModuleInfo, value: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, part: int
-) -> Binding | None:
+def assigned_part(module: ModuleInfo, value: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, part: int) -> Binding | None:
     """``a, name = value`` or ``self.a, self.attr = value`` (one target, unpacked): the binding of
     element ``part``."""
     stmt = module.parent(value)

@@ -62,7 +62,8 @@ the `await`). So is a value bound once to what a call returns and handed, as a s
 to a first-party `async def` release that releases that parameter (`s, version = await
 BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing closes it. A
 session handed to a first-party coroutine (`create_task(worker(session))`) is borrowed: the caller still
-closes it; so is one an awaited coroutine method of the caller's own class only calls through (`await self.get_user(url, reddit)`, its code, and that of the methods it lends it to in turn, neither keeping, returning, handing on nor closing it: CyberDropDownloader `1f6d28f3`). So is one given to a function whose code cannot be read (`register(session)` from a package
+closes it (a lookup by name there, `getattr(client, "get_services", None)` or `hasattr`, reads an attribute
+as `client.get_services` does and keeps nothing; `getattr(client, "close")` is the release, where called); so is one an awaited coroutine method of the caller's own class only calls through (`await self.get_user(url, reddit)`, its code, and that of the methods it lends it to in turn, neither keeping, returning, handing on nor closing it: CyberDropDownloader `1f6d28f3`). So is one given to a function whose code cannot be read (`register(session)` from a package
 neither installed nor in the project): nothing proves it takes the session over; no `async with` fix is
 offered, since it may keep the session past the block. An awaited library function given a resource class
 as its first argument makes an instance of that class, already open (Home Assistant's Bluetooth
@@ -265,6 +266,10 @@ A receiver that takes over what it is given must be closed in turn: a first-part
 keeps a parameter and releases it in its own release method (`Wrapper(session)` whose
 `close()` closes `self.session`), handed a resource made for it (`Wrapper(ClientSession())`,
 or a local bound once to one), is a resource; handed one it is lent, it is not judged. A
+parameter its base keeps is kept alike (no `__init__` of its own, or `super().__init__(
+transport=transport)`: python-kasa's protocols), and a call of the kept part named with a
+release word and a word of its own and given what it acts on (`self.client.stop_notify(char)`)
+releases that, not the part: a class whose only such call is that takes nothing over. A
 client class that makes its own resource only when given none (`self._session = session or
 ClientSession()`, `ClientSession() if session is None else session`, or `if session is None:
 session = ClientSession()` before storing it) and closes it is a resource when made without
