@@ -148,3 +148,47 @@ def test_a_release_looked_up_by_name_is_still_a_release(tmp_path: Path) -> None:
         "pair.py:13:5 TRD201 `client` (`establish_connection(...)`) is closed by the function it is given, outside `finally`;"
         " call `await client.disconnect()` in a `finally`"
     ]
+
+
+# A local the function closes only on a way that never stores it (an early return) and keeps in a
+# collection on ``self`` on the other is the holder's to end there: reported as living on in the
+# holder, with no ``async with`` fix (which would close the stored one as the function returns).
+# Before, "closed outside `finally`; open it with `async with`" (gpustack's peer connections).
+PEERS = '''\
+import asyncio
+
+from websockets import connect
+
+
+class Peer:
+    def __init__(self, key, ws):
+        self.key = key
+        self.ws = ws
+
+
+class Server:
+    def __init__(self):
+        self.peers = {{}}
+
+    async def join(self, uri):
+        ws = await connect(uri)
+        key = ws.response.headers.get("id")
+        if not key:
+            await ws.close()
+            return
+{store}
+'''
+
+
+def test_closed_only_on_a_way_that_never_stores_it_lives_on_in_the_holder(tmp_path: Path) -> None:
+    source = PEERS.format(store="        self.peers[key] = Peer(key, ws)")
+    assert tree_findings(tmp_path, {"peers.py": source}, "TRD2") == [
+        "peers.py:17:9 TRD201 `ws` lives on in `self.peers[key]` after the function, never closed; close it where that ends"
+    ]
+
+
+def test_closed_after_it_is_stored_is_still_closed_outside_finally(tmp_path: Path) -> None:
+    source = PEERS.format(store="        self.peers[key] = Peer(key, ws)\n        await asyncio.sleep(1)\n        await ws.close()")
+    assert tree_findings(tmp_path, {"peers.py": source}, "TRD2") == [
+        "peers.py:17:9 TRD201 `ws` (`connect(...)`) is closed outside `finally`; open it with `async with`"
+    ]

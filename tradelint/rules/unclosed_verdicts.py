@@ -10,9 +10,11 @@ from typing import Iterator
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
+from tradelint.facts.uses import classify, name_loads, sequential
 from tradelint.models.resources.fixes import async_with_fix
 from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.resource_types import Creation
 from tradelint.rules.unclosed_texts import fix_offered as _fix_offered, text_of as _text, text_kept as _text_kept
 
 
@@ -29,14 +31,34 @@ def verdict_reports(ctx: FileContext) -> Iterator[Report]:
             yield Report(c.stmt, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
                                      name=c.name, label=c.label, close=c.spec.close), None, text.help)
             continue
-        if verdict.problem == "never_closed" and c.kind == "local" and c.function is not None:
+        if verdict.problem in ("never_closed", "not_in_finally") and c.kind == "local" and c.function is not None:
             # ``self.api = Api(session)``: lent to what outlives the function, where it must
-            # be closed; ``async with`` here would close it under that holder.
+            # be closed; ``async with`` here would close it under that holder. So also where the
+            # function closes it only on a way that never stores it (``if not info: await
+            # ws.close(); return`` before ``self.peers[key] = Peer(ws)``): the stored one is the
+            # holder's to end, and no close of the function runs after the store.
             holder = kept_beyond(ctx.module, c.function, c.name)
-            if holder is not None:
+            if holder is not None and (verdict.problem == "never_closed" or not _closed_after(ctx, c, holder)):
                 yield Report(c.stmt, fit("`{name}` lives on in `{holder}` after the function, never closed; close it where that ends",
                                          name=c.name, label=c.label, holder=ast.unparse(holder)), None, _text_kept(c))
                 continue
         if c.function is not None and _fix_offered(ctx, verdict.problem, c):
             fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
         yield Report(c.stmt, text.message, fix, text.help)
+
+
+def _closed_after(ctx: FileContext, c: Creation, holder: ast.expr) -> bool:
+    """Whether a close of the local ``c`` in its function runs after the statement that keeps it
+    in ``holder`` on one path (then the function ends the one it keeps)."""
+    store: ast.AST = holder
+    while not isinstance(store, ast.stmt) and (up := ctx.module.parent(store)) is not None:
+        store = up
+    if not isinstance(store, ast.stmt):
+        return True
+    analysis = resource_analysis(ctx)
+    assert c.function is not None
+    return any(
+        analysis.closes(use, c.spec) and load.lineno > (store.end_lineno or store.lineno) and sequential(ctx.module, store, load)
+        for load in name_loads(c.function, c.name)
+        if (use := classify(ctx.module, load)).kind in ("method", "attribute")
+    )
