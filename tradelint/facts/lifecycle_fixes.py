@@ -115,22 +115,18 @@ def shutdown_fix(
     body: str,
     title: str,
     safety: Safety,
-    import_stmt: str = "",
-    where: str = "end",
-    also: str = "",
-    follow: bool = False,
 ) -> FixSpec | None:
     """Append ``body`` (with ``{x}`` for ``self.attr``) to the class's async shutdown-like method,
     guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise
-    (:func:`present_guard`: ``{x}`` is then the local it binds), and by ``also`` (a condition on
-    ``{x}``) when given; ``follow``: in the method it awaits (:func:`ending_method`)."""
-    method = ending_method(module, cls, shutdown_names) if follow else _async_shutdown(module, cls, shutdown_names)
+    (:func:`present_guard`: ``{x}`` is then the local it binds)."""
+    method = _async_shutdown(module, cls, shutdown_names)
     path = _class_path(module, cls)
     if method is None or not path or unproven_release(module, cls, shutdown_names) is not None:
         return None
     receiver = self_name(method) or "self"
     target = f"{receiver}.{attr}"
-    if where == "end" and any(
+    where = "end"
+    if any(
         isinstance(node, ast.Attribute)
         and isinstance(node.ctx, ast.Store)
         and node.attr == attr
@@ -147,16 +143,15 @@ def shutdown_fix(
         f"{{x}} is not {receiver}.{other}" if _assigned_in_init(cls, other) else f'{{x}} is not getattr({receiver}, "{other}", None)'
         for other in aliased_attributes(cls, attr)
     ]
-    extra = [*others, also] if also else others
     if _assigned_in_init(cls, attr):
         value = target
-        guard = _if(method.col_offset + 4, [f"{target} is not None", *(c.format(x=value) for c in extra)])
+        guard = _if(method.col_offset + 4, [f"{target} is not None", *(c.format(x=value) for c in others)])
     else:
         local = guard_local(method, cls, attr)
         if local is None:
             return None
         value = local
-        guard = present_guard(receiver, attr, value, method.col_offset + 4, tuple(c.format(x=value) for c in extra),
+        guard = present_guard(receiver, attr, value, method.col_offset + 4, tuple(c.format(x=value) for c in others),
                               walrus_allowed(module))
     inner = method.col_offset + 8
     body_lines = [_fit("    " + line.format(x=value), inner - 4) for line in body.splitlines()]
@@ -169,7 +164,7 @@ def shutdown_fix(
             EditSpec(
                 "append_to_method",
                 method,
-                (("class", path), ("method", method.name), ("code", code), ("import", import_stmt), ("where", where)),
+                (("class", path), ("method", method.name), ("code", code), ("import", ""), ("where", where)),
             ),
         ),
     )
