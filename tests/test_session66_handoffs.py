@@ -192,3 +192,29 @@ def test_closed_after_it_is_stored_is_still_closed_outside_finally(tmp_path: Pat
     assert tree_findings(tmp_path, {"peers.py": source}, "TRD2") == [
         "peers.py:17:9 TRD201 `ws` (`connect(...)`) is closed outside `finally`; open it with `async with`"
     ]
+
+
+HANDLED = PEERS.replace(
+    '''        key = ws.response.headers.get("id")
+        if not key:
+            await ws.close()
+            return
+''',
+    '''        try:
+            key = await ws.recv()
+        except BaseException:
+            await ws.close()
+            raise
+        await asyncio.sleep(1)
+''',
+)
+
+
+def test_a_close_of_the_failures_before_the_store_keeps_its_own_report(tmp_path: Path) -> None:
+    # The handler's close is about the errors before the store (here the ``sleep``, outside the
+    # ``try``), which the report names, as for an integration's store that its unload ends
+    # (melcloudhome's setup).
+    source = HANDLED.format(store="        self.peers[key] = Peer(key, ws)")
+    assert tree_findings(tmp_path, {"peers.py": source}, "TRD2") == [
+        "peers.py:17:9 TRD201 `ws` (`connect(...)`) is closed outside `finally`; open it with `async with`"
+    ]

@@ -48,8 +48,10 @@ def verdict_reports(ctx: FileContext) -> Iterator[Report]:
 
 
 def _closed_after(ctx: FileContext, c: Creation, holder: ast.expr) -> bool:
-    """Whether a close of the local ``c`` in its function runs after the statement that keeps it
-    in ``holder`` on one path (then the function ends the one it keeps)."""
+    """Whether the function ends the local ``c`` itself though it keeps it in ``holder``: a close
+    of it runs after the statement that keeps it on one path, or is no early return's (one in a
+    handler, a close before an error is raised: those closes are about the failures before the
+    store, which the verdict's own message names)."""
     store: ast.AST = holder
     while not isinstance(store, ast.stmt) and (up := ctx.module.parent(store)) is not None:
         store = up
@@ -57,8 +59,28 @@ def _closed_after(ctx: FileContext, c: Creation, holder: ast.expr) -> bool:
         return True
     analysis = resource_analysis(ctx)
     assert c.function is not None
-    return any(
-        analysis.closes(use, c.spec) and load.lineno > (store.end_lineno or store.lineno) and sequential(ctx.module, store, load)
-        for load in name_loads(c.function, c.name)
-        if (use := classify(ctx.module, load)).kind in ("method", "attribute")
+    closes = [
+        load for load in name_loads(c.function, c.name)
+        if (use := classify(ctx.module, load)).kind in ("method", "attribute") and analysis.closes(use, c.spec)
+    ]
+    return not closes or any(
+        (load.lineno > (store.end_lineno or store.lineno) and sequential(ctx.module, store, load))
+        or not _before_a_return(ctx, c.function, load)
+        for load in closes
     )
+
+
+def _before_a_return(ctx: FileContext, function: ast.AST, load: ast.expr) -> bool:
+    """``load`` is in a block that ends in a ``return`` (``await ws.close(); return``), under no
+    handler of an error."""
+    node: ast.AST = load
+    while (parent := ctx.module.parent(node)) is not None and parent is not function:
+        if isinstance(parent, ast.ExceptHandler):
+            return False
+        if isinstance(node, ast.stmt):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(parent, field, None)
+                if isinstance(block, list) and node in block:
+                    return isinstance(block[-1], ast.Return)
+        node = parent
+    return False
