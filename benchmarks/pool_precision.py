@@ -9,7 +9,7 @@ repositories of bots, services, integrations and libraries, most never read for 
 
     python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F ...]
         [--exclude-read F ...] [--half a|b] > sample.tsv
-    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [MORE_LABELS ...] [--pool POOL_DIR] [--json OUT]
+    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [MORE_LABELS ...] [--pool POOL_DIR] [--kept POOL_DIR] [--json OUT]
     python benchmarks/pool_precision.py check benchmarks/labels/pool55.tsv POOL_DIR
 
 ``draw``: each distinct finding once (repository, path, code, message; the first entry that
@@ -138,11 +138,15 @@ def tally(rows: list[dict[str, str]]) -> dict[str, dict[str, dict[str, int | flo
     return out
 
 
-def score(labels: Path | list[Path], pool: Path | None = None) -> dict[str, object]:
+def score(labels: Path | list[Path], pool: Path | None = None, kept: Path | None = None) -> dict[str, object]:
     """The tallies of one labels file or several together; with ``pool``, also each family's
     precision weighted by how many distinct findings of each code the pool run makes (the sample
-    takes a quota per code, not a share)."""
+    takes a quota per code, not a share); with ``kept``, of the labelled findings that pool run
+    still makes only (as :func:`check` finds them: the figures of a rule change)."""
     rows = [row for path in ([labels] if isinstance(labels, Path) else labels) for row in read_labels(path)]
+    if kept is not None:
+        now = _made(kept)
+        rows = [row for row in rows if (row["repo"], row["path"], row["code"], int(row["line"])) in now]
     out: dict[str, object] = {"all": tally(rows), "app": tally([r for r in rows if r["kind"] == "app"])}
     if pool is not None:
         population = collections.Counter(code for (_, _, code, _) in findings(pool))
@@ -163,7 +167,7 @@ def weighted(figures: dict[str, dict[str, dict[str, int | float | None]]], popul
 def check(labels: Path, pool: Path) -> dict[str, list[str]]:
     """The labelled findings a pool run still makes at the same line (``kept``), those it no
     longer makes (``gone``), and those whose entry the run did not score (``unscored``)."""
-    now = {(repo, path, code, row[4]) for (repo, path, code, _), row in findings(pool).items()}
+    now = _made(pool)
     scored = {result.stem for result in pool.glob("e*.json")}
     out: dict[str, list[str]] = {"kept": [], "gone": [], "unscored": []}
     for row in read_labels(labels):
@@ -171,6 +175,11 @@ def check(labels: Path, pool: Path) -> dict[str, list[str]]:
         verdict = "kept" if key in now else "gone" if row["entry"] in scored else "unscored"
         out[verdict].append(f"{row['repo']} {row['path']}:{row['line']} {row['code']} {row['verdict']}")
     return out
+
+
+def _made(pool: Path) -> set[tuple[str, str, str, int]]:
+    """(repository, path, code, line) of each distinct finding a pool run makes."""
+    return {(repo, path, code, row[4]) for (repo, path, code, _), row in findings(pool).items()}
 
 
 def _print_tally(title: str, figures: dict[str, dict[str, dict[str, int | float | None]]]) -> None:
@@ -201,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("labels", type=Path, nargs="+")
     s.add_argument("--json", type=Path)
     s.add_argument("--pool", type=Path, help="weight each family's precision by the codes' counts in this pool run")
+    s.add_argument("--kept", type=Path, help="count only the labelled findings this pool run still makes")
     c = sub.add_parser("check")
     c.add_argument("labels", type=Path)
     c.add_argument("pool", type=Path)
@@ -214,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.half is None or half_of(row[1]) == args.half:
                 print("\t".join(map(str, row)))
     elif args.verb == "score":
-        figures = score(args.labels, args.pool)
+        figures = score(args.labels, args.pool, args.kept)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1) + "\n")
         _print_tally("every labelled finding", figures["all"])  # type: ignore[arg-type]

@@ -135,3 +135,10 @@ def test_draw_leaves_out_what_an_earlier_sample_read_and_splits_by_repository(
         pool_precision.main(["draw", str(pool), "--seed", "55", "--exclude-read", str(labels), "--half", half])
         rows = capsys.readouterr().out.splitlines()[1:]
         assert [r.split("\t")[3] for r in rows] == drawn
+
+
+def test_score_of_the_labelled_findings_a_run_still_makes(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(LABELS)
+    figures = pool_precision.score(labels, kept=_pool(tmp_path, LINES[:1]))
+    assert figures["all"]["family"] == {"TRD3": {"findings": 1, "TP": 1, "FP": 0, "UNSURE": 0, "precision": 1.0}}
