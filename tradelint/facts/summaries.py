@@ -44,7 +44,7 @@ from tradelint.facts.summary_data import (
 from tradelint.facts.release_names import BARE_RELEASE, DUNDER_RELEASE, LEADING_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.returned_makers import method_of_a_value, returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
-from tradelint.facts.uses import awaited_call, element_pairs, entered_call, given_or_made, self_attr
+from tradelint.facts.uses import awaited_call, called_with_subject, element_pairs, entered_call, given_or_made, self_attr
 
 __all__ = [
     "DUNDER_RELEASE",
@@ -140,13 +140,14 @@ def _is_release(name: str) -> bool:
     return known
 
 
-def _acts_on_a_subject(node: ast.Attribute, call: ast.AST | None) -> bool:
+def _acts_on_a_subject(module: ModuleInfo, node: ast.Attribute) -> bool:
     """``self.client.stop_notify(char)``, ``self.gh.close_pull_request(number)``: a release word
-    with a word of its own after it, called with what it acts on, ends that (a notification, a
-    request), not the object it is called on. A release word alone ends the object whatever it is
-    given (``self.ws.close(code)``), and an exit takes the three arguments of its protocol."""
+    with a word of its own after it, called with what it acts on (:func:`called_with_subject`),
+    ends that (a notification, a request), not the object it is called on. A release word alone
+    ends the object whatever it is given (``self.ws.close(code)``), and an exit takes the three
+    arguments of its protocol."""
     return (
-        isinstance(call, ast.Call) and call.func is node and bool(call.args)
+        called_with_subject(module, node.value)
         and not BARE_RELEASE.match(node.attr.lstrip("_")) and node.attr not in DUNDER_RELEASE
     )
 
@@ -236,9 +237,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             # through it (``OwnershipModel._held_part_release``).
             owner = f"{held}.{node.value.attr}"
         if owner is not None:
-            call = module.parent(node)
-            if _acts_on_a_subject(node, call):
+            if _acts_on_a_subject(module, node):
                 continue
+            call = module.parent(node)
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))

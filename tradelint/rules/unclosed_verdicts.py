@@ -10,6 +10,7 @@ from typing import Iterator
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
+from tradelint.facts.syntax import statement_block
 from tradelint.facts.uses import classify, name_loads, sequential
 from tradelint.models.resources.fixes import async_with_fix
 from tradelint.models.resources.outliving import kept_beyond
@@ -52,10 +53,8 @@ def _closed_after(ctx: FileContext, c: Creation, holder: ast.expr) -> bool:
     of it runs after the statement that keeps it on one path, or is no early return's (one in a
     handler, a close before an error is raised: those closes are about the failures before the
     store, which the verdict's own message names)."""
-    store: ast.AST = holder
-    while not isinstance(store, ast.stmt) and (up := ctx.module.parent(store)) is not None:
-        store = up
-    if not isinstance(store, ast.stmt):
+    store = next((a for a in ctx.module.ancestors(holder) if isinstance(a, ast.stmt)), None)
+    if store is None:
         return True
     analysis = resource_analysis(ctx)
     assert c.function is not None
@@ -77,10 +76,7 @@ def _before_a_return(ctx: FileContext, function: ast.AST, load: ast.expr) -> boo
     while (parent := ctx.module.parent(node)) is not None and parent is not function:
         if isinstance(parent, ast.ExceptHandler):
             return False
-        if isinstance(node, ast.stmt):
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(parent, field, None)
-                if isinstance(block, list) and node in block:
-                    return isinstance(block[-1], ast.Return)
+        if isinstance(node, ast.stmt) and (block := statement_block(parent, node)) is not None:
+            return isinstance(block[-1], ast.Return)
         node = parent
     return False
