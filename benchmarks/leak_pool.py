@@ -5,8 +5,10 @@ except the held-out halves (``HELD_OUT``, never scored here) and the renames man
 repository and commit once (a round's whole file and its halves list the same lines). Each line
 is scored alone by ``score_leak_fixes.py`` (its own one-line manifest), so a run can stop and go
 on, score what has a mirror now, and spread over processes; one JSON per line lands in ``OUT``.
+``--entries`` scores only the lines of those numbers (a label file's ``eNNN``), to read what a change
+does to labelled findings before the whole pool runs.
 
-    python benchmarks/leak_pool.py run SRC OUT [--jobs 2] [--modes default] [--mirrors /work/.mirror]
+    python benchmarks/leak_pool.py run SRC OUT [--jobs 2] [--modes default] [--mirrors /work/.mirror] [--entries N,...]
     python benchmarks/leak_pool.py compare OUT [OTHER]
 
 ``compare`` prints the sites found per family (and those still reported after the fix); with
@@ -52,11 +54,12 @@ def _mirror(mirrors: Path, repo: str) -> bool:
     return (mirrors / repo.replace("/", "+")).is_dir()
 
 
-def run(src: Path, out: Path, jobs: int, modes: str, mirrors: Path) -> int:
+def run(src: Path, out: Path, jobs: int, modes: str, mirrors: Path, entries: frozenset[int] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     lines = development_lines()
     todo = [(i, line) for i, line in enumerate(lines, 1)
-            if not (out / f"e{i:03d}.json").is_file() and _mirror(mirrors, line.split()[0])]
+            if not (out / f"e{i:03d}.json").is_file() and _mirror(mirrors, line.split()[0])
+            and (entries is None or i in entries)]
     absent = sum(1 for line in lines if not _mirror(mirrors, line.split()[0]))
     print(f"{len(lines)} lines in the pool, {absent} without a mirror, {len(todo)} to score", flush=True)
     with tempfile.TemporaryDirectory(prefix="leak-pool-") as tmp:
@@ -129,12 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     run_.add_argument("--jobs", type=int, default=2)
     run_.add_argument("--modes", default="default")
     run_.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    run_.add_argument("--entries", help="only these line numbers, comma-separated (e.g. 107,267)")
     compare_ = commands.add_parser("compare", help="totals of OUT; with OTHER, what changed")
     compare_.add_argument("out", type=Path)
     compare_.add_argument("other", type=Path, nargs="?")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run(args.src.resolve(), args.out.resolve(), args.jobs, args.modes, args.mirrors)
+        entries = frozenset(int(n) for n in args.entries.split(",")) if args.entries else None
+        return run(args.src.resolve(), args.out.resolve(), args.jobs, args.modes, args.mirrors, entries)
     return compare(args.out, args.other)
 
 
