@@ -41,6 +41,12 @@ def function_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]
     return names
 
 
+def binds_name(scope: ast.AST, name: str) -> bool:
+    """Whether ``scope`` (a function, its nested scopes included) binds ``name``: a call of
+    ``name`` there may not reach the module's function of that name."""
+    return any(name in _bound(node) for node in ast.walk(scope))
+
+
 def _bound(node: ast.AST) -> Iterator[str]:
     """The names ``node`` itself binds (a store, a definition, a parameter, an import, a
     ``global`` declaration, an ``except ... as``, a capture pattern)."""

@@ -38,7 +38,11 @@ which Python runs for `from app.services import tool_service`) is ended where a 
 project gets it through that handle and releases it when the application ends (after its
 lifespan's `yield`, in a shutdown handler): directly, or as an element of a local collection
 ended element by element there or in the coroutine the collection is handed to. The same
-collection ended in any other function proves nothing:
+collection ended in any other function proves nothing. The module's own code releasing the
+getter's value (`await get_session().close()`, or a local bound once to the call, then closed)
+releases the global, as `await _session.close()` does, wherever in the module it is written:
+the getter returns the very global (a runtime's `start_runtime()`/`stop_runtime()` pair, each
+calling `get_orchestrator()`, in a trading bot's web app):
 ```python
 _tool_service = None
 

@@ -12,6 +12,11 @@ element (``services = [tool_service, ...]`` then ``for s in services: await s.sh
 or in the first-party coroutine the collection is handed to: :func:`.released_elements.
 ends_each_element`).
 
+The module's own code may release it through the handle as well (``await get_session().close()``
+in its cleanup, or a local bound once to the call, then closed): that is a release of the global,
+as ``await _session.close()`` is, wherever in the module it is written (the module's own releases
+of the name are not asked to run at the application's end either).
+
 Proven, not guessed: the handle returns the very global (``return _service``); the other file
 imports the handle from this module by its dotted name; the release is an awaited call of a
 release of the whole object on the value the handle gave (or on a local bound once to it), or on
@@ -21,8 +26,10 @@ of life (a ``restart()``, any helper) proves nothing."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.bindings import binds_name
 from tradelint.facts.end_of_life import runs_at_application_end
 from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
@@ -30,13 +37,22 @@ from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.models.resources.released_elements import ends_each_element, ends_whole
 
 
-def ended_through_handle(module: ModuleInfo, name: str, close: str | None) -> bool:
+def ended_through_handle(
+    module: ModuleInfo, name: str, close: str | None, releases: Callable[[ast.expr], bool] | None = None
+) -> bool:
     """Whether the module global ``name`` is handed out by a function of ``module`` and released
-    through that handle where the application ends (see the module's docstring)."""
+    through that handle where the application ends, or anywhere in ``module`` itself when
+    ``releases`` (the resource model's test of a release of a value) says so (see the module's
+    docstring)."""
+    handles = _handles(module, name)
+    if releases is not None and any(
+        releases(value) for word, called in handles if called for value in _own_values(module, word)
+    ):
+        return True
     if module.module_name is None:
         return False
     root = search_root(module)
-    for word, called in _handles(module, name):
+    for word, called in handles:
         qualified = f"{module.module_name}.{word}"
         module.project.note_scan(f"mentions {word}", root)
         for path, _ in files_naming(module.project, root, word, skip=module.path):
@@ -79,6 +95,28 @@ def _values(other: ModuleInfo, qualified: str, called: bool) -> list[ast.expr]:
         found.append(node)
         stmt = other.parent(node)
         function = other.enclosing_function(node)
+        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(local := stmt.targets[0], ast.Name) and function is not None:
+            found += [n for n in walk(function) if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Load)]
+    return found
+
+
+def _own_values(module: ModuleInfo, word: str) -> list[ast.expr]:
+    """The calls of the module's own getter ``word`` outside the getter (``get_session()``), and
+    the loads of a local bound once to one, where the module does not bind ``word`` otherwise."""
+    if word in module.imports.names:
+        return []
+    found: list[ast.expr] = []
+    for node in walk(module.tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == word):
+            continue
+        function = module.enclosing_function(node)
+        scope = function
+        while scope is not None and not binds_name(scope, word):
+            scope = module.enclosing_function(scope)
+        if scope is not None:
+            continue  # inside the getter itself, or where a local of that name hides it
+        found.append(node)
+        stmt = module.parent(node)
         if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(local := stmt.targets[0], ast.Name) and function is not None:
             found += [n for n in walk(function) if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Load)]
     return found

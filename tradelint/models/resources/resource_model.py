@@ -571,7 +571,8 @@ class ResourceAnalysis:
         memo = self.module.project.class_memo
         known = cast("dict[str, bool]", memo.setdefault(("global-closed", self.module.tree), {}))
         if c.name not in known:
-            known[c.name] = self._closed_within(self.module.tree, c) or ended_through_handle(self.module, c.name, c.spec.close)
+            known[c.name] = self._closed_within(self.module.tree, c) or ended_through_handle(
+                self.module, c.name, c.spec.close, lambda value: self.closes(classify(self.module, value), c.spec))
         return None if known[c.name] else "global_never_closed"
 
     def _closed_within(self, scope: ast.AST, c: Creation) -> bool:
