@@ -69,6 +69,6 @@ def test_a_malformed_label_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_committed_labels_read_and_count() -> None:
-    rows = afterfix_labels.read_labels(Path(afterfix_labels.__file__).parent / "labels" / "afterfix67.tsv")
+    rows = afterfix_labels.read_labels(Path(__file__).resolve().parents[1] / "benchmarks" / "labels" / "afterfix67.tsv")
     assert len(rows) == 69
     assert afterfix_labels.tally(rows)["all"]["RESIDUAL"] == 32

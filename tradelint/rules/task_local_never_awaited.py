@@ -22,7 +22,8 @@ class TaskLocalNeverAwaited(Rule):
     `print`) is no hand-off; its bound `cancel` handed on is one (`return t.cancel` as a framework
     callback's cleanup, `self._cleanups.append(t.cancel)`: the method holds the task, and whoever
     holds it ends it), but not one put in a plain local. Nor is a task flagged that runs a method
-    of the class whose every loop tests a flag on `self` (`while self.running:`) with a bounded
+    of the class whose every loop tests a flag on `self` (`while self.running:`, or `while True:`
+    opening its turn with `if not self.running: return`) with a bounded
     wait at each turn (a sleep, a `wait_for` with a timeout), when an end method of the class
     (`stop()`, or a method it calls) sets the flag to end the loop: the owner's end stops it
     within one wait (not a turn that may wait without bound, `await queue.get()`, a `recv()`).

@@ -104,7 +104,11 @@ class TaskOnSelfNeverAwaited(Rule):
     bounded wait at each turn (a sleep, a `wait_for` with a timeout), when an end method of the
     class (`stop()`, or a method it calls) sets the flag to end the loop: the end stops it within
     one wait, as a cancel would; a turn that may wait without bound (`await queue.get()`, a
-    `recv()`) reads the flag only when something arrives, and is still reported. A cancel in `__del__` ends
+    `recv()`) reads the flag only when something arrives, and is still reported. A `while True:`
+    whose turn starts with a guard that leaves it (`if not self._connected: return`, first in the
+    body or in a `try` that opens it) tests the flag the same way, and tasks kept as elements of a
+    collection of the class (`self._readers[name] = create_task(self._read(r))`) end by the flag
+    as one kept in an attribute does (a BLE scale's heartbeat, a hub's readers). A cancel in `__del__` ends
     no task that runs a coroutine given the object itself (`self._run()`, `worker(self)`): the
     loop holds the task, the task its coroutine and the coroutine the object, so `__del__` cannot
     run while the task does, and the finding says so ("is cancelled only in `__del__()`"); a task

@@ -7,8 +7,10 @@ test, within one wait, and finishes by itself: the end stops it as a cancel woul
 not tear it down mid-work. It is neither unowned (TRD302) nor left running by the class's end
 (TRD303).
 
-Not when some loop of the coroutine does not test the flag (``while True``, an ``async for``
-over a connection), nor when a turn may wait without bound before the next test (``await
+A ``while True:`` whose turn starts with a guard that leaves it (``if not self.running:
+return``, or ``break``; first in the body or in a ``try`` that opens it) tests the flag as
+``while self.running:`` does. Not when some loop of the coroutine does not test the flag (a
+``while True`` without such a guard, an ``async for`` over a connection), nor when a turn may wait without bound before the next test (``await
 queue.get()``, ``await event.wait()``, a ``recv()``: the flag is read only when something
 arrives), nor when no turn waits a bounded time at all, nor when no end method sets the flag
 (where the framework names the object's end, a cog's unload or what a Home Assistant entry's
@@ -57,7 +59,7 @@ def ended_by_flag(
         return False
     stops: set[tuple[str, bool]] = set()
     for loop in loops:
-        found = _stops(loop.test, receiver) if isinstance(loop, ast.While) else set()
+        found = _loop_stops(loop, receiver) if isinstance(loop, ast.While) else set()
         if not found or not _waits_bounded(module, loop):
             return False
         stops |= found
@@ -69,6 +71,31 @@ def ended_by_flag(
         for setting in _settings(methods, method, 0)
     }
     return bool(stops & set_at_end)
+
+
+def _loop_stops(loop: ast.While, receiver: str) -> set[tuple[str, bool]]:
+    """The (flag, value) settings that end ``loop``: those that make its test false, or, for
+    ``while True:``, those that make true the guard its turn starts with (``if not
+    self._connected or self._disconnecting: return``, first in the body or in a ``try`` that
+    opens it), the same loop written the other way."""
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True):
+        return _stops(loop.test, receiver)
+    first = loop.body[0]
+    if isinstance(first, ast.Try) and first.body:
+        first = first.body[0]
+    if isinstance(first, ast.If) and not first.orelse and isinstance(first.body[-1], (ast.Return, ast.Break)):
+        return _exits(first.test, receiver)
+    return set()
+
+
+def _exits(test: ast.expr, receiver: str) -> set[tuple[str, bool]]:
+    """The (flag, value) settings that make a guard true: ``self.stopping`` by a true value,
+    ``not self.running`` by a false one, and ``a or b`` by what makes either true."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return {s for value in test.values for s in _exits(value, receiver)}
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _stops(test.operand, receiver)
+    return {(name, not value) for name, value in _stops(test, receiver)}
 
 
 def _stops(test: ast.expr, receiver: str) -> set[tuple[str, bool]]:
