@@ -9,7 +9,8 @@ Principle (lifetime, :mod:`tradelint.models.tasks.flag_ends`): a ``while True:``
 with a guard that leaves the loop tests the flag as ``while not <guard>:`` does; and a task kept
 as an element of a collection of the class ends by the flag as one kept in an attribute does.
 Twins: no guard; a guard on a flag that no end of the class sets; an element whose turn waits
-without bound (``await queue.get()``): each still reported.
+without bound (``await reader.readline()``) or awaits what its method was given (``await
+watch()``, which may wait as long as it likes): each still reported.
 """
 
 from __future__ import annotations
@@ -111,4 +112,22 @@ def test_tasks_kept_in_a_dict_end_by_the_flag_the_end_sets(tmp_path: Path) -> No
 def test_twin_an_element_whose_turn_waits_without_bound(tmp_path: Path) -> None:
     assert source_findings(tmp_path, UNBOUNDED, "TRD303") == [
         "13:9 TRD303 tasks in `self._readers` are never cancelled or awaited; end each one in `stop()`",
+    ]
+
+
+GIVEN_WAIT = READERS.replace(
+    "async def follow(self, name: str, reader: asyncio.StreamReader) -> None:\n        self._readers[name] = asyncio.create_task(self._read(reader))",
+    "async def follow(self, name: str, watch: Callable[[], Awaitable[bytes]]) -> None:\n        self._readers[name] = asyncio.create_task(self._read(watch))",
+).replace(
+    "async def _read(self, reader: asyncio.StreamReader) -> None:", "async def _read(self, watch: Callable[[], Awaitable[bytes]]) -> None:"
+).replace(
+    "line = await asyncio.wait_for(reader.readline(), timeout=30)", "line = await watch()\n                await asyncio.sleep(1)"
+).replace("import asyncio\n", "import asyncio\nfrom collections.abc import Awaitable, Callable\n", 1)
+
+
+def test_twin_an_element_whose_turn_awaits_what_it_was_given(tmp_path: Path) -> None:
+    # A trading bot's feed tasks: ``await watch_func(...)`` waits for the next message, however
+    # long; the flag is read only when one arrives (labelled TP in apps28).
+    assert source_findings(tmp_path, GIVEN_WAIT, "TRD303") == [
+        "14:9 TRD303 tasks in `self._readers` are never cancelled or awaited; end each one in `stop()`",
     ]

@@ -10,6 +10,12 @@ service; except Exception: log(...)`); an `await` of the resource's own release 
 leaves (`if not name: await ws.close(); return`) is none such. A first-party resource closed only at the end of a
 `try` whose `except` goes on without raising is closed outside `finally`, and so is one
 whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
+One closed in an `except` that re-raises and handed on by a `return` on success is released on
+every way out: the `return` hands on what it returns and every value carried in it, a local
+bound to a holder given it included (`device = Device(manager)`, then `return device`: an Apple
+TV library's connect, whose manager comes from the project's own factory), when no `return`,
+`raise` or `await` comes between the creation and that `try` (the same library's parent leaked
+the manager by a `raise` before it).
 
 A close on a way out (in an `except`, or in a branch that ends by raising or returning) answers
 the failures the code checked before it only: an `await` after it, before the hand-off, that

@@ -105,14 +105,13 @@ class TaskOnSelfNeverAwaited(Rule):
     class (`stop()`, or a method it calls) sets the flag to end the loop: the end stops it within
     one wait, as a cancel would; a turn that may wait without bound (`await queue.get()`, a
     `recv()`) reads the flag only when something arrives, and is still reported. A `while True:`
-    whose turn starts with a guard that leaves it (`if not self._connected: return`, first in the
-    body or in a `try` that opens it) tests the flag the same way, and tasks kept as elements of a
-    collection of the class (`self._readers[name] = create_task(self._read(r))`) end by the flag
-    as one kept in an attribute does (a BLE scale's heartbeat, a hub's readers). A cancel in `__del__` ends
-    no task that runs a coroutine given the object itself (`self._run()`, `worker(self)`): the
-    loop holds the task, the task its coroutine and the coroutine the object, so `__del__` cannot
-    run while the task does, and the finding says so ("is cancelled only in `__del__()`"); a task
-    of `pump(self._queue)` does not hold the object, and its `__del__` cancel ends it. A cancel that only restarts
+    opening its turn with a guard that leaves it (`if not self._connected: return`) tests the flag
+    alike; tasks kept in a collection of the class end by it too, unless a turn awaits what the
+    method was given (`await watch()`). A cancel in `__del__` ends no task that runs a coroutine given the object itself
+    (`self._run()`, `worker(self)`): the loop holds the task, the task its coroutine and the
+    coroutine the object, so `__del__` cannot run while the task does, and the finding says so
+    ("is cancelled only in `__del__()`"); a task of `pump(self._queue)` does not hold the object,
+    and its `__del__` cancel ends it. A cancel that only restarts
     the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
     create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
     the attribute, or its body gives it a default (`_clear_task: Task = None`, XiaomiGateway3

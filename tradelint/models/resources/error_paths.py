@@ -22,6 +22,7 @@ from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses
 from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
+from tradelint.models.resources.outliving import carrier_names
 from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before, handed_to
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
@@ -466,15 +467,45 @@ def _guarded_within(module: ModuleInfo, node: ast.AST, stmt: ast.stmt) -> bool:
     return False
 
 
-def returned(function: ast.AST, close_nodes: list[ast.AST]) -> bool:
+def returned(function: ast.AST, close_nodes: list[ast.AST], module: ModuleInfo | None = None) -> bool:
     """The name closed at ``close_nodes`` is also in a ``return`` of ``function`` (handed on whole
-    or inside what it returns)."""
+    or inside what it returns; with ``module``, also inside a local that carries it: ``device =
+    Device(manager)`` then ``return device``)."""
     names = {n.value.id for n in close_nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
     names |= {n.id for n in close_nodes if isinstance(n, ast.Name)}
+    if module is not None:
+        names = {carried for name in names for carried in carrier_names(module, function, name)}
     return any(
         isinstance(node, ast.Return) and node.value is not None
         and any(isinstance(n, ast.Name) and n.id in names for n in walk(node.value))
         for node in walk(function)
+    )
+
+
+def handed_on_by_return(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST]) -> bool:
+    """The resource closed in a handler at ``close_nodes`` is handed on by a ``return`` on success:
+    named in what it returns (:func:`returned`), or carried by a local it returns (``device =
+    Device(manager)``, then ``return device``) when nothing leaves before the ``try`` whose
+    handler closes it (an exit there leaks it: pyatv's parent, a ``raise`` in the loop before the
+    ``try``, fixed by moving the loop into it)."""
+    if c.function is None or returned(c.function, close_nodes):
+        return c.function is not None
+    return returned(c.function, close_nodes, module) and not _leaves_before_handler_try(module, c.function, c.stmt, close_nodes)
+
+
+def _leaves_before_handler_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, close_nodes: list[ast.AST]) -> bool:
+    """A ``return``, ``raise`` or ``await`` of ``function`` between ``stmt`` and the first ``try``
+    whose handler holds one of ``close_nodes`` (or no such ``try``): a way out the handler misses."""
+    starts = [
+        getattr(try_, "lineno", 0) for node in close_nodes for handler in module.ancestors(node)
+        if isinstance(handler, ast.ExceptHandler) for try_ in [module.parent(handler)] if isinstance(try_, TRY_NODES)
+    ]
+    if not starts:
+        return True
+    line = getattr(stmt, "end_lineno", None) or 0
+    return any(
+        isinstance(node, (ast.Return, ast.Raise, ast.Await)) and line < node.lineno < min(starts)
+        and module.enclosing_function(node) is function for node in walk(function)
     )
 
 

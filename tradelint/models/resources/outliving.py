@@ -70,6 +70,23 @@ def kept_beyond(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctio
     return None
 
 
+def carrier_names(module: ModuleInfo, function: ast.AST, name: str) -> set[str]:
+    """``name`` and the locals of ``function`` bound to a value carrying it (``device =
+    Device(manager)``, ``pair = (reader, writer)``), and to a value carrying those, in turn."""
+    found = {name}
+    todo = [name]
+    while todo:
+        for load in name_loads(function, todo.pop()):
+            top = _carried_to(module, load)
+            parent = module.parent(top)
+            if top is not load and isinstance(parent, ast.Assign) and parent.value is top:
+                for target in parent.targets:
+                    if isinstance(target, ast.Name) and target.id not in found:
+                        found.add(target.id)
+                        todo.append(target.id)
+    return found
+
+
 def _carried_to(module: ModuleInfo, node: ast.expr) -> ast.expr:
     """The outermost value that carries ``node``: through displays, ``*`` and class calls
     given it (awaited or not); ``node`` itself when none holds it."""

@@ -42,7 +42,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.every_handler import closed_by_every_handler
 from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.error_paths import (
-    awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
+    awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, handed_on_by_return,
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
 from tradelint.models.resources.mocked_parts import mocked_before_use
@@ -537,7 +537,7 @@ class ResourceAnalysis:
         if closes and all(k == "except" for k in closes) and closed_by_every_handler(self.module, c.stmt, close_nodes) and (
                 kept_beyond(self.module, c.function, c.name) is not None):
             return None  # closed on every error, kept on success by what outlives the function
-        if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):
+        if "finally" in closes or ("except" in closes and (None in closes or handed_on_by_return(self.module, c, close_nodes))):
             return None  # (closed on every failure, handed on by a ``return`` on success)
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends

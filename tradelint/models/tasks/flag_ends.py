@@ -37,14 +37,17 @@ _BOUNDED = frozenset({"asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "trio
 
 
 def ended_by_flag(
-    module: ModuleInfo, cls: ast.AST | None, call: ast.Call, teardown: Callable[[ast.ClassDef], frozenset[str] | None]
+    module: ModuleInfo, cls: ast.AST | None, call: ast.Call, teardown: Callable[[ast.ClassDef], frozenset[str] | None],
+    *, given_waits_unbounded: bool = False,
 ) -> bool:
     """The task of ``call`` (``create_task(self.m())``, in a method of the class ``cls``; anything
     else is no class and ends nothing) runs a method of ``cls`` whose every loop
     tests a flag on ``self`` that an end method of ``cls`` sets to stop it, and whose every turn
     waits a bounded time and never without bound. Where the framework says what ends the object
     (``teardown``: a cog's unload, what a Home Assistant entry's unload reaches), only those
-    methods count: a ``stop()`` it never calls sets the flag too late."""
+    methods count: a ``stop()`` it never calls sets the flag too late. With ``given_waits_unbounded``
+    (tasks kept as elements of a collection), an ``await`` of what the method was given
+    (``await watch_func(...)``, a parameter) may wait without bound, as a ``recv()`` may."""
     coro = call.args[0] if call.args else None
     if not isinstance(cls, ast.ClassDef) or not (isinstance(coro, ast.Call) and isinstance(coro.func, ast.Attribute) and isinstance(coro.func.value, ast.Name)):
         return False
@@ -60,7 +63,8 @@ def ended_by_flag(
     stops: set[tuple[str, bool]] = set()
     for loop in loops:
         found = _loop_stops(loop, receiver) if isinstance(loop, ast.While) else set()
-        if not found or not _waits_bounded(module, loop):
+        given = {a.arg for a in (*runner.args.posonlyargs, *runner.args.args, *runner.args.kwonlyargs)} if given_waits_unbounded else set()
+        if not found or not _waits_bounded(module, loop, given):
             return False
         stops |= found
     known = teardown(cls)
@@ -110,8 +114,9 @@ def _stops(test: ast.expr, receiver: str) -> set[tuple[str, bool]]:
     return set()
 
 
-def _waits_bounded(module: ModuleInfo, loop: ast.While | ast.AsyncFor) -> bool:
-    """Each turn of ``loop`` waits a bounded time, and no await of it waits without bound."""
+def _waits_bounded(module: ModuleInfo, loop: ast.While | ast.AsyncFor, given: set[str]) -> bool:
+    """Each turn of ``loop`` waits a bounded time, and no await of it waits without bound (nor
+    awaits a call of a name in ``given``)."""
     bounded = False
     for node in _loop_nodes(loop):
         if isinstance(node, ast.AsyncFor):
@@ -119,6 +124,8 @@ def _waits_bounded(module: ModuleInfo, loop: ast.While | ast.AsyncFor) -> bool:
         if not (isinstance(node, ast.Await) and isinstance(node.value, ast.Call)):
             continue
         func = node.value.func
+        if isinstance(func, ast.Name) and func.id in given:
+            return False
         qualified = module.imports.qualify(func) or ""
         if qualified in _BOUNDED:
             if qualified.endswith("sleep") or _has_timeout(node.value, qualified):

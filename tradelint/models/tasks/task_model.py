@@ -123,7 +123,7 @@ class TaskAnalysis(TaskOwners):
                         and target.value.id in receivers and names_something(module, func)):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem == "self_elements" and ended_by_flag(module, site.cls, site.call, self._teardown):
+            if site is not None and site.problem == "self_elements" and ended_by_flag(module, site.cls, site.call, self._teardown, given_waits_unbounded=True):
                 continue  # each element's loop leaves at the flag the class's end sets (flag_ends)
             if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors", "collection_some_errors", "factory_dropped") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
