@@ -92,11 +92,18 @@ def _values(other: ModuleInfo, qualified: str, called: bool) -> list[ast.expr]:
         if target is None or other.imports.qualify(target) != qualified:
             continue
         assert isinstance(node, ast.expr)
-        found.append(node)
-        stmt = other.parent(node)
-        function = other.enclosing_function(node)
-        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(local := stmt.targets[0], ast.Name) and function is not None:
-            found += [n for n in walk(function) if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Load)]
+        found += _with_its_local(other, node)
+    return found
+
+
+def _with_its_local(module: ModuleInfo, node: ast.expr) -> list[ast.expr]:
+    """``node`` and, when it is the value of a one-name assignment in a function, the loads of
+    that local there."""
+    found = [node]
+    stmt = module.parent(node)
+    function = module.enclosing_function(node)
+    if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(local := stmt.targets[0], ast.Name) and function is not None:
+        found += [n for n in walk(function) if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Load)]
     return found
 
 
@@ -113,12 +120,8 @@ def _own_values(module: ModuleInfo, word: str) -> list[ast.expr]:
         scope = function
         while scope is not None and not binds_name(scope, word):
             scope = module.enclosing_function(scope)
-        if scope is not None:
-            continue  # inside the getter itself, or where a local of that name hides it
-        found.append(node)
-        stmt = module.parent(node)
-        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 and isinstance(local := stmt.targets[0], ast.Name) and function is not None:
-            found += [n for n in walk(function) if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Load)]
+        if scope is None:  # (not inside the getter itself, nor where a local of that name hides it)
+            found += _with_its_local(module, node)
     return found
 
 
