@@ -488,8 +488,10 @@ def handed_on_by_return(module: ModuleInfo, c: Creation, close_nodes: list[ast.A
     Device(manager)``, then ``return device``) when nothing leaves before the ``try`` whose
     handler closes it (an exit there leaks it: pyatv's parent, a ``raise`` in the loop before the
     ``try``, fixed by moving the loop into it)."""
-    if c.function is None or returned(c.function, close_nodes):
-        return c.function is not None
+    if c.function is None:
+        return False
+    if returned(c.function, close_nodes):
+        return True
     return returned(c.function, close_nodes, module) and not _leaves_before_handler_try(module, c.function, c.stmt, close_nodes)
 
 

@@ -10,11 +10,11 @@ not tear it down mid-work. It is neither unowned (TRD302) nor left running by th
 A ``while True:`` whose turn starts with a guard that leaves it (``if not self.running:
 return``, or ``break``; first in the body or in a ``try`` that opens it) tests the flag as
 ``while self.running:`` does. Not when some loop of the coroutine does not test the flag (a
-``while True`` without such a guard, an ``async for`` over a connection), nor when a turn may wait without bound before the next test (``await
-queue.get()``, ``await event.wait()``, a ``recv()``: the flag is read only when something
-arrives), nor when no turn waits a bounded time at all, nor when no end method sets the flag
-(where the framework names the object's end, a cog's unload or what a Home Assistant entry's
-unload reaches, only those methods are its end).
+``while True`` without such a guard, an ``async for`` over a connection), nor when a turn may
+wait without bound before the next test (``await queue.get()``, ``await event.wait()``, a
+``recv()``: the flag is read only when something arrives), nor when no turn waits a bounded
+time at all, nor when no end method sets the flag (where the framework names the object's end,
+a cog's unload or what a Home Assistant entry's unload reaches, only those methods are its end).
 
 Asked by TRD302 (a local task) and TRD303 (a task on ``self``); it reads no other layer of the
 task model."""
@@ -61,9 +61,9 @@ def ended_by_flag(
     if receiver is None or not loops:
         return False
     stops: set[tuple[str, bool]] = set()
+    given = {a.arg for a in (*runner.args.posonlyargs, *runner.args.args, *runner.args.kwonlyargs)} if given_waits_unbounded else set()
     for loop in loops:
         found = _loop_stops(loop, receiver) if isinstance(loop, ast.While) else set()
-        given = {a.arg for a in (*runner.args.posonlyargs, *runner.args.args, *runner.args.kwonlyargs)} if given_waits_unbounded else set()
         if not found or not _waits_bounded(module, loop, given):
             return False
         stops |= found
