@@ -36,7 +36,9 @@ async def async_setup_entry(hass, entry):
     hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
 ```
 A release handed on uncalled to what runs it later (`entry.async_on_unload(client.close)`,
-`stack.push_async_callback(session.close)`) is a hand-off from that statement on, not before:
+`stack.push_async_callback(session.close)`, or a nested function whose body closes it and whose
+name the creator only hands on uncalled: `async def _on_cleanup(app): await fetcher.close()` then
+`app.on_cleanup.append(_on_cleanup)`, aleph-im/pyaleph `8c4520e6`) is a hand-off from that statement on, not before:
 a failed Home Assistant setup runs the callbacks registered so far and never the unload, so an
 `await` between the creation and the registration that raises leaves the resource open, and
 the registration, not an earlier store for the integration (`entry.runtime_data =

@@ -20,7 +20,10 @@ to a first-party class that never closes it; replaced by a new value without bei
 closed in `finally` but left behind by a `return` or `raise` before the `try`, or by an
 `await` there (an error or a cancellation of it skips the `try`; for a client that opens on
 first use, an `await` after a first use of it); lost by an `await` between its creation and
-the statement that keeps it (`self._session = session`, `holder.api = Api(session)`), whose
+the statement that keeps it (`self._session = session`, `holder.api = Api(session)`; for a
+local bound once to the object built from it, `device = Device(session)`, the first later
+`return device` or store of that local, not the construction: an error before it drops the
+local and the resource with it, unless a `try` around it closes either), whose
 error or cancellation propagates before anything holds it, where the program goes on after
 errors (not in a test, a script's `main()` or a function only they or a startup handler call),
 and unless a `try` around that `await` closes it (a `return` of it alike: its caller gets the
@@ -82,7 +85,9 @@ the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or
 (judged by its own code) makes nothing.
 
 """ + FACTORIES + """A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
-between the creation and the close: a probe that only connects) is reliable without
+between the creation and the close: a probe that only connects; not a close under an `if`
+or a loop the creation is not in, `if not url: await session.close(); return`, which the other
+way skips) is reliable without
 `finally`, as is a close by a callee whose first statement it is (`await
 close_writer(writer)`), or looked up over literal release names, here or in that callee (`for name in ("aclose", "close"): closer = getattr(client, name, None)` then `await closer()`; not over `("flush", "close")` or a name not literal). A client of the project that opens on first use and is given, where
 it would otherwise make its own, an object another function provides
@@ -217,7 +222,17 @@ text, never imported) does, under a flag only when the flag says so (aiohttp's
 for `redis.asyncio.Redis(connection_pool=pool)` stays the caller's, since the client's
 `aclose()` leaves a pool it was given open, unless the client is made with
 `auto_close_connection_pool=True` or released with `aclose(close_connection_pool=True)`:
-django/channels_redis `77a301f3`). Also flagged:
+django/channels_redis `77a301f3`). A method's hand-off is read the same way: `api.set_session(session)`,
+whose method stores it (`self._session = session`, `self._sessions[key] = session`,
+`.append(session)`) on an object of a class proven from the caller (a constructor, an
+annotation, an attribute the class stores), leaves it with the caller when no class of that
+family, bases and subclasses alike, releases the attribute or lets it out (every read of it
+only calls through it, looks at an attribute of it or tests it): "never closed" for a local
+object, "lives on in" the object when it outlives the function (`self.api`, a parameter, a
+module global), with no `async with` fix, which would close what the object still uses; one whose
+family ends that attribute in a release method (`close()` awaiting `self._session.close()`, or
+closing each of `self._sessions` in a loop) takes it over (`self.bot.add_session(self.http)`,
+FRCDiscord/Dozer). Also flagged:
 each instance made in a function of a first-party class that opens a resource in `__init__`
 and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
 closes it either), and resources kept in a module-level cache (`SESSIONS[key] =

@@ -22,7 +22,8 @@ from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses
 from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
-from tradelint.models.resources.outliving import carrier_names
+from tradelint.models.resources.outliving import carrier_handoff, carrier_names
+from tradelint.models.resources.registered_closures import registered_closure
 from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before, handed_to
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
@@ -37,8 +38,9 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
     if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
-    if raised_before_handoff(module, c, handoff, closes) is not None:
-        return "raised_before_handoff"
+    carried = carrier_handoff(module, c.function, handoff) if c.function is not None and isinstance(handoff, ast.expr) else handoff
+    if raised_before_handoff(module, c, carried, closes) is not None:
+        return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
     if (
         isinstance(end, ast.Assign) and c.function is not None and kept_by_integration(module, c.function, end.value) is not None
@@ -88,11 +90,13 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     between += [  # ``except Exception: await self._teardown(stack); raise``: a release on that way out
         n for n in callee_release_nodes(module, function, c.name, c.spec.close)
         if start < getattr(n, "lineno", 0) < end.lineno and not any(n is m for m in closes)]
+    between = [n for n in between if registered_closure(module, function, n) is None]  # (runs later, when called)
     if any(not on_a_way_out(module, n, function) for n in between):
         return None  # (closed on the way on: what it hands on is not this one)
     # A close on a way out answers the failures checked before it, never an ``await`` after it.
     checked = max((getattr(n, "lineno", 0) for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
+    carriers = carrier_names(module, function, c.name)
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
         if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
@@ -105,8 +109,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
-        if not sequential(module, node, end) or _answered(module, node, function, c.name):
-            continue
+        if not sequential(module, node, end) or any(_answered(module, node, function, n) for n in carriers):
+            continue  # (``except BaseException: await device.close(); raise``: through what carries it)
         if _own_opening(module, c, node) or _first_use_started_clean(module, c, node, function, start):
             continue  # ``await conn.connect()`` that releases what it opened on its own failure, or (its first use) fails before it opens
         return node

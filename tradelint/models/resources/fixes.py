@@ -10,6 +10,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.uses import declares_outer, name_loads, name_stores
 from tradelint.models.resources.creation_shapes import through_wrapper
+from tradelint.models.resources.method_stores import kept_unreleased_by_method
 
 
 def _block_of(module: ModuleInfo, stmt: ast.stmt) -> tuple[list[ast.stmt], dict[int, int]] | None:
@@ -84,6 +85,8 @@ def async_with_fix(
             return None  # stored on another object, which would keep a closed session
         if isinstance(call, ast.keyword):
             call = module.parent(call)
+        if isinstance(call, ast.Call) and kept_unreleased_by_method(module, call, load):
+            return None  # ``api.set_session(s)``: ``api`` keeps it, and may use it after the block
         if isinstance(call, ast.Call) and not isinstance(module.parent(call), ast.Await):
             qualified = module.imports.qualify(call.func)
             if qualified is not None and absent_library_function(module, qualified):

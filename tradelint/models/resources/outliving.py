@@ -14,7 +14,9 @@ A value *carries* the resource when it is the resource itself, a display holding
 kept beyond the function when it is stored in an attribute or an item (``self.api = ...``,
 ``hass.data[key] = ...``), in a name the function declares ``global`` or ``nonlocal``, or grown
 into a collection that is not a local of the function (``REGISTRY.append(client)``,
-``self.clients.add(client)``); a local it is bound to carries it in turn."""
+``self.clients.add(client)``); a local it is bound to carries it in turn. An object whose method
+keeps it and never ends it (``self.api.set_session(session)``, :mod:`.method_stores`) carries it
+too."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from tradelint.facts.syntax import capword
 from tradelint.facts.global_bindings import declarations
 from tradelint.facts.uses import name_loads, name_stores
 from tradelint.models.resources.frame_caches import frame_cache
+from tradelint.models.resources.method_stores import kept_unreleased_by_method
 
 # Methods that put their argument into the collection they are called on.
 GROWERS = frozenset({"append", "appendleft", "add", "extend", "insert", "setdefault", "put_nowait", "push"})
@@ -56,6 +59,8 @@ def kept_beyond(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctio
                 and any(a is top for a in parent.args)
             ):
                 targets = [parent.func.value]
+            elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and kept_unreleased_by_method(module, parent, top):
+                targets = [parent.func.value]  # ``self.api.set_session(session)``: kept by the object
             for target in targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and frame_cache(module, function, target.value.id):
                     continue  # ``clients[host] = client`` in a dict that dies with the frame
@@ -85,6 +90,30 @@ def carrier_names(module: ModuleInfo, function: ast.AST, name: str) -> set[str]:
                         found.add(target.id)
                         todo.append(target.id)
     return found
+
+
+def carrier_handoff(module: ModuleInfo, function: ast.AST, node: ast.expr) -> ast.expr:
+    """Where the resource ``node`` hands on leaves the function inside what carries it:
+    ``device = Device(session)`` ... ``return device`` (or ``self.device = device``), the first
+    later load of that local, bound once, returned or stored in an attribute or an item; an
+    ``await`` that raises before it drops the local and, with it, the resource, as one before
+    ``return Device(session)`` does. ``node`` itself when no such local carries it."""
+    top = _carried_to(module, node)
+    stmt = module.parent(top)
+    if top is node or not (isinstance(stmt, ast.Assign) and stmt.value is top and len(stmt.targets) == 1):
+        return node
+    target = stmt.targets[0]
+    if not isinstance(target, ast.Name) or len(name_stores(function, target.id)) != 1:
+        return node
+    for load in sorted(name_loads(function, target.id), key=lambda n: (n.lineno, n.col_offset)):
+        outer = _carried_to(module, load)
+        parent = module.parent(outer)
+        if isinstance(parent, ast.Return) or (
+            isinstance(parent, ast.Assign) and parent.value is outer
+            and all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in parent.targets)
+        ):
+            return load
+    return node
 
 
 def _carried_to(module: ModuleInfo, node: ast.expr) -> ast.expr:

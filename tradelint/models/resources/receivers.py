@@ -13,6 +13,7 @@ from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.models.resources.library_holders import holder_takes
 from tradelint.models.resources.factories import BuiltinSpec
+from tradelint.models.resources.method_stores import method_keeps
 from tradelint.models.resources.nested_holders import moved_into_returned_holder
 from tradelint.models.resources.returned_holders import taken_by_returned_instance
 from tradelint.models.resources.proofs import result_is_ended
@@ -30,6 +31,8 @@ def receiver_closes(
         return True  # ``return cls(reader, writer)`` of a class factory the project calls: its callers are judged
     if first_party is not None:
         return first_party
+    if (kept := method_keeps(module, call, arg)) is not None:
+        return kept  # ``api.set_session(session)`` whose class never ends it, or ends it in its ``close()``
     qualified = module.imports.qualify(call.func)
     if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
         return None

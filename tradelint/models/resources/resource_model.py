@@ -65,6 +65,7 @@ from tradelint.models.resources.factories import (
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.library_holders import library_holder_spec
 from tradelint.models.resources.receivers import receiver_closes
+from tradelint.models.resources.registered_closures import registered_closure
 from tradelint.models.resources.proofs import (
     closed_where_errors_are_swallowed, evaluated_on_one_branch,
     elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
@@ -181,8 +182,7 @@ class ResourceAnalysis:
         if (held := holder_spec(self.module, call.func, self.builtin_spec, self._class_closes, self.model)) is not None:
             return held  # (an instance of a class that never closes what it opens, in ``__init__`` or a method)
         if qualified is not None:
-            # A library class that closes what it is given (``RedisStorage(redis=Redis(...))``),
-            # read into the table: a resource where it is given one made for it.
+            # A library class that closes what it is given (``RedisStorage(redis=Redis(...))``), read into the table: a resource where it is given one made for it.
             return library_holder_spec(qualified, call) or released_by_project(self.module, qualified, self.table)
         return None
 
@@ -208,11 +208,9 @@ class ResourceAnalysis:
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         if use.name == "wait_closed" and use.call is not None:
-            # ``await proc.wait_closed()`` returns once it is closed (a process that exited, a
-            # stream its peer closed): an end when awaited; a bare call runs nothing.
+            # ``await proc.wait_closed()`` returns once it is closed (a process that exited, a stream its peer closed): an end when awaited; a bare call runs nothing.
             return isinstance((module or self.module).parent(use.call), ast.Await)
-        # A first-party type may be ended by any of its release methods (``stop()`` where its
-        # ``__aexit__`` is the first found); not by ``client.close_pull_request(number)``.
+        # A first-party type may be ended by any of its release methods (``stop()`` where its ``__aexit__`` is the first found); not by ``client.close_pull_request(number)``.
         return (
             spec.first_party
             and not spec.inherited
@@ -453,14 +451,12 @@ class ResourceAnalysis:
         closes: list[str | None] = []
         close_nodes: list[ast.AST] = []
         used = not c.spec.lazy
-        by_callee = False
-        # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
-        # yielding hands the value out only for the block, and the close must be in ``finally``.
+        by_callee, registration = False, cast("ast.Name | None", None)
+        # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``: yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
         teardown = _is_teardown_generator(self.module, c.function)  # (a context manager only as a lifespan)
-        # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use.
-        # (A project's own object whose method a runner runs is the program's entry, whose own
-        # code ends it or not: ``loop.run_until_complete(bot.run())``.)
+        # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use. (A project's own object
+        # whose method a runner runs is the program's entry, whose own code ends it or not: ``loop.run_until_complete(bot.run())``.)
         run_by_runner = c.spec.library or not c.spec.first_party
         for node in name_loads(c.function, c.name):
             use = part_use(self.module, classify(self.module, node), c.spec)
@@ -472,8 +468,7 @@ class ResourceAnalysis:
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
             use = through_returned_self(self.module, use, c.call.func)  # ``store[k] = await obj.setup()`` returning ``self``
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
-                # Kept by a first-party object that never releases it: lent for that object's life
-                # (a type known by its ``__aexit__`` alone may only wrap what it is given).
+                # Kept by a first-party object that never releases it: lent for that object's life (a type known by its ``__aexit__`` alone may only wrap what it is given).
                 used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
                     self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
@@ -505,6 +500,9 @@ class ResourceAnalysis:
                 by_callee = True
                 continue
             if self.closes(use, c.spec):
+                if (found := registered_closure(self.module, c.function, node)) is not None:
+                    registration = registration or found  # ``app.on_cleanup.append(_on_cleanup)``: handed on there
+                    continue
                 if use.kind == "attribute":
                     # ``push_async_callback(s.close)``, ``entry.async_on_unload(s.close)``: the
                     # release is handed to what runs it at the end, from this statement on; an
@@ -522,6 +520,9 @@ class ResourceAnalysis:
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
                 return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes)
+        if registration is not None:  # ends it on success, as a close there would; what comes before is judged
+            ended = closed_only_before_cancellation(self.module, c.function, [*closes, None], [*close_nodes, registration])
+            return "cancel_skips_close" if ended else handoff_problem(self.module, c, registration, close_nodes)
         if (store := kept_through_store(self.module, c, close_nodes)) is not None:
             return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
@@ -544,10 +545,9 @@ class ResourceAnalysis:
         if closes and not by_callee and closed_at_once(self.module, c.stmt, close_nodes):
             return None  # ``_, writer = await open_connection(h, p); writer.close()``: a probe
         if closes:
-            # A first-party type released on the success path is used as its class asks in a
-            # test (its failure ends the test). Not where an ``except`` goes on without it, nor
-            # where the program goes on after the error, nor in a script's ``main()`` where an
-            # ``await`` between the creation and the close can fail (issue 28, point 5).
+            # A first-party type released on the success path is used as its class asks in a test (its failure
+            # ends the test). Not where an ``except`` goes on without it, nor where the program goes on after
+            # the error, nor in a script's ``main()`` where an ``await`` before the close can fail (point 5).
             swallowed = (
                 closed_where_errors_are_swallowed(self.module, close_nodes)
                 or left_open_by_a_handler(self.module, c, close_nodes)

@@ -592,6 +592,7 @@ def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.
 
 
 # What may raise, leave or suspend between a creation and its close.
+_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Match)
 _RUNS = (ast.Call, ast.Await, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Break, ast.Continue)
 
 
@@ -602,7 +603,8 @@ def closed_at_once(
     suspend (a call, an ``await``, an exit): ``_, writer = await asyncio.open_connection(h, p)``
     then ``writer.close()``, a probe that only connects. Read by position: the handlers of a
     ``try`` around the creation do not run when it succeeds, and the close's own statement is
-    the close."""
+    the close. Without ``answered``, a close under a branch the creation is not in (``if bad:
+    await s.close(); return``) is no such close: the other way goes on with it open."""
     end = (getattr(stmt, "end_lineno", 0) or 0, getattr(stmt, "end_col_offset", 0) or 0)
     function = module.enclosing_function(stmt)
     if function is None:
@@ -618,6 +620,8 @@ def closed_at_once(
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None:
             continue
+        if not answered and any(_skips(a, close) and id(a) not in ancestors for a in module.ancestors(statement, function)):
+            continue  # (under a branch the creation is not in: the other way goes on)
         start = (statement.lineno, statement.col_offset)
         # With ``answered``, what runs in the body of a ``try`` whose handler holds the close
         # leads to the close when it fails (``except ConnectionError: await c.disconnect()``).
@@ -628,6 +632,15 @@ def closed_at_once(
         if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running if id(node) not in led):
             return True
     return False
+
+
+def _skips(branch: ast.AST, close: ast.AST) -> bool:
+    """A branch whose other way skips ``close``; not one testing the resource itself (``if conn
+    is not None: conn.close()``: that way has nothing to close)."""
+    node = close.value if isinstance(close, ast.Attribute) else close
+    tested = isinstance(branch, (ast.If, ast.While)) and isinstance(node, ast.Name) and any(
+        isinstance(n, ast.Name) and n.id == node.id for n in ast.walk(branch.test))
+    return isinstance(branch, _BRANCHES) and not tested
 
 
 def _asks_for(node: ast.AST, released: set[str]) -> bool:
