@@ -418,8 +418,13 @@ async def leaks():
 
 def test_a_holder_bound_to_a_local_that_every_return_hands_out_is_returned(tmp_path: Path) -> None:
     # Before: the session reported where it is made (21:5), the caller not. ``make_two`` also
-    # returns something else: its session stays its own (the twin).
+    # returns something else: its session stays its own (the twin). Since session 68 the session
+    # is handed on at ``return device``, not at ``Device(...)``: ``await device.start()`` before
+    # it leaks the session when it raises (``outliving.carrier_handoff``), as an ``await`` before
+    # ``return Device(Config(session))`` does.
     assert source_findings(tmp_path, STARTED, "TRD2") == [
+        "21:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises;"
+        " close it on that error",
         "28:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         "36:5 TRD201 `device` (`make_device(...)`) is never closed; call `await device.close()` in a `finally`",
     ]
