@@ -24,6 +24,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import name_loads, name_stores
+from tradelint.models.resources.statements import _handed_to
 
 
 def registered_closure(module: ModuleInfo, function: ast.AST, node: ast.AST) -> ast.Name | None:
@@ -34,14 +35,6 @@ def registered_closure(module: ModuleInfo, function: ast.AST, node: ast.AST) -> 
     if nested is None or module.enclosing_function(nested) is not function or name_stores(function, nested.name):
         return None
     loads = sorted(name_loads(function, nested.name), key=lambda n: (n.lineno, n.col_offset))
-    if not loads or not all(_handed_uncalled(module, load) for load in loads):
-        return None
+    if not loads or any(_handed_to(module, load) is None for load in loads):
+        return None  # (each load an argument of a call, by position or keyword: handed on uncalled)
     return loads[0]
-
-
-def _handed_uncalled(module: ModuleInfo, load: ast.Name) -> bool:
-    parent = module.parent(load)
-    if isinstance(parent, ast.keyword):
-        parent = module.parent(parent)
-        return isinstance(parent, ast.Call)
-    return isinstance(parent, ast.Call) and any(a is load for a in parent.args)
