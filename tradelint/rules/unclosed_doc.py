@@ -23,7 +23,9 @@ first use, an `await` after a first use of it); lost by an `await` between its c
 the statement that keeps it (`self._session = session`, `holder.api = Api(session)`; for a
 local bound once to the object built from it, `device = Device(session)`, the first later
 `return device` or store of that local, not the construction: an error before it drops the
-local and the resource with it, unless a `try` around it closes either), whose
+local and the resource with it, unless a `try` around it closes either, and so does a `return`
+or `raise` before it that neither names the local nor follows `await device.close()` or a
+close of the resource), whose
 error or cancellation propagates before anything holds it, where the program goes on after
 errors (not in a test, a script's `main()` or a function only they or a startup handler call),
 and unless a `try` around that `await` closes it (a `return` of it alike: its caller gets the
@@ -530,7 +532,10 @@ handler (whose error ends it) are not counted. """ + HANDLER_CLOSES + """
 A resource lent to something the function keeps beyond its own end lives on in that holder:
 `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
 `REGISTRY.append(Api(session))`, a parameter's collection, through a local bound to the
-holder or a display holding it) where `Api` closes nothing. The session is still never
+holder or a display holding it) where `Api` closes nothing. A client that opens on first use
+and is kept so (`client = httpx.AsyncClient(); app.state.client = client` in a lifespan) is kept
+to be used: it is judged as if used, as one stored there at once is (what `self` keeps is its
+class's, judged by the class's own uses of it). The session is still never
 closed, but it must be closed where the holder ends (the owner's `close()`, the unload, the
 shutdown), not in the function: the message names the holder, and no `async with` fix is
 offered, since it would close the session under the `Api` as the function returns. So also when the

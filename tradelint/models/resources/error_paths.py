@@ -32,13 +32,14 @@ from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation
 def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> Problem | None:
     """What leaves ``c`` open on its way to the statement that hands it on: an exit (``return``,
     ``raise``) or an error caught and swallowed; None when every path gets there or closes it."""
-    if exits_before(module, c, handoff, closes):
-        return "exit_before_handoff"
+    carried = carrier_handoff(module, c.function, handoff) if c.function is not None and isinstance(handoff, ast.expr) else handoff
+    carriers = frozenset(carrier_names(module, c.function, c.name) - {c.name}) if carried is not handoff and c.function is not None else frozenset()
+    if exits_before(module, c, carried, closes, carriers):
+        return "exit_before_handoff"  # (``device = Device(session)``: until ``return device``)
     if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
     if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
-    carried = carrier_handoff(module, c.function, handoff) if c.function is not None and isinstance(handoff, ast.expr) else handoff
     if raised_before_handoff(module, c, carried, closes) is not None:
         return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
@@ -84,8 +85,10 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     nodes = list(walk(function))
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
-    between: list[ast.AST] = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
-               and n.value.id == c.name and start < n.lineno < end.lineno]
+    carriers = carrier_names(module, function, c.name)
+    between: list[ast.AST] = [  # (``await device.close()`` on a way out: a release of what carries it)
+        n for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and start < n.lineno < end.lineno
+        and (n.attr in enders if n.value.id == c.name else n.value.id in carriers and is_release_name(n.attr))]
     between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
     between += [  # ``except Exception: await self._teardown(stack); raise``: a release on that way out
         n for n in callee_release_nodes(module, function, c.name, c.spec.close)
@@ -96,7 +99,6 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     # A close on a way out answers the failures checked before it, never an ``await`` after it.
     checked = max((getattr(n, "lineno", 0) for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
-    carriers = carrier_names(module, function, c.name)
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
         if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:

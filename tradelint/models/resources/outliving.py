@@ -75,6 +75,19 @@ def kept_beyond(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctio
     return None
 
 
+def opened_where_kept(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """A lazy resource (a client that opens on its first request) kept beyond ``function`` in a
+    place other than its own object's attributes (``app.state.client = client``, ``app["db"] =
+    pool``, a global): kept there to be used, it is opened where it is kept, as one stored there
+    at once is (``app.state.client = httpx.AsyncClient()``). What ``self`` keeps is judged by its
+    class's readings of it (:mod:`.unopened`)."""
+    target = kept_beyond(module, function, name)
+    root = target
+    while isinstance(root, (ast.Attribute, ast.Subscript)):
+        root = root.value
+    return target is not None and not (isinstance(root, ast.Name) and root.id in ("self", "cls"))
+
+
 def carrier_names(module: ModuleInfo, function: ast.AST, name: str) -> set[str]:
     """``name`` and the locals of ``function`` bound to a value carrying it (``device =
     Device(manager)``, ``pair = (reader, writer)``), and to a value carrying those, in turn."""

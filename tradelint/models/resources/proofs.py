@@ -559,11 +559,15 @@ def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, .
     )
 
 
-def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.stmt | None:
+def exits_before(
+    module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST], carriers: frozenset[str] = frozenset(),
+) -> ast.stmt | None:
     """A ``raise`` or ``return`` on the path from ``c`` to the statement that hands it on (or
     enters it), with no close of it before: that exit leaves it open (an integration's
     ``raise ConfigEntryNotReady`` after a failed ``await client.connect()``, before the client
-    is stored where unload disconnects it). A ``return`` of it hands it on and is not one."""
+    is stored where unload disconnects it). A ``return`` of it hands it on and is not one.
+    ``carriers``: the locals that carry it to that statement (``device = Device(session)`` ...
+    ``return device``): an exit naming one hands it on, and a release of one closes it."""
     function = c.function
     if function is None or not c.name:
         return None
@@ -580,7 +584,8 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
     lines = [getattr(close, "lineno", 0) for close in closes] + [
         n.lineno
         for n in nodes
-        if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+        and (n.value.id == c.name and n.attr in enders or n.value.id in carriers and is_release_name(n.attr))
     ] + [getattr(n, "lineno", 0) for n in callee_release_nodes(module, function, c.name, c.spec.close)]  # ``await self._teardown(stack)``
     # What opens on first use holds nothing until a method of it is awaited (a cog whose session
     # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
@@ -590,7 +595,7 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
     for node in nodes:
         if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
             continue
-        if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)) or (
+        if any(isinstance(n, ast.Name) and (n.id == c.name or n.id in carriers) for n in walk(node)) or (
                 isinstance(node, ast.Raise) and ends_process(node)):
             continue  # ``return client``, ``raise Error(client)``, ``raise SystemExit``
         if c.spec.lazy and not any(start < line <= node.lineno for line in used):

@@ -21,9 +21,10 @@ from tradelint.facts.subclass_helpers import helper_descendants
 from tradelint.facts.global_bindings import declarations
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.renewals import renews_after
 from tradelint.facts.uses import (
     Use, called_with_subject, classify, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
+    name_loads, only_reads_arguments, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.global_handles import ended_through_handle
@@ -40,7 +41,7 @@ from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.every_handler import closed_by_every_handler
-from tradelint.models.resources.outliving import kept_beyond
+from tradelint.models.resources.outliving import kept_beyond, opened_where_kept
 from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, handed_on_by_return,
 )
@@ -91,8 +92,7 @@ from tradelint.facts.app_startup import closed_somewhere, place_key, registers_s
 from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
     awaited_before_close, closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _handed_to, _is_context_manager, _is_teardown_generator,
-    _keyword_is_false, _replaced_before_use,
-    _replaced_unclosed, _yielded,
+    _keyword_is_false, _replaced_before_use, _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
 from tradelint.models.resources.returned_self import through_returned_self
@@ -450,7 +450,7 @@ class ResourceAnalysis:
             return "replaced"
         closes: list[str | None] = []
         close_nodes: list[ast.AST] = []
-        used = not c.spec.lazy
+        used = not c.spec.lazy or opened_where_kept(self.module, c.function, c.name)  # (kept to be used: opened there)
         by_callee, registration = False, cast("ast.Name | None", None)
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``: yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
