@@ -233,8 +233,7 @@ self.agent.vector_db.tear_down()`) closes what each subclass keeps there.
 A close that only renews the attribute is no end of life: `await self.http.close()` followed,
 on the same path of the same method, by `self.http = ClientSession()` closes the old session
 and leaves the new one to some other method (when the class's own `__init__` sets the
-attribute, or another method of the class than the renewing one makes it: `start()` making the
-session that `reconnect()` renews; not a mixin whose only store is the renewal). Done in the release method itself (`close()`, `stop()`: "a new session in case
+attribute). Done in the release method itself (`close()`, `stop()`: "a new session in case
 the connection is reopened"), the new one outlives the last call: it is reported there,
 `self.{name}` made again after its close, and the lazy way is the cure (make it where it is
 used, when it is closed or absent). A library type that acquires nothing until it is used (an

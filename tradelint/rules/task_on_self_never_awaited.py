@@ -115,8 +115,7 @@ class TaskOnSelfNeverAwaited(Rule):
     the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
     create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
     the attribute, or its body gives it a default (`_clear_task: Task = None`, XiaomiGateway3
-    `9bbf7e92`), or another of its methods starts it (`start()` making the task `restart()`
-    renews), some other method must still end it. The same holds when the restart goes
+    `9bbf7e92`), some other method must still end it. The same holds when the restart goes
     through the class's own methods: a cancel followed, whenever it runs, by a call of a method
     that (itself or through what it calls on `self`) starts a task into the same attribute
     (OctoBot-Trading `177c80aa`; a start only under a branch of its own, after a `return` that

@@ -21,10 +21,9 @@ from tradelint.facts.subclass_helpers import helper_descendants
 from tradelint.facts.global_bindings import declarations
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.renewals import renews_after
 from tradelint.facts.uses import (
     Use, called_with_subject, classify, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, resolve_aliases, self_attribute_loads, self_getattr_loads,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.global_handles import ended_through_handle

@@ -17,10 +17,10 @@ from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
-from tradelint.facts.renewals import renews_after
 from tradelint.facts.uses import (
     Use, classify, endless_loop,
     name_loads,
+    renews_after,
     resolve_aliases,
     self_attr,
     self_attribute_loads,
