@@ -182,7 +182,7 @@ def repo_kinds(path: Path) -> dict[str, str]:
 # pool's repositories by design: the rounds' development halves and the rounds before halves. They
 # hold no commit, and no entry of theirs is a commit of a held-out half (checked in session 55: none).
 POOL_LABELS = (
-    "pool55.tsv", "pool55b.tsv", "pool56.tsv", "pool58a.tsv", "pool58b.tsv", "pool58a_trd3_spec.tsv", "pool58b_trd3_spec.tsv", "pool59.tsv", "pool60.tsv", "pool64.tsv", "pool66.tsv", "pool68.tsv",
+    "pool55.tsv", "pool55b.tsv", "pool56.tsv", "pool58a.tsv", "pool58b.tsv", "pool58a_trd3_spec.tsv", "pool58b_trd3_spec.tsv", "pool59.tsv", "pool60.tsv", "pool64.tsv", "pool66.tsv", "pool68.tsv", "pool69.tsv",
     # The development pool's sites still reported after the fix, read in session 67: fix commits
     # of development lines only (none is a commit or a repository of a held-out half).
     "afterfix67.tsv",
