@@ -25,7 +25,7 @@ from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.outliving import carrier_handoff, carrier_names
 from tradelint.models.resources.registered_closures import registered_closure
 from tradelint.models.resources.own_start import started_clean
-from tradelint.models.resources.proofs import exits_before, handed_to
+from tradelint.models.resources.proofs import exits_before, handed_to, releases_held
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
 
 
@@ -87,8 +87,7 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
     carriers = carrier_names(module, function, c.name)
     between: list[ast.AST] = [  # (``await device.close()`` on a way out: a release of what carries it)
-        n for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and start < n.lineno < end.lineno
-        and (n.attr in enders if n.value.id == c.name else n.value.id in carriers and is_release_name(n.attr))]
+        n for n in nodes if releases_held(n, c.name, enders, carriers) and start < n.lineno < end.lineno]
     between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
     between += [  # ``except Exception: await self._teardown(stack); raise``: a release on that way out
         n for n in callee_release_nodes(module, function, c.name, c.spec.close)

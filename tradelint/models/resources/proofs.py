@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Set as AbstractSet
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
@@ -559,6 +559,13 @@ def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, .
     )
 
 
+def releases_held(node: ast.AST, name: str, enders: AbstractSet[str], carriers: AbstractSet[str]) -> TypeGuard[ast.Attribute]:
+    """``node`` is ``<name>.<ender>``, a release of the resource itself (``session.close``), or a
+    release-named method of a local that carries it (``device.close``, ``device.disconnect``)."""
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+        node.attr in enders if node.value.id == name else node.value.id in carriers and is_release_name(node.attr))
+
+
 def exits_before(
     module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST], carriers: frozenset[str] = frozenset(),
 ) -> ast.stmt | None:
@@ -584,8 +591,7 @@ def exits_before(
     lines = [getattr(close, "lineno", 0) for close in closes] + [
         n.lineno
         for n in nodes
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-        and (n.value.id == c.name and n.attr in enders or n.value.id in carriers and is_release_name(n.attr))
+        if releases_held(n, c.name, enders, carriers)
     ] + [getattr(n, "lineno", 0) for n in callee_release_nodes(module, function, c.name, c.spec.close)]  # ``await self._teardown(stack)``
     # What opens on first use holds nothing until a method of it is awaited (a cog whose session
     # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
