@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ast
 import weakref
+from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ending_methods import ends_something, named_end
 from tradelint.facts.release_names import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
@@ -301,10 +303,15 @@ def _sleeps(node: ast.AST) -> bool:
 _FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
 
 
-def has_an_end_of_its_own(method_names: Iterable[str]) -> bool:
-    """Whether a class with these methods has an end of its own: a release-named method
-    (``close()``, ``stop()``) or a framework's end (a cog's unload, an entity's removal)."""
-    return any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in method_names)
+def has_an_end_of_its_own(methods: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
+    """Whether a class with these methods has an end of its own: a framework's end (a cog's
+    unload, an entity's removal), a release word alone (``close()``, ``stop()``), or a
+    release-named method that ends something the object holds (``stop_polling()`` cancelling
+    its task; not ``cleanup_invalid_descriptions_in_db()``: :mod:`.ending_methods`)."""
+    return any(
+        name in _FRAMEWORK_ENDS or (is_release_name(name) and (named_end(name) or ends_something(method, methods)))
+        for name, method in methods.items()
+    )
 
 # What only a collection held as an element (a map of maps) answers: it reaches the elements'
 # elements, followed no further.
