@@ -25,7 +25,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, last_name, walk
 from tradelint.facts.uses import self_attr, self_name, sequential
 from tradelint.models.resources.error_paths import opens_only
 from tradelint.models.resources.resource_types import Creation, Problem
@@ -122,6 +122,7 @@ def _failing_use_before(
                 isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
                 and node.value.func.attr not in ending  # (its own release, ``stop()``, in a branch that returns)
                 and module.enclosing_function(node) is method  # not a nested function's
+                and not _guarded(module, node, earlier)
             ):
                 continue
             func = node.value.func
@@ -245,6 +246,27 @@ def _before(body: list[ast.stmt], on_path: set[int]) -> list[ast.stmt]:
             return found
         found.append(stmt)
     return found
+
+
+def _guarded(module: ModuleInfo, node: ast.AST, earlier: ast.AST) -> bool:
+    """``node`` runs, inside ``earlier``, in the body of a ``try`` or of a ``with suppress(...)``:
+    its error is handled there, as a ``try`` of the method's own body is (``for uuid in chars:
+    try: await self.client.stop_notify(uuid) except Exception: pass`` then ``await
+    self.client.disconnect()``; ``with contextlib.suppress(Exception): await
+    self._client.clear_cache()``)."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (ast.Try, ast.TryStar)) and any(child is s for s in ancestor.body):
+            return True
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call) and last_name(item.context_expr.func) == "suppress"
+            for item in ancestor.items
+        ):
+            return True
+        if ancestor is earlier:
+            return False
+        child = ancestor
+    return False
 
 
 def _on_the_way(stmt: ast.stmt) -> list[ast.AST]:
