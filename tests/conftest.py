@@ -103,10 +103,12 @@ def source_findings(tmp_path: Path, source: str, select: str, name: str = "worke
     return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=[select])]
 
 
-def tree_findings(tmp_path: Path, files: dict[str, str], select: str, project: bool = False) -> list[str]:
+def tree_findings(
+    tmp_path: Path, files: dict[str, str], select: str, project: bool = False, preview: bool = False
+) -> list[str]:
     """``file:line:column CODE message`` of each finding of ``select`` in ``files`` (relative
     path: source) written under ``tmp_path`` and checked together, sorted; with ``project``, in a
-    project named ``app`` (a ``pyproject.toml``)."""
+    project named ``app`` (a ``pyproject.toml``); with ``preview``, as ``--preview`` checks."""
     from tradelint.api import check_paths
 
     paths = []
@@ -118,7 +120,8 @@ def tree_findings(tmp_path: Path, files: dict[str, str], select: str, project: b
     if project:
         (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
     return sorted(
-        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=[select])
+        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(paths, select=[select], preview=preview)
     )
 
 

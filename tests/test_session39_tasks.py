@@ -194,12 +194,14 @@ class BedCoordinator:
 """
 
 
-def _integration(tmp_path: Path, setup: str) -> list[str]:
+def _integration(tmp_path: Path, setup: str, preview: bool = True) -> list[str]:
     files = {"custom_components/bed/__init__.py": setup, "custom_components/bed/coordinator.py": COORDINATOR}
-    return _check_tree(tmp_path, files)
+    return _check_tree(tmp_path, files, preview=preview)
 
 
 def test_hass_task_running_a_method_of_the_entrys_object(tmp_path: Path) -> None:
+    # (Session 70: a one-shot task Home Assistant tracks is reported only under ``--preview``.)
+    assert _integration(tmp_path, SETUP, preview=False) == []
     assert _integration(tmp_path, SETUP) == [
         "__init__.py:13:5 TRD301 task from `hass.async_create_task(...)` runs a method of `coordinator` past the "
         "config entry's unload; make it the entry's background task"
@@ -270,12 +272,14 @@ class Poller:
 """
 
 
-def _poller(tmp_path: Path, setup: str, poller: str) -> list[str]:
+def _poller(tmp_path: Path, setup: str, poller: str, preview: bool = True) -> list[str]:
     files = {"custom_components/inverter/__init__.py": setup, "custom_components/inverter/poller.py": poller}
-    return _check_tree(tmp_path, files)
+    return _check_tree(tmp_path, files, preview=preview)
 
 
 def test_hass_task_running_a_method_of_a_class_kept_for_the_entry(tmp_path: Path) -> None:
+    # (Session 70: a one-shot task Home Assistant tracks is reported only under ``--preview``.)
+    assert _poller(tmp_path, POLLER_SETUP, POLLER, preview=False) == []
     assert _poller(tmp_path, POLLER_SETUP, POLLER) == [
         "poller.py:5:9 TRD301 task from `self...create_task(...)` runs a method of `Poller` past the config "
         "entry's unload; make it the entry's background task"

@@ -83,16 +83,18 @@ class HistoryManager:
 """
 
 
-def _charger(tmp_path: Path, history: str, setup: str = SETUP) -> list[str]:
+def _charger(tmp_path: Path, history: str, setup: str = SETUP, preview: bool = True) -> list[str]:
     files = {
         "custom_components/charger/__init__.py": setup,
         "custom_components/charger/coordinator.py": COORDINATOR,
         "custom_components/charger/history.py": history,
     }
-    return _check_tree(tmp_path, files)
+    return _check_tree(tmp_path, files, preview=preview)
 
 
 def test_task_of_an_object_the_entrys_coordinator_keeps(tmp_path: Path) -> None:
+    # (Session 70: a one-shot task Home Assistant tracks is reported only under ``--preview``.)
+    assert _charger(tmp_path, HISTORY, preview=False) == []
     assert _charger(tmp_path, HISTORY) == ["history.py:11:9 " + OUTLIVES_OBJECT.format(name="HistoryManager")]
 
 
@@ -182,7 +184,8 @@ class Services:
 
 def test_task_of_a_handler_kept_through_a_chained_assignment(tmp_path: Path) -> None:
     files = {"custom_components/speaker/__init__.py": SERVICES_SETUP, "custom_components/speaker/services.py": SERVICES}
-    assert _check_tree(tmp_path, files) == ["services.py:13:9 " + OUTLIVES_OBJECT.format(name="Services")]
+    assert _check_tree(tmp_path, files) == []  # (session 70: a one-shot tracked task, preview only)
+    assert _check_tree(tmp_path, files, preview=True) == ["services.py:13:9 " + OUTLIVES_OBJECT.format(name="Services")]
 
 
 def test_handler_the_setup_only_names(tmp_path: Path) -> None:

@@ -339,12 +339,14 @@ RETURNED = (
 )
 
 
-def _meross(tmp_path: Path, device: str) -> list[str]:
+def _meross(tmp_path: Path, device: str, preview: bool = True) -> list[str]:
     files = {"custom_components/meross/__init__.py": MEROSS_SETUP, "custom_components/meross/device.py": device}
-    return _check_tree(tmp_path, files)
+    return _check_tree(tmp_path, files, preview=preview)
 
 
 def test_task_returned_by_a_wrapper_its_caller_drops(tmp_path: Path) -> None:
+    # (Session 70: a one-shot task Home Assistant tracks is reported only under ``--preview``.)
+    assert _meross(tmp_path, DEVICE, preview=False) == []
     assert _meross(tmp_path, DEVICE) == [RETURNED]
 
 

@@ -8,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
+from tradelint.models.tasks.hass_waits import BACKGROUND_CREATOR
 from tradelint.models.tasks.perpetual_spawns import perpetual_spawn
 from tradelint.models.tasks.shielded_creations import shielded_creations
 from tradelint.models.tasks.task_model import task_analysis
@@ -104,8 +105,10 @@ class DiscardedTask(Rule):
     what was unloaded (SeloraHomes/ha-selora-ai `7a2334e3`). The entry's own
     `entry.async_create_background_task(hass, coro, name)` is cancelled at unload and at stop. A
     timer of under 10 s, a one-shot task and the component's `async_setup` (which lives as long
-    as `hass`) are not, except a one-shot task that runs a method of an object the setup keeps
-    for the entry (`hass.data[DOMAIN][entry.entry_id] = coordinator`, `entry.runtime_data =
+    as `hass`) are not. Under `--preview` only (RULES.md names `hass.async_create_task` among the
+    task-owning APIs never to flag, and on applications read in session 70 every such finding was
+    a one-shot Home Assistant tracks until it is done), so is a one-shot task that runs a method
+    of an object the setup keeps for the entry (`hass.data[DOMAIN][entry.entry_id] = coordinator`, `entry.runtime_data =
     ...`), such as `hass.async_create_task(coordinator.async_read_initial_positions())`: the
     object lives only until the unload, the task until Home Assistant stops, and the unload
     neither waits for nor cancels it (kristofferR/ha-adjustable-bed `de27860b`). So is one that
@@ -314,6 +317,8 @@ class DiscardedTask(Rule):
                     self.HASS_ENTRY_HELP,
                 )
             elif site.problem == "hass_entry_object":
+                if not ctx.config.preview and not _background(site.call):
+                    continue  # (a one-shot tracked task: preview, see the docstring)
                 yield Report(
                     site.node,
                     fit("task from `{label}(...)` runs a method of `{name}` past the config entry's unload; make it "
@@ -393,3 +398,9 @@ class DiscardedTask(Rule):
                 None,
                 self.PERPETUAL_HELP,
             )
+
+
+def _background(call: ast.Call) -> bool:
+    """``hass.async_create_background_task(...)``: Home Assistant's background task, judged only
+    when its coroutine waits (a loop, a timer), in the default rules."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == BACKGROUND_CREATOR
