@@ -607,8 +607,9 @@ class ResourceAnalysis:
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
                 # its new owner far more often than borrowed, unless the callee's code shows that
                 # it only calls through it. A first-party ``async def`` called and not awaited
-                # here (``create_task(worker(session))``) borrows it alike.
-                return spec.first_party and not spec.evidenced and not (spec.library and owner_is_class and not callee_takes_over(module, use.call, use.node, spec.close)) and not only_borrowed_by(module, use.call, use.node)
+                # here (``create_task(worker(session))``) borrows it alike. A class's is released by
+                # a coroutine of the project that releases it (``await close_redis(self.redis)``).
+                return (owner_is_class and callee_releases(module, use.call, use.node, spec.close) is not None) or spec.first_party and not spec.evidenced and not (spec.library and owner_is_class and not callee_takes_over(module, use.call, use.node, spec.close)) and not only_borrowed_by(module, use.call, use.node)
             if only_borrowed_by(module, use.call, use.node):
                 return False  # ``create_task(self._pump(stream))``: a coroutine that only reads it (session 50)
             if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
