@@ -19,7 +19,9 @@ import ast
 
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import integration_folder, kept_by_integration, reached_at_unload, setup_parameters, unload_reach
+from tradelint.facts.framework_ends import (
+    UNLOAD_FUNCTIONS, integration_folder, kept_by_integration, reached_at_unload, setup_parameters, unload_reach,
+)
 from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import attribute_place, walk
@@ -126,7 +128,10 @@ def _ended_at_unload(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bo
             continue
         for node in ending_loads(other, attr):
             function = other.enclosing_function(node)
-            while function is not None and function.name not in reach:
+            # (the unload itself too: ``async_unload_entry`` cancelling ``coordinator._ws_task``)
+            while function is not None and function.name not in reach and not (
+                function.name in UNLOAD_FUNCTIONS and other.parent(function) is other.tree
+            ):
                 function = other.enclosing_function(function)
             if function is not None:
                 return True
