@@ -15,6 +15,7 @@ import ast
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.entered_classes import never_entered_in_integration
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import instance_parameter, last_name, walk
@@ -38,6 +39,8 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
         return None
     if any(isinstance(node, ast.Try) for node in walk(enter)):
         return None  # errors handled there: what it does with them is not judged here
+    if never_entered_in_integration(module, cls):
+        return None  # (an integration's class it only starts by hand: no ``__aenter__`` runs)
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     clean = _fails_only_at_own_start(module, c, maker)
     return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean) else None
