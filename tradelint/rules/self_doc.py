@@ -144,7 +144,10 @@ its own opens it), a release that first dereferences what
 `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
 started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
 the close is not judged here, nor one in a branch before the close that always leaves the
-method (ends in `return` or `raise`): it never runs on the way to that close:
+method (ends in `return` or `raise`): it never runs on the way to that close; nor one whose
+error is handled where it stands, in a `try` inside a loop before the close (`for uuid in
+chars: try: await self.client.stop_notify(uuid) except Exception: pass`) or under `with
+contextlib.suppress(...)` (session 70, BobMcGlobus/ha-ninebot, aavdberg/ha-petkit):
 ```python
 async def disconnect(self):
     self.writer.write(b"")
@@ -166,9 +169,16 @@ task is cancelled there (`CancelledError` is no `Exception`): reported, "catch
 An attribute the class's own release method (or `__aexit__`) closes with an awaited
 `close()`/`aclose()` holds a resource, whatever made it: `self._conn = await connect(url)`
 where `close()` awaits `self._conn.close()` is judged as a known resource kept on `self` is
-(replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails), although no
+(replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails: asked only where
+something may enter the class with `async with`; a Home Assistant integration's own class that
+the integration only starts and ends by hand never runs its `__aenter__`), although no
 table or library source says what `connect()` returns. Not a store of what a maker given
 nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
+
+The class may release what it keeps through a coroutine of the project that releases what it
+is given: `await close_redis(self.redis)` in `shutdown()`, where `close_redis(redis)` awaits
+`redis.aclose()` (also when a package re-exports it), ends `self.redis` there (session 70,
+IvanShankin/Autoshop-telegram-bot); a helper that only uses it does not.
 
 A first-party object kept on `self` whose owner's only end of it is a call of its `async def`
 release without `await` (`self.controller.close()` in a plain `def close()`) is never

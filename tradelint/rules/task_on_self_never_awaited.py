@@ -61,10 +61,8 @@ class TaskOnSelfNeverAwaited(Rule):
     the task it replaces, never the last one; fdebrus/Nikobus-HA `e847601a`); a set each task leaves
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
-    `close()`, a cog's unload; a release word with an object, `stop_polling()`, only when it
-    cancels, closes, stops, drops or awaits something the object holds, itself or through a method
-    of the class: MaiBot's `cleanup_invalid_descriptions_in_db()` deletes rows and is no end of its
-    image manager) tasks running one of its methods that loops until cancelled
+    `close()`, a cog's unload; `stop_polling()` only if it ends something the object holds, not
+    MaiBot's `cleanup_invalid_descriptions_in_db()`, which deletes rows) tasks running one of its methods that loops until cancelled
     (`while True`, `while self._running` with no `break` or `return` of its own, `async for`,
     also in a method of the class it calls) still need that; one-shot work kept so until it is
     done does not. In an object with no end of its own, such a loop never leaves the set, and
@@ -203,8 +201,8 @@ class TaskOnSelfNeverAwaited(Rule):
     (or one such an object keeps on itself) by code of another object, on its attribute or an
     element of it (`coord._restarts[sn] = task`, the local `task` otherwise only looked at,
     `coord` a typed attribute of the helper, `coord = self.coordinator`), lives until that
-    object's end, which is what the unload runs: it is reported unless code the unload reaches
-    ends that attribute. A helper's cancel of the previous task, mid-life, does not
+    object's end, which is what the unload runs: it is reported unless code the unload runs
+    (itself or what it reaches) ends that attribute. A helper's cancel of the previous task, mid-life, does not
     (barneyonline/ha-enphase-ev-charger `9373dcb8`):
     ```python
     def schedule_restart(self, sn):

@@ -1,0 +1,99 @@
+"""Findings of tradelint on a list of applications at pinned commits, written as a pool run that
+``pool_precision.py`` draws from, scores and checks (session 70: ``heads70.txt``).
+
+The development pool's precision samples are drawn from the parents of leak fixes; this runs the
+default rules on whole applications instead (their newest commit when the list was made), each
+from its own root, and writes one ``eNNN.json`` per application with a finding of TRD2 or TRD3,
+in ``leak_pool.py``'s format (``results[0].modes.default.not_sites``: ``path:line:col: CODE
+message``), so that
+
+    python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--apps-dir DIR] [--mirrors M] [--root SRC]
+    python benchmarks/pool_precision.py draw OUT --seed 70 [--half a|b] > sample.tsv
+    python benchmarks/pool_precision.py check benchmarks/labels/heads70_a.tsv OUT
+
+draw the sample that was labelled, and say which labelled findings a later tree still makes.
+An application missing from ``--apps-dir`` (``owner+name``) is extracted from the fetch tool's
+bare mirror (``--mirrors``: ``owner+name/<repo>``) with ``git archive COMMIT``. Nothing of the
+applications is committed. ``--root`` (default: this checkout) is put first on ``PYTHONPATH``;
+run it under Python 3.13 (some applications use 3.12+ syntax).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def manifest(path: Path) -> list[tuple[str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.split("#", 1)[0].split()
+        if len(text) >= 2:
+            rows.append((text[0], text[1]))
+    return rows
+
+
+def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
+    folder = apps / repo.replace("/", "+", 1)
+    if folder.is_dir():
+        return folder
+    gits = sorted(p for p in (mirrors / folder.name).glob("*") if p.is_dir())
+    if not gits:
+        raise SystemExit(f"{repo}: no folder {folder} and no mirror under {mirrors / folder.name}")
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "--git-dir", str(gits[0]), "archive", commit], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def findings(folder: Path, root: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-m", "tradelint", ".", "--output-format", "json", "--no-cache", "--exit-zero"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{folder}: tradelint exited {done.returncode}: {done.stderr[-500:]}")
+    return [
+        f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
+        for f in json.loads(done.stdout)
+        if f["code"].startswith(("TRD2", "TRD3"))
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run")
+    run.add_argument("manifest", type=Path)
+    run.add_argument("out", type=Path)
+    run.add_argument("--apps-dir", type=Path, default=Path("/work/cache/apps70"))
+    run.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    run.add_argument("--root", type=Path, default=HERE.parent)
+    run.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    rows = manifest(args.manifest)
+    args.out.mkdir(parents=True, exist_ok=True)
+    folders = [extract(repo, commit, args.apps_dir, args.mirrors) for repo, commit in rows]
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        found = list(pool.map(lambda folder: findings(folder, args.root.resolve()), folders))
+    written = 0
+    for index, ((repo, commit), texts) in enumerate(zip(rows, found)):
+        if not texts:
+            continue
+        run_ = {"repo": repo, "commit": commit, "parent": commit, "modes": {"default": {"not_sites": texts}}}
+        (args.out / f"e{index:03d}.json").write_text(json.dumps({"results": [run_]}) + "\n", encoding="utf-8")
+        written += 1
+    print(f"{len(rows)} applications, {written} with a TRD2/TRD3 finding, {sum(map(len, found))} findings -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
