@@ -7,7 +7,9 @@ never reached. A ``try`` of the method's own body was already read as handling t
 ``try`` inside a loop before the close (``for uuid in chars: try: await self.client.stop_notify(uuid)
 except Exception: pass``, BobMcGlobus/ha-ninebot) or a ``with contextlib.suppress(Exception):``
 around the use (aavdberg/ha-petkit) was not, and the finding said the close is skipped where it
-cannot be. Twin: the same loop with no ``try`` is still reported.
+cannot be. Twins: the same loop with no ``try``, or with a ``try`` that handles some errors only
+(``except ConnectionError``: another error still skips the close; wapiti-scanner/wapiti
+``46b992e6``), is still reported.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def test_a_suppressed_use_does_not_skip_the_close(tmp_path: Path) -> None:
 
 def test_twin_an_unguarded_use_in_a_loop_skips_it(tmp_path: Path) -> None:
     assert source_findings(tmp_path, LINK.replace("USE", UNGUARDED), "TRD202") == [
+        "12:9 TRD202 `self._ws` is closed in `disconnect()` only after `await self._ws.send()`, which raises once"
+        " it is broken; close it in a `finally`",
+    ]
+
+
+def test_twin_a_use_whose_try_handles_some_errors_only(tmp_path: Path) -> None:
+    narrow = IN_A_LOOP.replace("except Exception:", "except ConnectionError:")
+    assert source_findings(tmp_path, LINK.replace("USE", narrow), "TRD202") == [
         "12:9 TRD202 `self._ws` is closed in `disconnect()` only after `await self._ws.send()`, which raises once"
         " it is broken; close it in a `finally`",
     ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.handlers import catches_every_error
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, last_name, walk
 from tradelint.facts.uses import self_attr, self_name, sequential
@@ -249,17 +250,22 @@ def _before(body: list[ast.stmt], on_path: set[int]) -> list[ast.stmt]:
 
 
 def _guarded(module: ModuleInfo, node: ast.AST, earlier: ast.AST) -> bool:
-    """``node`` runs, inside ``earlier``, in the body of a ``try`` or of a ``with suppress(...)``:
-    its error is handled there, as a ``try`` of the method's own body is (``for uuid in chars:
-    try: await self.client.stop_notify(uuid) except Exception: pass`` then ``await
-    self.client.disconnect()``; ``with contextlib.suppress(Exception): await
-    self._client.clear_cache()``)."""
+    """``node`` runs, inside ``earlier``, in the body of a ``try`` with a handler of every error
+    that goes on, or of a ``with suppress(Exception)``: its error is handled there, and the close
+    after it is reached (``for uuid in chars: try: await self.client.stop_notify(uuid) except
+    Exception: pass`` then ``await self.client.disconnect()``; ``with
+    contextlib.suppress(Exception): await self._client.clear_cache()``). A handler of some errors
+    only (``except RequestError``) lets the others skip the close (wapiti-scanner/wapiti
+    ``46b992e6``)."""
     child = node
     for ancestor in module.ancestors(node):
-        if isinstance(ancestor, (ast.Try, ast.TryStar)) and any(child is s for s in ancestor.body):
+        if isinstance(ancestor, (ast.Try, ast.TryStar)) and any(child is s for s in ancestor.body) and any(
+            catches_every_error(h) and not any(isinstance(n, ast.Raise) for n in walk(h)) for h in ancestor.handlers
+        ):
             return True
         if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(
             isinstance(item.context_expr, ast.Call) and last_name(item.context_expr.func) == "suppress"
+            and any(last_name(a) in ("Exception", "BaseException") for a in item.context_expr.args)
             for item in ancestor.items
         ):
             return True
