@@ -145,9 +145,10 @@ its own opens it), a release that first dereferences what
 started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
 the close is not judged here, nor one in a branch before the close that always leaves the
 method (ends in `return` or `raise`): it never runs on the way to that close; nor one whose
-error is handled where it stands, in a `try` inside a loop before the close (`for uuid in
-chars: try: await self.client.stop_notify(uuid) except Exception: pass`) or under `with
-contextlib.suppress(...)` (session 70, BobMcGlobus/ha-ninebot, aavdberg/ha-petkit):
+error is handled where it stands, in a `try` inside a loop before the close whose handler of
+every error goes on (`for uuid in chars: try: await self.client.stop_notify(uuid) except
+Exception: pass`) or under `with contextlib.suppress(Exception)` (session 70,
+BobMcGlobus/ha-ninebot, aavdberg/ha-petkit; `except RequestError` lets other errors through):
 ```python
 async def disconnect(self):
     self.writer.write(b"")
