@@ -3,8 +3,8 @@
 
 The development pool's precision samples are drawn from the parents of leak fixes; this runs the
 default rules on whole applications instead (their newest commit when the list was made), each
-from its own root, and writes one ``eNNN.json`` per application with a finding of TRD2 or TRD3,
-in ``leak_pool.py``'s format (``results[0].modes.default.not_sites``: ``path:line:col: CODE
+from its own root, and writes one ``eNNN.json`` per application (``NNN`` its line in the list),
+its findings of TRD2 and TRD3 in ``leak_pool.py``'s format (``results[0].modes.default.not_sites``: ``path:line:col: CODE
 message``), so that
 
     python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--apps-dir DIR] [--mirrors M] [--root SRC]
@@ -84,13 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     folders = [extract(repo, commit, args.apps_dir, args.mirrors) for repo, commit in rows]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         found = list(pool.map(lambda folder: findings(folder, args.root.resolve()), folders))
-    written = 0
     for index, ((repo, commit), texts) in enumerate(zip(rows, found)):
-        if not texts:
-            continue
+        # (one per application, also with none: a label of it is then "gone", not "unscored")
         run_ = {"repo": repo, "commit": commit, "parent": commit, "modes": {"default": {"not_sites": texts}}}
         (args.out / f"e{index:03d}.json").write_text(json.dumps({"results": [run_]}) + "\n", encoding="utf-8")
-        written += 1
+    written = sum(1 for texts in found if texts)
     print(f"{len(rows)} applications, {written} with a TRD2/TRD3 finding, {sum(map(len, found))} findings -> {args.out}")
     return 0
 

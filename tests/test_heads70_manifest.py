@@ -42,7 +42,8 @@ def test_a_run_is_written_as_a_pool_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert heads_pool.main(["run", str(manifest), str(out), "--apps-dir", str(tmp_path / "apps"), "--root", str(ROOT), "--jobs", "1"]) == 0
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["e000.json"]
+    assert written == ["e000.json", "e001.json"]
+    assert json.loads((out / "e001.json").read_text())["results"][0]["modes"]["default"]["not_sites"] == []
     run = json.loads((out / "e000.json").read_text())["results"][0]
     assert run["repo"] == "someone/bot" and run["parent"] == "0" * 40
     assert run["modes"]["default"]["not_sites"] == [
