@@ -33,21 +33,27 @@ def never_entered_in_integration(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     folder = integration_folder(module)
     if folder is None:
         return False
-    memo = module.project.scan_memo("entered-classes")
-    key = (folder, module.path, cls.lineno)
-    if key not in memo:
-        memo[key] = not _entered(module, folder, cls.name)
-    return bool(memo[key])
+    # Kept in the memo of every name searched (a changed text naming one of them drops it there),
+    # and each search noted on every call, memo hit or not: the cache must know what it relied on.
+    project = module.project
+    key = ("entered-in-integration", folder, module.path, cls.lineno)
+    found = project.scan_memo(cls.name).get(key)
+    if found is None or not all(key in project.scan_memo(name) for name in found[1]):
+        searched: set[str] = set()
+        found = (not _entered(module, folder, cls.name, searched), tuple(sorted(searched)))
+        for name in found[1]:
+            project.scan_memo(name)[key] = found
+    for name in found[1]:
+        project.note_scan(f"mentions {name}", folder)
+    return bool(found[0])
 
 
-def _entered(module: ModuleInfo, folder: Path, name: str) -> bool:
+def _entered(module: ModuleInfo, folder: Path, name: str, searched: set[str]) -> bool:
     names = {name}
     trees: dict[int, ast.Module] = {id(module.tree): module.tree}
-    searched: set[str] = set()
     for _ in range(3):  # (the class, its subclasses and makers, theirs: a few rounds)
         for wanted in sorted(names - searched):
             searched.add(wanted)
-            module.project.note_scan(f"mentions {wanted}", folder)
             for path, _ in files_naming(module.project, folder, wanted):
                 other = module if path == module.path else module.project.module_at(path)
                 if other is None:
