@@ -23,21 +23,19 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from precision import read_manifest, run_tradelint  # noqa: E402
 
 
 def manifest(path: Path) -> list[tuple[str, str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        text = line.split("#", 1)[0].split()
-        if len(text) >= 2:
-            rows.append((text[0], text[1]))
-    return rows
+    """(repository, commit) of each application of the list (``precision.read_manifest``'s format)."""
+    return [(app.repo, app.commit) for app in read_manifest(path)]
 
 
 def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
@@ -54,16 +52,11 @@ def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
 
 
 def findings(folder: Path, root: Path) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tradelint", ".", "--output-format", "json", "--no-cache", "--exit-zero"],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{folder}: tradelint exited {done.returncode}: {done.stderr[-500:]}")
+    """The default findings of TRD2 and TRD3 in ``folder``, checked from there by this
+    interpreter with ``root`` first on ``PYTHONPATH`` (``precision.run_tradelint``)."""
     return [
         f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
-        for f in json.loads(done.stdout)
+        for f in run_tradelint([sys.executable, "-m", "tradelint"], str(root), folder, preview=False)
         if f["code"].startswith(("TRD2", "TRD3"))
     ]
 

@@ -99,21 +99,24 @@ def _bound_to(tree: ast.Module, names: set[str]) -> set[str]:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _made_by(node.value, names):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             found.update(last_name(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute)))
-        if isinstance(node, ast.AnnAssign) and any(last_name(n) in names for n in walk(node.annotation) if isinstance(n, (ast.Name, ast.Attribute))):
+        if isinstance(node, ast.AnnAssign) and _names_one(node.annotation, names):
             found.add(last_name(node.target) if isinstance(node.target, (ast.Name, ast.Attribute)) else "")
-        if isinstance(node, ast.arg) and node.annotation is not None and any(
-            last_name(n) in names for n in walk(node.annotation) if isinstance(n, (ast.Name, ast.Attribute))
-        ):
+        if isinstance(node, ast.arg) and _names_one(node.annotation, names):
             found.add(node.arg)
     return found
 
 
 def _makes(function: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> bool:
-    if function.returns is not None and any(
-        last_name(n) in names for n in walk(function.returns) if isinstance(n, (ast.Name, ast.Attribute))
-    ):
+    if _names_one(function.returns, names):
         return True
     return any(isinstance(n, ast.Return) and n.value is not None and _made_by(n.value, names) for n in walk(function))
+
+
+def _names_one(annotation: ast.expr | None, names: set[str]) -> bool:
+    """An annotation that names one of ``names`` (``Client``, ``Client | None``; a string is not read)."""
+    return annotation is not None and any(
+        last_name(n) in names for n in walk(annotation) if isinstance(n, (ast.Name, ast.Attribute))
+    )
 
 
 def _made_by(value: ast.expr, names: set[str]) -> bool:

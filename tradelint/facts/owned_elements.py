@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import weakref
 from collections.abc import Mapping
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ending_methods import ends_something, named_end

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.handlers import catches_every_error
+from tradelint.facts.handlers import goes_on
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, last_name, walk
 from tradelint.facts.uses import self_attr, self_name, sequential
@@ -260,7 +260,7 @@ def _guarded(module: ModuleInfo, node: ast.AST, earlier: ast.AST) -> bool:
     child = node
     for ancestor in module.ancestors(node):
         if isinstance(ancestor, (ast.Try, ast.TryStar)) and any(child is s for s in ancestor.body) and any(
-            catches_every_error(h) and not any(isinstance(n, ast.Raise) for n in walk(h)) for h in ancestor.handlers
+            goes_on(h) for h in ancestor.handlers
         ):
             return True
         if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(
