@@ -523,6 +523,11 @@ def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool
     return False
 
 
+# What ``ImportMap.scoped`` holds for a class or function defined inside a function under an
+# imported name: there the name is that local definition, not the import.
+LOCAL_DEFINITION = "<local definition>"
+
+
 @dataclass
 class ImportMap:
     """Local names bound by imports, mapped to dotted qualified names."""
@@ -545,7 +550,7 @@ class ImportMap:
         base = self._scoped(node) if node.id in self.scoped else None
         if base is None:
             base = self.names.get(node.id)
-        if base is None:
+        if base is None or base == LOCAL_DEFINITION:
             return None
         return ".".join([base, *reversed(attrs)])
 
@@ -593,6 +598,11 @@ def build_imports(index: Index, module_name: str | None, is_package: bool) -> Im
             elif local not in runtime:
                 imports.type_checking_only.add(local)
     imports.type_checking_only -= runtime
+    for definition in (*index.classes, *index.functions):
+        # (a test's own ``class Baichuan:`` inside a test method shadows the imported one there)
+        span = _function_span(definition, index.parents) if definition.name in imports.names else None
+        if span is not None:
+            in_functions.setdefault(definition.name, []).append((*span, LOCAL_DEFINITION))
     imports.scoped = {
         local: spans for local, spans in in_functions.items()
         if any(qualified != imports.names.get(local) for _, _, qualified in spans)

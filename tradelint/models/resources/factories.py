@@ -13,7 +13,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.summary_data import ModuleSummary
+from tradelint.facts.summary_data import ClassFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
@@ -24,6 +24,7 @@ from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.cached_getters import kept_across_calls, result_cached
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere, sends_in_process
+from tradelint.models.resources.mocked_parts import stand_in
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
@@ -426,7 +427,9 @@ MAKERS = _Makers()
 def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
     """Whether ``call`` passes for one of ``params`` an object it did not make for it: not a
     constructor call (``Pool(...)``, ``Pool.from_url(...)``), directly or through a local bound
-    once ; a parameter, an attribute, what another function provides is borrowed."""
+    once ; a parameter, an attribute, what another function provides is borrowed, and so is a
+    stand-in made in place that holds no resource (a test's ``Cloud(client=FakeClient())``,
+    :func:`.mocked_parts.stand_in`): the instance keeps it and makes none of its own."""
     function = module.enclosing_function(call)
     values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
     values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
@@ -437,7 +440,7 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
             value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
-        if isinstance(value, ast.Call) and made_by_a_class(value.func):
+        if isinstance(value, ast.Call) and made_by_a_class(value.func) and not stand_in(module, function, value):
             continue
         return True
     return False
@@ -548,14 +551,48 @@ def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | Non
     found = class_named(module, func)
     if found is None:
         return ()
-    facts = found[1]
+    family = lineage(module.project, *found)
     acquired = {
-        a.attr for a in facts.acquisitions
-        if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(found[0], a.ref) is not None
+        a.attr for owner, facts in family for a in facts.acquisitions
+        if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(owner, a.ref) is not None
     }
-    positions = {attr: position for position, attr in facts.stored_positions.items()}
+    stored, stored_positions = _stored_params(module, family)
+    positions = {attr: position for position, attr in stored_positions.items()}
     return tuple(
-        (param, positions.get(attr, -1)) for param, attr in sorted(facts.stored_params.items()) if attr in acquired
+        (param, positions.get(attr, -1)) for param, attr in sorted(stored.items()) if attr in acquired
+    )
+
+
+def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]]) -> tuple[dict[str, str], dict[int, str]]:
+    """What the constructor of ``family[0]`` stores its parameters in (by name, by position),
+    through its bases: a class without an ``__init__`` of its own takes its nearest base's, and
+    one whose ``__init__`` hands a parameter on by name (``super().__init__(session=session)``)
+    stores it where the base does (ruaan-deysel/ha-unifi-insights' ``UniFiProtectClient``)."""
+    summary, facts = family[0]
+    params, positions = dict(facts.stored_params), dict(facts.stored_positions)
+    if "__init__" not in facts.methods:
+        base = next((f for _, f in family[1:] if "__init__" in f.methods), None)
+        return ({**base.stored_params, **params}, positions or dict(base.stored_positions)) if base is not None else (params, positions)
+    if not any(base.stored_params for _, base in family[1:]):
+        return params, positions  # (nothing a base stores: its tree is not needed)
+    node = class_node(module, summary, facts)
+    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
+    forwarded = {
+        k.arg for call in (ast.walk(init) if init is not None else ()) if isinstance(call, ast.Call) and _super_init(call.func)
+        for k in call.keywords if k.arg is not None and isinstance(k.value, ast.Name) and k.value.id == k.arg
+    }
+    for _, base in family[1:]:
+        for name, attr in base.stored_params.items():
+            if name in forwarded:
+                params.setdefault(name, attr)
+    return params, positions
+
+
+def _super_init(func: ast.expr) -> bool:
+    """``super().__init__``."""
+    return (
+        isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name) and func.value.func.id == "super"
     )
 
 

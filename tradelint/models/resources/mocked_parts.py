@@ -31,6 +31,7 @@ from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS, contains
 from tradelint.facts.uses import bound_once, name_loads, self_attr, self_name
 from tradelint.models.resources.resource_types import Creation
 
+INERT_BASES = frozenset({"object", "ABC", "abc.ABC", "Generic", "typing.Generic"})
 _DOUBLES = frozenset(
     f"{package}.{name}"
     for package in ("unittest.mock", "mock")
@@ -44,6 +45,59 @@ def is_double(module: ModuleInfo, function: ast.AST | None, value: ast.expr) -> 
     if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES):
         value = bound_once(function, value.id) or value
     return isinstance(value, ast.Call) and module.imports.qualify(value.func) in _DOUBLES
+
+
+def stand_in(module: ModuleInfo, function: ast.AST | None, value: ast.expr, depth: int = 0) -> bool:
+    """``value`` stands in for a resource and holds none: an object of ``unittest.mock``
+    (:func:`is_double`), what a function of the same module returns on every path when each of
+    its returns is one (``client._http = _mock_http(body)``), or an instance of a first-party
+    class whose lineage acquires nothing and has no base but its own and ``object``/``ABC``/
+    ``Generic`` (a test's ``FakeHTTPClient([])``); a local bound once to one of these alike."""
+    if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES):
+        value = bound_once(function, value.id) or value
+    if not isinstance(value, ast.Call):
+        return False
+    if module.imports.qualify(value.func) in _DOUBLES:
+        return True
+    if isinstance(value.func, ast.Name) and depth < 2:
+        helper = next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == value.func.id), None)
+        if helper is not None:
+            returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]
+            return bool(returns) and all(r is not None and stand_in(module, helper, r, depth + 1) for r in returns)
+    local = _local_class(function, value.func)
+    if local is not None:
+        return _stands_in(module, function, local, depth)
+    found = class_named(module, value.func)
+    if found is None:
+        return False
+    family = lineage(module.project, *found)
+    if len(family) != 1 + sum(1 for _, f in family for b in f.bases if b[1] not in INERT_BASES):
+        return False  # (a base that is not first-party: a library's client, subclassed)
+    return not any(f.acquisitions or f.made or f.elements for _, f in family)
+
+
+def _local_class(function: ast.AST | None, func: ast.expr) -> ast.ClassDef | None:
+    """The class ``func`` names when the function making it defines it (a test's own fake)."""
+    if not isinstance(func, ast.Name) or not isinstance(function, FUNCTION_NODES):
+        return None
+    return next((n for n in ast.walk(function) if isinstance(n, ast.ClassDef) and n.name == func.id), None)
+
+
+def _stands_in(module: ModuleInfo, function: ast.AST, cls: ast.ClassDef, depth: int) -> bool:
+    """A class a function defines stands in for a resource when none of its methods keeps a
+    call's result on the instance and each base is ``object`` or a stand-in class itself."""
+    if depth >= 2 or cls.keywords:
+        return False
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id in INERT_BASES:
+            continue
+        if not stand_in(module, function, ast.Call(func=base, args=[], keywords=[]), depth + 1):
+            return False
+    return not any(
+        isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, (ast.Call, ast.Await))
+        and any(isinstance(t, ast.Attribute) for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
+        for n in ast.walk(cls)
+    )
 
 
 def mocked_before_use(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
@@ -60,7 +114,7 @@ def mocked_before_use(module: ModuleInfo, model: OwnershipModel, c: Creation) ->
         parent = module.parent(load)
         stmt = module.parent(parent) if isinstance(parent, ast.Attribute) else None
         if isinstance(stmt, ast.Assign) and isinstance(parent, ast.Attribute) and parent in stmt.targets and parent.attr in attrs:
-            if not is_double(module, c.function, stmt.value):
+            if not stand_in(module, c.function, stmt.value):
                 return False  # ``unit.client = None``, a real one: judged as ever
             mocked.add(parent.attr)
             continue

@@ -46,6 +46,7 @@ from tradelint.models.resources.error_paths import (
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
 from tradelint.models.resources.mocked_parts import mocked_before_use
+from tradelint.models.resources.patched_makers import made_under_patch
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
@@ -224,7 +225,7 @@ class ResourceAnalysis:
         # library constructor is named through an import of its package, a first-party class through an
         # import or a top-level CapWords definition; a root that is no ``Name`` qualifies to nothing
         # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first); a project's ``agent`` is no library's.
-        names = self.module.imports.names
+        names, scoped = self.module.imports.names, self.module.imports.scoped
         packages, library = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}, library_packages()
         library_roots = {local for local, qualified in names.items() if ((top := qualified.split(".", 1)[0]) in packages or top in library) and not supplies(self.module.project, qualified, self.module.roots)}
         named_roots = names.keys() | self.module.top_level.keys()
@@ -281,13 +282,9 @@ class ResourceAnalysis:
                 continue
             # The callee's names, as cheaply as they can be told apart: ``Provider`` (its name),
             # ``pkg.Provider`` (a pair), a longer chain (its dotted text).
-            key: object
-            if func.__class__ is Name:
-                key = root
-            elif node is func.value:  # type: ignore[attr-defined]
-                key = (root, func.attr)  # type: ignore[attr-defined]
-            else:
-                key = _dotted(func)
+            key: object = root if func.__class__ is Name else (root, func.attr) if node is func.value else _dotted(func)  # type: ignore[attr-defined]
+            if root in scoped:  # (a name a function binds otherwise: its answer depends on where it is)
+                key = (key, self.module.imports.qualify(func))
             if key in specs:
                 spec = specs[key]
             else:
@@ -386,6 +383,8 @@ class ResourceAnalysis:
         return UnawaitedIndex(self.unawaited_closes)
 
     def _judge(self, c: Creation) -> Problem | None:
+        if made_under_patch(self.module, self.model, c):
+            return None  # what makes it is a test's double where it is made: it holds nothing
         if c.spec.holds:
             if holder_never_opened(self.module, self.model, c):
                 return None  # its lazy clients are opened by methods no use reaches: it holds nothing

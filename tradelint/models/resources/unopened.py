@@ -59,7 +59,42 @@ def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: 
     if not c.spec.lazy:
         return False
     opening = opening_methods(module, model, c.call.func)
-    return opening is not _HELD and not any(_opens(module, load, opening) for load in loads)
+    if opening is _HELD:
+        return False
+    if c.kind == "local" and _known(opening):
+        return not _opened_in_order(module, model, c.call.func, loads, opening)
+    return not any(_opens(module, load, opening) for load in loads)
+
+
+def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, loads: Iterable[ast.expr], opening: Opening | None) -> bool:
+    """Whether some load of a local among ``loads``, taken in the order they run, opens it, once
+    a method of its class that a store replaces on the instance (``client._read = fake_read``, a
+    test's stand-in) no longer runs the class's code: neither it nor what only it reaches opens
+    anything from that store on. A use before the store is read with the class's own methods."""
+    replaced: set[str] = set()
+    for load in sorted(loads, key=lambda n: (n.lineno, n.col_offset)):
+        name = _replaced_method(module, load, opening)
+        if name is not None:
+            replaced.add(name)
+            opening = opening_methods(module, model, func, frozenset(replaced))
+            continue
+        if _opens(module, load, opening):
+            return True
+    return False
+
+
+def _replaced_method(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> str | None:
+    """``x.<method> = value``, ``load`` being ``x``: the name of a method of ``x``'s class the store
+    replaces on the instance with a value that is not reached through ``x`` itself."""
+    parent = module.parent(load)
+    if opening is None or not _known(opening) or not (isinstance(parent, ast.Attribute) and parent.value is load):
+        return None
+    stmt = module.parent(parent)
+    if not (isinstance(stmt, ast.Assign) and stmt.targets == [parent]) or parent.attr not in opening.methods:
+        return None
+    if parent.attr.startswith("__") or any(isinstance(n, ast.Name) and isinstance(load, ast.Name) and n.id == load.id for n in ast.walk(stmt.value)):
+        return None
+    return parent.attr
 
 
 def _known(opening: Opening | None) -> bool:
@@ -176,7 +211,7 @@ _HELD = Opening(frozenset(), frozenset())
 _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
 
 
-def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> Opening | None:
+def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, replaced: frozenset[str] = frozenset()) -> Opening | None:
     """The methods of the first-party class ``func`` names that open an instance: those that store
     an acquisition on ``self`` outside ``__init__``, those that open a lazy library client its
     ``__init__`` makes (a use of ``self.<client>`` that opens it by the library rule of
@@ -185,7 +220,8 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
     on). ``_UNKNOWN`` when that is not known: not a first-party class (None), or one holding a
     resource made in ``__init__`` other than such a client, or one whose ``__init__`` itself opens
     one (or hands the instance on), or one known otherwise (by its ``__aexit__``); ``_HELD`` for
-    one that starts a task in ``__init__``."""
+    one that starts a task in ``__init__``. ``replaced``: methods a store on the instance has
+    replaced, whose code no longer runs (:func:`_opened_in_order`)."""
     found = class_named(module, func)
     if found is None:
         return None
@@ -224,12 +260,12 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
                 acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
     if not acquiring:
         return _UNKNOWN
-    opening = acquiring | _PROTOCOL
+    opening = (acquiring - replaced) | _PROTOCOL
     changed = True
     while changed:
         changed = False
         for name, reached in reaches.items():
-            if name not in opening and reached & opening:
+            if name not in opening and name not in replaced and reached & opening:
                 opening.add(name)
                 changed = True
     if parts and "__init__" in opening:

@@ -1,0 +1,217 @@
+"""A resource made where a test has patched what makes it is a test double, and holds nothing.
+
+``with patch("custom_components.ariosa.modbus_client.AsyncModbusTcpClient") as client_cls:``
+then ``ariosa = AriosaClient(host, port, unit)``: every connection ``AriosaClient`` makes is an
+``AsyncModbusTcpClient`` of that module, and while the patch is active each one is the
+``unittest.mock`` object the test configured. The instance holds no connection, and its
+``close()`` would release nothing (boroczkigabor/ha-ariosa-integration, Babajko/ha-logo-plc,
+strongbugman/ha-octopusenergy-oejp's ``patch("httpx.AsyncClient", ...)``).
+
+Proven, not guessed:
+
+* **What is patched**: the target of ``patch("a.b.Name")`` (``mock.patch``, with a
+  ``new``/``return_value`` or none), of ``patch.object(module, "Name")`` and of
+  ``monkeypatch.setattr("a.b.Name", ...)`` / ``monkeypatch.setattr(module, "Name", ...)``,
+  read as the library name it is where it is looked up: ``"pkg.client.AsyncModbusTcpClient"``
+  is what ``pkg/client.py`` imports under that name (``pymodbus.client.AsyncModbusTcpClient``),
+  ``"httpx.AsyncClient"`` is itself. Only library resource types and makers (the resource
+  table) count; a first-party target is not followed.
+* **Where it holds**: inside the ``with`` (or ``async with``) that patches, in a function
+  (or a method of a class) decorated with the patch, or after a ``monkeypatch.setattr`` earlier
+  in the function's own body. A lazy resource made before the ``with`` is patched too when
+  every use of it that may open it is inside (``client = RestClient(url)``, then the first
+  request under ``patch("aiohttp.ClientSession")``).
+* **What it makes**: the library resources the creation ends in. A library resource is itself;
+  a first-party class, every library resource its lineage keeps (``self.x = Lib(...)``),
+  through first-party classes it keeps, however deep. Anything the summaries cannot follow (a
+  maker method, a first-party function) leaves the creation judged as ever. Each resource made
+  must be patched, and at least one must be made.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.named_classes import class_named, resolve_ref
+from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.summary_data import ClassFacts, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import name_loads
+from tradelint.models.resources.mocked_parts import stand_in
+from tradelint.models.resources.resource_types import Creation
+
+__all__ = ["made_under_patch"]
+
+_PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
+_PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
+
+
+def made_under_patch(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """Whether every library resource ``c`` makes is one a test has patched where it is made."""
+    function = c.function
+    if function is None or not _may_patch(module, function):
+        return False
+    made = _made(module, model, c.call)
+    if not made:
+        return False
+    scopes = _patch_scopes(module, model, function, c.call)
+    if any(made <= patched for patched in scopes):
+        return True
+    if not c.spec.lazy or not c.name:
+        return False
+    # A lazy one made before the ``with``: patched when every use that may open it is inside.
+    uses = [load for load in name_loads(function, c.name) if not _a_test(module, function, load)]
+    if not uses:
+        return False
+    first = _patch_scopes(module, model, function, uses[0])
+    return any(made <= patched and all(patched in _patch_scopes(module, model, function, u) for u in uses) for patched in first)
+
+
+def _may_patch(module: ModuleInfo, function: ast.AST) -> bool:
+    """A module importing ``unittest.mock`` (or ``mock``), or a function given ``monkeypatch``."""
+    if any(q == "mock" or q.startswith(("unittest.mock", "mock.")) for q in module.summary.imports.values()):
+        return True
+    return isinstance(function, FUNCTION_NODES) and any(a.arg == "monkeypatch" for a in function.args.args)
+
+
+def _a_test(module: ModuleInfo, function: ast.AST, load: ast.expr) -> bool:
+    """``client._session is None``, ``assert client._session``: a test of it opens nothing, nor
+    does giving it a stand-in (``client._session = MagicMock()``, :func:`.mocked_parts.stand_in`)."""
+    parent = module.parent(load)
+    if isinstance(parent, ast.Attribute) and isinstance(stmt := module.parent(parent), ast.Assign) and stmt.targets == [parent]:
+        return stand_in(module, function, stmt.value)
+    while isinstance(parent, ast.Attribute):
+        parent = module.parent(parent)
+    return isinstance(parent, (ast.Compare, ast.Assert))
+
+
+def _patch_scopes(module: ModuleInfo, model: OwnershipModel, function: ast.AST, node: ast.AST) -> list[frozenset[str]]:
+    """The sets of library names patched where ``node`` runs: one per ``with`` around it (every
+    item of it), one for the decorators of the function and its class, one for each
+    ``monkeypatch.setattr`` before it in the function's own body."""
+    found: list[frozenset[str]] = []
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(_contains(s, node) for s in ancestor.body):
+            names = {n for item in ancestor.items for n in _patched(module, model, item.context_expr)}
+            if names:
+                found.append(frozenset(names))
+        if isinstance(ancestor, (*FUNCTION_NODES, ast.ClassDef)):
+            names = {n for d in ancestor.decorator_list for n in _patched(module, model, d)}
+            if names:
+                found.append(frozenset(names))
+    if isinstance(function, FUNCTION_NODES):
+        line = getattr(node, "lineno", 0)
+        names = {
+            n for stmt in function.body if isinstance(stmt, ast.Expr) and stmt.lineno < line
+            for n in _monkeypatched(module, model, stmt.value)
+        }
+        if names:
+            found.append(frozenset(names))
+    return found
+
+
+def _contains(tree: ast.AST, node: ast.AST) -> bool:
+    return tree is node or any(child is node for child in ast.walk(tree))
+
+
+def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[str]:
+    """The library resource a ``patch(...)``/``patch.object(...)`` call patches, as a list."""
+    if not isinstance(expr, ast.Call) or not expr.args:
+        return []
+    callee = module.imports.qualify(expr.func)
+    if callee in _PATCHERS and isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str):
+        name = _library_name(module, expr.args[0].value)
+    elif callee in _PATCH_OBJECTS and len(expr.args) >= 2:
+        name = _object_name(module, expr.args[0], expr.args[1])
+    else:
+        return []
+    return [name] if name is not None and model.builtin_close(name) is not None else []
+
+
+def _monkeypatched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[str]:
+    """``monkeypatch.setattr("a.b.Name", value)``, ``monkeypatch.setattr(module, "Name", value)``."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "setattr"):
+        return []
+    if not (isinstance(expr.func.value, ast.Name) and expr.func.value.id == "monkeypatch") or len(expr.args) < 2:
+        return []
+    first = expr.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        name = _library_name(module, first.value)
+    elif len(expr.args) >= 3:
+        name = _object_name(module, first, expr.args[1])
+    else:
+        return []
+    return [name] if name is not None and model.builtin_close(name) is not None else []
+
+
+def _object_name(module: ModuleInfo, target: ast.expr, attr: ast.expr) -> str | None:
+    """``patch.object(client_module, "ClientSession")``: the name as the module looks it up."""
+    if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str)):
+        return None
+    qualified = module.imports.qualify(target)
+    return _library_name(module, f"{qualified}.{attr.value}") if qualified is not None else None
+
+
+def _library_name(module: ModuleInfo, target: str) -> str | None:
+    """The library name ``target`` (a dotted path as ``patch`` takes it) stands for: looked up in
+    the project module it starts with (``"pkg.client.AsyncModbusTcpClient"`` is what
+    ``pkg/client.py`` imports as ``AsyncModbusTcpClient``), or itself when no module of the
+    project starts it; None for a first-party definition."""
+    project = module.project
+    roots = project.locate(module.path)[1]
+    parts = target.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        path = project.find_path(".".join(parts[:cut]), roots)
+        summary = project.summary(path) if path is not None else None
+        if summary is None:
+            continue
+        head, rest = parts[cut], parts[cut + 1:]
+        if summary.defined(head) is not None:
+            return None
+        imported = summary.imports.get(head)
+        return ".".join([imported, *rest]) if imported is not None else None
+    return target if project.resolve(target, roots) is None else None
+
+
+def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int = 0) -> frozenset[str]:
+    """The library resources ``call`` ends in; empty when that is not known. A function of the
+    same module (``hub = _hub()``) makes what each of its ``return`` values makes."""
+    found = class_named(module, call.func)
+    if found is not None:
+        return _kept(model, found[0], found[1], 0) or frozenset()
+    if isinstance(call.func, ast.Name) and depth < 2:
+        helper = next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == call.func.id), None)
+        if helper is not None:
+            returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]
+            made = [_made(module, model, r, depth + 1) if isinstance(r, ast.Call) else frozenset() for r in returns]
+            return frozenset().union(*made) if made and all(made) else frozenset()
+    qualified = module.imports.qualify(call.func)
+    return frozenset({qualified}) if qualified is not None and model.builtin_close(qualified) is not None else frozenset()
+
+
+def _kept(model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, depth: int) -> frozenset[str] | None:
+    """The library resources the first-party class ``facts`` of ``summary`` keeps, through the
+    first-party classes it keeps; None when something kept cannot be followed."""
+    if depth > 3:
+        return None
+    made: set[str] = set()
+    for owner, member in lineage(model.project, summary, facts):
+        if member.elements or any(model.method_close(owner, a) is not None for a in member.made):
+            return None  # (kept in a collection, or made by a method of what it holds: not followed)
+        for acquisition in member.acquisitions:
+            kind, ref = acquisition.ref
+            if kind == "qualified" and model.builtin_close(ref) is not None:
+                made.add(ref)
+                continue
+            if kind not in ("qualified", "local"):
+                return None  # (a maker method of the class: not followed)
+            target = resolve_ref(model.project, owner, acquisition.ref)
+            if target is not None:
+                inner = _kept(model, target[0], target[1], depth + 1)
+                if inner is None:
+                    return None
+                made |= inner
+            elif model.owned_close(owner, acquisition.ref) is not None:
+                return None  # (a first-party function that returns one: not followed)
+    return frozenset(made)
