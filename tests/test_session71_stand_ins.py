@@ -361,3 +361,54 @@ def test_twin_a_subclass_given_no_session_makes_its_own(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, files, "TRD201", project=True) == [
         "setup.py:7:5 TRD201 `client` (`ProtectClient(...)`) is never closed; call `await client.close()` in a `finally`"
     ]
+
+
+POOL = '''\
+import asyncpg
+
+
+class InvalidDsnError(ValueError):
+    pass
+
+
+async def create_pool(dsn):
+    if not dsn.startswith("postgresql://"):
+        raise InvalidDsnError(dsn)
+    return await asyncpg.create_pool(dsn=dsn)
+'''
+
+POOL_TEST = '''\
+from unittest.mock import AsyncMock, patch
+
+import pytest
+
+from app.pool import InvalidDsnError, create_pool
+
+_TARGET = "app.pool.asyncpg.create_pool"
+
+
+async def test_rejected():
+    with pytest.raises(InvalidDsnError):
+        await create_pool("mysql://h/d")
+
+
+async def test_accepted():
+    with patch(_TARGET, new=AsyncMock()):
+        await create_pool("postgresql://h/d")
+'''
+
+
+def _pool(tmp_path: Path, test: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/pool.py": POOL, "tests/test_pool.py": test}
+    return tree_findings(tmp_path, files, "TRD201", project=True)
+
+
+def test_a_creation_a_test_expects_to_raise_and_a_maker_patched_through_a_constant(tmp_path: Path) -> None:
+    assert _pool(tmp_path, POOL_TEST) == []
+
+
+def test_twin_the_creation_not_the_last_of_the_raises_block_and_nothing_patched(tmp_path: Path) -> None:
+    test = POOL_TEST.replace('        await create_pool("mysql://h/d")\n', '        await create_pool("mysql://h/d")\n        raise InvalidDsnError("x")\n')
+    test = test.replace('_TARGET = "app.pool.asyncpg.create_pool"', '_TARGET = "app.pool.asyncpg.connect"')
+    inline = "TRD201 `create_pool(...)` is created inline, so nothing closes it; open it with `async with`"
+    assert _pool(tmp_path, test) == [f"test_pool.py:12:15 {inline}", f"test_pool.py:18:15 {inline}"]

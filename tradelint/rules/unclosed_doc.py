@@ -9,6 +9,7 @@ from tradelint.rules.holder_doc import HOLDERS
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.lifecycle_doc import LIFECYCLES
 from tradelint.rules.response_doc import RESPONSES
+from tradelint.rules.stand_ins_doc import STAND_INS
 
 DOC = """## What it does
 Flags an async resource (`aiohttp.ClientSession`, `httpx.AsyncClient`, a ccxt async exchange,
@@ -308,6 +309,7 @@ A lazy client whose awaited call a test expects to fail (`with pytest.raises(Val
 with an error the method raises before it awaits or calls anything of its own, opened
 nothing.
 
+""" + STAND_INS + """
 What is not proven to close a resource leaves it with its creator: a class of a package that
 is neither installed nor in the project (`VendorClient(session=session)`), a callable held in
 a parameter, a local or a loop variable (`factory(session=session)`), a hand-off on one

@@ -138,3 +138,23 @@ def _raises(statement: ast.stmt, error: str) -> bool:
         return False
     exc = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
     return (isinstance(exc, ast.Name) and exc.id == error) or (isinstance(exc, ast.Attribute) and exc.attr == error)
+
+
+def made_to_fail(module: ModuleInfo, call: ast.Call) -> bool:
+    """``with pytest.raises(InvalidDsnError): await create_pool("mysql://h/d")``: the creation is
+    the statement a test expects to raise, the last of the block (lusterier/scalper-v2's pool
+    tests). Either it raises, and nothing was made, or the test fails: no resource is left."""
+    statement: ast.AST = call
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            return bool(ancestor.body) and ancestor.body[-1] is statement and any(
+                isinstance(item.context_expr, ast.Call) and module.imports.qualify(item.context_expr.func) == "pytest.raises"
+                for item in ancestor.items
+            )
+        if isinstance(ancestor, ast.stmt):
+            if not isinstance(statement, ast.expr):
+                return False  # (nested in a compound statement of the block: not the block's own)
+            statement = ancestor
+    return False

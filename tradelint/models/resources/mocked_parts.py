@@ -83,7 +83,7 @@ def _local_class(function: ast.AST | None, func: ast.expr) -> ast.ClassDef | Non
     return next((n for n in ast.walk(function) if isinstance(n, ast.ClassDef) and n.name == func.id), None)
 
 
-def _stands_in(module: ModuleInfo, function: ast.AST, cls: ast.ClassDef, depth: int) -> bool:
+def _stands_in(module: ModuleInfo, function: ast.AST | None, cls: ast.ClassDef, depth: int) -> bool:
     """A class a function defines stands in for a resource when none of its methods keeps a
     call's result on the instance and each base is ``object`` or a stand-in class itself."""
     if depth >= 2 or cls.keywords:

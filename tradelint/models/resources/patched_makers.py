@@ -10,12 +10,14 @@ strongbugman/ha-octopusenergy-oejp's ``patch("httpx.AsyncClient", ...)``).
 Proven, not guessed:
 
 * **What is patched**: the target of ``patch("a.b.Name")`` (``mock.patch``, with a
-  ``new``/``return_value`` or none), of ``patch.object(module, "Name")`` and of
-  ``monkeypatch.setattr("a.b.Name", ...)`` / ``monkeypatch.setattr(module, "Name", ...)``,
-  read as the library name it is where it is looked up: ``"pkg.client.AsyncModbusTcpClient"``
-  is what ``pkg/client.py`` imports under that name (``pymodbus.client.AsyncModbusTcpClient``),
-  ``"httpx.AsyncClient"`` is itself. Only library resource types and makers (the resource
-  table) count; a first-party target is not followed.
+  ``new``/``return_value`` or none; the text or a module constant holding it), of
+  ``patch.object(module, "Name")`` and of ``monkeypatch.setattr("a.b.Name", ...)`` /
+  ``monkeypatch.setattr(module, "Name", ...)``, read as the library name it is where it is
+  looked up: ``"pkg.client.AsyncModbusTcpClient"`` is what ``pkg/client.py`` imports under that
+  name (``pymodbus.client.AsyncModbusTcpClient``), ``"httpx.AsyncClient"`` is itself, and a
+  path through a library module the project does not resolve (``"pkg.pool.asyncpg.create_pool"``)
+  is that module's attribute when the table names it. Only library resource types and makers
+  (the resource table) count; a first-party target is not followed.
 * **Where it holds**: inside the ``with`` (or ``async with``) that patches, in a function
   (or a method of a class) decorated with the patch, or after a ``monkeypatch.setattr`` earlier
   in the function's own body. A lazy resource made before the ``with`` is patched too when
@@ -23,9 +25,10 @@ Proven, not guessed:
   request under ``patch("aiohttp.ClientSession")``).
 * **What it makes**: the library resources the creation ends in. A library resource is itself;
   a first-party class, every library resource its lineage keeps (``self.x = Lib(...)``),
-  through first-party classes it keeps, however deep. Anything the summaries cannot follow (a
-  maker method, a first-party function) leaves the creation judged as ever. Each resource made
-  must be patched, and at least one must be made.
+  through first-party classes it keeps, however deep; a function of the same module, what its
+  returns make; a first-party function of another module, the table's makers it calls (none
+  of the project's own). Anything else (a maker method) leaves the creation judged as ever.
+  Each resource made must be patched, and at least one must be made.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summary_data import ClassFacts, ModuleSummary
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import name_loads
 from tradelint.models.resources.mocked_parts import stand_in
@@ -120,13 +124,21 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
     if not isinstance(expr, ast.Call) or not expr.args:
         return []
     callee = module.imports.qualify(expr.func)
-    if callee in _PATCHERS and isinstance(expr.args[0], ast.Constant) and isinstance(expr.args[0].value, str):
-        name = _library_name(module, expr.args[0].value)
+    target = _text(module, expr.args[0])
+    if callee in _PATCHERS and target is not None:
+        name = _library_name(module, target) or _through_a_module(model, target)
     elif callee in _PATCH_OBJECTS and len(expr.args) >= 2:
         name = _object_name(module, expr.args[0], expr.args[1])
     else:
         return []
     return [name] if name is not None and model.builtin_close(name) is not None else []
+
+
+def _through_a_module(model: OwnershipModel, target: str) -> str | None:
+    """``"pkg.pool.asyncpg.create_pool"`` where ``pkg.pool`` is not found: the attribute patched
+    is the library's own (``asyncpg.create_pool``) when such a tail of it is in the table."""
+    parts = target.split(".")
+    return next((name for cut in range(1, len(parts) - 1) if model.builtin_close(name := ".".join(parts[cut:])) is not None), None)
 
 
 def _monkeypatched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[str]:
@@ -136,13 +148,26 @@ def _monkeypatched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) ->
     if not (isinstance(expr.func.value, ast.Name) and expr.func.value.id == "monkeypatch") or len(expr.args) < 2:
         return []
     first = expr.args[0]
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
-        name = _library_name(module, first.value)
+    if (target := _text(module, first)) is not None:
+        name = _library_name(module, target)
     elif len(expr.args) >= 3:
         name = _object_name(module, first, expr.args[1])
     else:
         return []
     return [name] if name is not None and model.builtin_close(name) is not None else []
+
+
+def _text(module: ModuleInfo, expr: ast.expr) -> str | None:
+    """A string constant, or a module-level name bound once to one (``_TARGET = "pkg.mod.Name"``)."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    values = [
+        s.value for s in module.tree.body
+        if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in s.targets)
+    ]
+    return values[0].value if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str) else None
 
 
 def _object_name(module: ModuleInfo, target: ast.expr, attr: ast.expr) -> str | None:
@@ -186,8 +211,31 @@ def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int 
             returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]
             made = [_made(module, model, r, depth + 1) if isinstance(r, ast.Call) else frozenset() for r in returns]
             return frozenset().union(*made) if made and all(made) else frozenset()
+    found_function = definition_of(module, call.func)
+    if found_function is not None and found_function[1].kind in ("function", "async_function"):
+        return _made_by_function(module, model, *found_function)
     qualified = module.imports.qualify(call.func)
     return frozenset({qualified}) if qualified is not None and model.builtin_close(qualified) is not None else frozenset()
+
+
+def _made_by_function(module: ModuleInfo, model: OwnershipModel, summary: ModuleSummary, definition: Definition) -> frozenset[str]:
+    """The library resources a first-party function of another module makes (``await
+    asyncpg.create_pool(...)`` in the project's ``create_pool``): every call of its body that
+    the resource table names; empty when one of its calls is the project's own (not followed)."""
+    home = module.project.module_at(module.project.absolute(summary.path))
+    function = home.top_level.get(definition.name) if home is not None else None
+    if home is None or not isinstance(function, FUNCTION_NODES):
+        return frozenset()
+    made: set[str] = set()
+    raised = {id(n) for r in ast.walk(function) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and id(node) not in raised:  # (``raise InvalidDsnError(...)``)
+            if definition_of(home, node.func) is not None:
+                return frozenset()
+            qualified = home.imports.qualify(node.func)
+            if qualified is not None and model.builtin_close(qualified) is not None:
+                made.add(qualified)
+    return frozenset(made)
 
 
 def _kept(model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, depth: int) -> frozenset[str] | None:

@@ -35,7 +35,7 @@ from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
 from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name, picked_from_mapping
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
-from tradelint.models.resources.expected_errors import awaited_use
+from tradelint.models.resources.expected_errors import awaited_use, made_to_fail
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
@@ -383,8 +383,8 @@ class ResourceAnalysis:
         return UnawaitedIndex(self.unawaited_closes)
 
     def _judge(self, c: Creation) -> Problem | None:
-        if made_under_patch(self.module, self.model, c):
-            return None  # what makes it is a test's double where it is made: it holds nothing
+        if made_under_patch(self.module, self.model, c) or made_to_fail(self.module, c.call):
+            return None  # what makes it is a test's double where it is made, or a test expects it to raise
         if c.spec.holds:
             if holder_never_opened(self.module, self.model, c):
                 return None  # its lazy clients are opened by methods no use reaches: it holds nothing

@@ -1,0 +1,29 @@
+"""TRD201's documentation of a test's stand-ins (session 71), apart from the rest of
+:mod:`tradelint.rules.unclosed_doc` for length."""
+
+STAND_INS = """A creation that is itself the last statement of such a block (`with
+pytest.raises(InvalidDsnError): await create_pool("mysql://h/d")`) makes nothing: it raises,
+or the test fails.
+
+A test's stand-ins hold no resource. A method replaced on the instance before use
+(`client._read = fake_read`) no longer runs the class's code: neither it nor what only it
+reaches opens anything. The attribute a class fills lazily (`if self._http is None: self._http
+= httpx.AsyncClient()`) given a stand-in first holds it: a `unittest.mock` object, what a helper
+of the module returns when every return is one (`client._http = _mock_http(body)`), or an
+instance of a class of the project or of the test that acquires nothing (`FakeHTTPClient([])`).
+Such a stand-in given to the constructor where the class would make its own
+(`Cloud(client=FakeClient())`, `self._client = client or httpx.AsyncClient()`) is borrowed. A
+resource made while a test patches what makes it is the test's double: `with
+patch("app.api.aiohttp.ClientSession")` (or `patch.object`, `@patch`, `monkeypatch.setattr`),
+read where the name is looked up, around the creation, or around every use of a lazy client made
+before it; every library resource the creation ends in (a first-party class's, through the
+classes it keeps) must be patched. A class a test defines inside a function under the name of an
+import (`class Baichuan:` in a test method) is that class there, not the import.
+
+```python
+async def test_status():
+    with patch("app.api.aiohttp.ClientSession", return_value=MagicMock()):
+        client = Client("http://host")   # not reported: the session is the test's mock
+        await client.status()
+```
+"""
