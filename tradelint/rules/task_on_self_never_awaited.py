@@ -156,11 +156,11 @@ class TaskOnSelfNeverAwaited(Rule):
     instance is kept on an owner's `self` by a class whose own end calls that end and whose
     instances are as safe in turn (txxa/hass-ans's orchestrator, which the integration never
     uses); an instance made anywhere else, or the class handed on as a value, is not proven.
-    There a task from `hass.async_create_task(...)` stored on `self` is
-    judged too, as is one from a config entry's `entry.async_create_background_task(hass, coro,
-    name)` kept by an entity (the entry cancels it at unload, not when the entity alone is
-    removed; kept by a coordinator or client, which ends with the entry, it is ended there and
-    no finding) (Home Assistant
+    There a task from `hass.async_create_task(...)` stored on `self` is judged too, as is one
+    from a config entry's `entry.async_create_background_task(hass, coro, name)` kept by an entity
+    (the entry cancels it at unload, not when the entity alone is removed; kept by a coordinator
+    or client, which ends with the entry, or stored on one at setup (`coordinator.sse_task =
+    entry.async_create_background_task(hass, ...)`), it is ended there and no finding) (Home Assistant
     keeps it alive, but only the owner can end it; discarded, it is no finding), and no fix is
     offered. The watchdog below is reported, since only a stop listener
     cancels it (TTLucian/ha-electrolux `faae5cde`):

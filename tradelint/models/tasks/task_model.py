@@ -310,6 +310,9 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "integration", text, kept, kept_name(kept), module.enclosing_function(call), fixable=False)
             if other is None:
                 return self._framework_task_in_collection(call, text)
+            if func.attr == "async_create_background_task" and receiver.lstrip("_").endswith("entry") and given_hass and other.function is not None \
+                    and not isinstance(module.parent(other.function), ast.ClassDef):
+                return None  # (``coordinator.sse_task = entry.async_create_background_task(hass, ...)`` at setup: as below)
             return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
