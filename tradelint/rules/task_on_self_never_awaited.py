@@ -150,12 +150,12 @@ class TaskOnSelfNeverAwaited(Rule):
     an object by reference (`ws.set_connection_callback(self._on_connection)`, or a constructor's
     `on_close=`), which the object keeps on an attribute, runs at unload where what the unload
     reaches calls that attribute (`self._connection_callback(False)` in the `disconnect()` it
-    runs). A task a plain class (no framework base: an entity's or a coordinator's end is Home
-    Assistant's) ends in its own end (`stop()`, and what it calls on `self`) is not
-    reported when no code of the project (tests aside) makes an instance of the class, or each
-    instance is kept on an owner's `self` by a class whose own end calls that end and whose
-    instances are as safe in turn (txxa/hass-ans's orchestrator, which the integration never
-    uses); an instance made anywhere else, or the class handed on as a value, is not proven.
+    runs). A task a plain class (no Home Assistant base: an entity's or a coordinator's end is the
+    framework's; a device library's base is none) ends in its own end (`stop()`, and what it calls
+    on `self`) is not reported when no code of the project (tests aside) makes an instance of the
+    class, or each is kept on an owner's `self` by a class whose own end calls that end and whose
+    instances are as safe in turn (txxa/hass-ans's orchestrator, never used), or is the one a local
+    holds in a function whose `finally` calls that end; else, or handed on as a value, not proven.
     There a task from `hass.async_create_task(...)` stored on `self` is judged too, as is one
     from a config entry's `entry.async_create_background_task(hass, coro, name)` kept by an entity
     (the entry cancels it at unload, not when the entity alone is removed; kept by a coordinator

@@ -429,13 +429,15 @@ class TaskUses(OwnerShutdown):
                     if ends_task_elements(module, node) and not restarts_after(module, node, attr):
                         found.setdefault(method.name, "ended")
                     continue
-                use = classify(module, node)
-                if use.kind in ("method", "attribute") and use.name == "cancel" and not (
-                    renews_after(module, node, attr, class_default=True) or restarts_after(module, node, attr)
-                ):
-                    found[method.name] = "cancelled"
-                elif use.kind == "await":
-                    found.setdefault(method.name, "awaited")
+                # (``task = self._task; task.cancel()`` too: the alias's uses, as the judge reads them)
+                direct = classify(module, node)
+                for use in resolve_aliases(module, [direct]) if direct.kind == "alias" else [direct]:
+                    if use.kind in ("method", "attribute") and use.name == "cancel" and not (
+                        renews_after(module, node, attr, class_default=True) or restarts_after(module, node, attr)
+                    ):
+                        found[method.name] = "cancelled"
+                    elif use.kind == "await":
+                        found.setdefault(method.name, "awaited")
         return found
 
     def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:

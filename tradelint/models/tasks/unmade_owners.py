@@ -3,8 +3,10 @@ Assistant integration where the unload does not reach that method: a leak only i
 instance of the class lives on without its end being called. When no code of the project
 makes an instance (an orchestrator the integration never uses: txxa/hass-ans), or each one is
 made by an owner that calls the end in its own end and is itself never made, or made so in
-turn, no instance outlives the unload through that class, and the task is not reported. Only a
-plain class: an entity's or a coordinator's end is the framework's (removal, shutdown).
+turn, or made as a local of a function whose ``finally`` calls the end, no instance outlives
+the unload through that class, and the task is not reported. Only a plain class: an entity's or
+a coordinator's end is the framework's (removal, shutdown); a base from another library (the
+device's connection class) leaves the class plain.
 
 Proven narrowly: any other mention of the class (handed on as a value, subclassed, made and kept
 anywhere but on an owner's ``self``, made by code whose owner is made) counts as an instance
@@ -45,17 +47,19 @@ def never_outlives(module: ModuleInfo, cls: ast.ClassDef, enders: list[str]) -> 
     """No code of the project makes an instance of ``cls`` whose ``enders`` nobody calls: none
     is made at all, or each is kept on an owner's ``self`` (``self.delivery = Delivery(...)``)
     by a class whose own end calls one of them and whose instances never outlive it either."""
-    return bool(enders) and _plain(module, cls) and not _unended_instances(module, cls, frozenset(enders), 0)
+    return bool(enders) and _plain(module, cls, in_integration=True) and not _unended_instances(module, cls, frozenset(enders), 0)
 
 
 # Bases that give a class no end of its own (an abstract base, a generic).
 NEUTRAL_BASES = ("abc.", "typing.", "typing_extensions.")
 
 
-def _plain(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+def _plain(module: ModuleInfo, cls: ast.ClassDef, in_integration: bool = False) -> bool:
     """A class whose family derives only from first-party classes (or ``object``, ``ABC``,
     ``Generic``): its own release method is its end of life. An entity or a coordinator is
-    ended by its framework (removal, ``async_shutdown()``), not by a ``stop()`` of its own."""
+    ended by its framework (removal, ``async_shutdown()``), not by a ``stop()`` of its own.
+    ``in_integration`` (asked of a Home Assistant integration's class, whose framework is Home
+    Assistant): a base from another library (the device's connection class) leaves it plain."""
     family = class_and_bases(module, cls)
     first_party = {id(owner) for _, owner in family}
     for owner_module, owner in family:
@@ -64,8 +68,10 @@ def _plain(module: ModuleInfo, cls: ast.ClassDef) -> bool:
             if found is not None and id(found[1]) in first_party:
                 continue
             qualified = owner_module.imports.qualify(base) or ""
-            if not (qualified.startswith(NEUTRAL_BASES) or (isinstance(base, ast.Name) and base.id == "object")):
-                return False
+            if qualified.startswith(NEUTRAL_BASES) or (isinstance(base, ast.Name) and base.id == "object"):
+                continue
+            if not (in_integration and qualified) or qualified.startswith("homeassistant."):
+                return False  # (a base not known, or the framework's: its end is the framework's)
     return True
 
 
@@ -126,6 +132,8 @@ def _ended_by_owner(module: ModuleInfo, node: ast.expr, enders: frozenset[str], 
     function = module.enclosing_function(call)
     owner = module.parent(function) if function is not None else None
     target = stmt.targets[0]
+    if isinstance(target, ast.Name) and function is not None:
+        return _ended_in_finally(function, target.id, enders)
     if not (
         function is not None
         and isinstance(owner, ast.ClassDef)
@@ -143,6 +151,29 @@ def _ended_by_owner(module: ModuleInfo, node: ast.expr, enders: frozenset[str], 
     ]
     owner_enders = end_of_life_methods(module, owner, calling)
     return bool(owner_enders) and not _unended_instances(module, owner, frozenset(owner_enders), depth + 1)
+
+
+def _ended_in_finally(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, enders: frozenset[str]) -> bool:
+    """``connection = Cls(...)`` in a function one of whose ``finally`` blocks calls
+    ``connection.<ender>()`` (Dmxsir/ha-reolink-battery's live stream, closed by the coroutine
+    that opens it): the instance ends with the function that makes it, whatever happens, and
+    whoever else keeps it. Only the one instance the name is bound to: a name bound again, or in
+    a loop, may leave an earlier instance unended."""
+    bindings = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+    made = [n for n in bindings if not isinstance(getattr(_parent_assign(function, n), "value", None), ast.Constant)]
+    if len(made) != 1 or any(isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and made[0] in set(walk(loop)) for loop in walk(function)):
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in enders
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+        for block in walk(function) if isinstance(block, ast.Try)
+        for stmt in block.finalbody for node in walk(stmt)
+    )
+
+
+def _parent_assign(function: ast.AST, name: ast.Name) -> ast.AST | None:
+    """The assignment whose target ``name`` is, if one (``connection = None`` binds no instance)."""
+    return next((n for n in walk(function) if (isinstance(n, ast.Assign) and name in n.targets) or (isinstance(n, ast.AnnAssign) and n.target is name)), None)
 
 
 def _calls_on(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, name: str) -> bool:
