@@ -11,9 +11,14 @@ no connection, and ``await unit.disconnect()`` would release nothing. An object 
 Proven, not guessed: every acquisition of the class's lineage outside ``__init__`` is kept on an
 attribute the test sets, and made only when that attribute is empty (under a test of it, or after
 an early exit taken when it is set); the test's first uses of the instance set each such
-attribute to a double (a call of ``Mock``, ``MagicMock``, ``AsyncMock``, ``NonCallableMock``,
-``NonCallableMagicMock`` or ``create_autospec`` of ``unittest.mock``, or a local bound once to
-one), and every store to them in the function is one. A class that acquires in ``__init__``, one
+attribute to a stand-in (:func:`stand_in`: a call of ``Mock``, ``MagicMock``, ``AsyncMock``,
+``NonCallableMock``, ``NonCallableMagicMock`` or ``create_autospec`` of ``unittest.mock``; what
+a function of the same module returns when each of its returns is one, session 71's
+``client._http = _mock_http(body)``; an instance of a class of the project, or of the test
+function itself, whose lineage acquires nothing, ``client._client = FakeModbus()``; or a local
+bound once to one of these), and every store to them in the function is one. The same stand-in
+given to the constructor in the place of what the class would make is borrowed
+(``factories.borrows``). A class that acquires in ``__init__``, one
 whose acquisition replaces the attribute whatever it holds, or a test that uses the instance first
 (or sets the attribute to anything else) is judged as ever.
 """
