@@ -65,9 +65,9 @@ def stand_in(module: ModuleInfo, function: ast.AST | None, value: ast.expr, dept
     if module.imports.qualify(value.func) in _DOUBLES:
         return True
     if isinstance(value.func, ast.Name) and depth < 2:
-        helper = next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == value.func.id), None)
-        if helper is not None:
-            returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]
+        helped = helper_returns(module, value.func.id)
+        if helped is not None:
+            helper, returns = helped
             return bool(returns) and all(r is not None and stand_in(module, helper, r, depth + 1) for r in returns)
     local = _local_class(function, value.func)
     if local is not None:
@@ -79,6 +79,13 @@ def stand_in(module: ModuleInfo, function: ast.AST | None, value: ast.expr, dept
     if len(family) != 1 + sum(1 for _, f in family for b in f.bases if b[1] not in INERT_BASES):
         return False  # (a base that is not first-party: a library's client, subclassed)
     return not any(f.acquisitions or f.made or f.elements for _, f in family)
+
+
+def helper_returns(module: ModuleInfo, name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[ast.expr | None]] | None:
+    """The function ``name`` defined at the top of ``module`` and the values of its ``return``
+    statements (a bare ``return``: None); None when the module defines no such function."""
+    helper = next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
+    return (helper, [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]) if helper is not None else None
 
 
 def _local_class(function: ast.AST | None, func: ast.expr) -> ast.ClassDef | None:

@@ -42,7 +42,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import name_loads
-from tradelint.models.resources.mocked_parts import stand_in
+from tradelint.models.resources.mocked_parts import helper_returns, stand_in
 from tradelint.models.resources.resource_types import Creation
 
 __all__ = ["made_under_patch"]
@@ -206,10 +206,9 @@ def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int 
     if found is not None:
         return _kept(model, found[0], found[1], 0) or frozenset()
     if isinstance(call.func, ast.Name) and depth < 2:
-        helper = next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == call.func.id), None)
-        if helper is not None:
-            returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return)]
-            made = [_made(module, model, r, depth + 1) if isinstance(r, ast.Call) else frozenset() for r in returns]
+        helped = helper_returns(module, call.func.id)
+        if helped is not None:
+            made = [_made(module, model, r, depth + 1) if isinstance(r, ast.Call) else frozenset() for r in helped[1]]
             return frozenset().union(*made) if made and all(made) else frozenset()
     found_function = definition_of(module, call.func)
     if found_function is not None and found_function[1].kind in ("function", "async_function"):
