@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
@@ -85,12 +86,7 @@ def _expected_error(module: ModuleInfo, call: ast.Call) -> str | None:
             continue
         for item in ancestor.items:
             raises = item.context_expr
-            if (
-                isinstance(raises, ast.Call)
-                and module.imports.qualify(raises.func) == "pytest.raises"
-                and raises.args
-                and isinstance(raises.args[0], (ast.Name, ast.Attribute))
-            ):
+            if _pytest_raises(raises, module) and raises.args and isinstance(raises.args[0], (ast.Name, ast.Attribute)):
                 error = raises.args[0]
                 return error.id if isinstance(error, ast.Name) else error.attr
     return None
@@ -149,12 +145,14 @@ def made_to_fail(module: ModuleInfo, call: ast.Call) -> bool:
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
         if isinstance(ancestor, (ast.With, ast.AsyncWith)):
-            return bool(ancestor.body) and ancestor.body[-1] is statement and any(
-                isinstance(item.context_expr, ast.Call) and module.imports.qualify(item.context_expr.func) == "pytest.raises"
-                for item in ancestor.items
-            )
+            return bool(ancestor.body) and ancestor.body[-1] is statement and any(_pytest_raises(item.context_expr, module) for item in ancestor.items)
         if isinstance(ancestor, ast.stmt):
             if not isinstance(statement, ast.expr):
                 return False  # (nested in a compound statement of the block: not the block's own)
             statement = ancestor
     return False
+
+
+def _pytest_raises(expr: ast.expr, module: ModuleInfo) -> TypeGuard[ast.Call]:
+    """``pytest.raises(...)``, as a ``with`` item."""
+    return isinstance(expr, ast.Call) and module.imports.qualify(expr.func) == "pytest.raises"

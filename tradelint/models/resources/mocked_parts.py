@@ -31,7 +31,7 @@ from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summary_data import Acquisition, ModuleSummary
+from tradelint.facts.summary_data import Acquisition, ClassFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS, contains
 from tradelint.facts.uses import bound_once, name_loads, self_attr, self_name
 from tradelint.models.resources.resource_types import Creation
@@ -69,16 +69,28 @@ def stand_in(module: ModuleInfo, function: ast.AST | None, value: ast.expr, dept
         if helped is not None:
             helper, returns = helped
             return bool(returns) and all(r is not None and stand_in(module, helper, r, depth + 1) for r in returns)
-    local = _local_class(function, value.func)
+    return _class_stands_in(module, function, value.func, depth)
+
+
+def _class_stands_in(module: ModuleInfo, function: ast.AST | None, func: ast.expr, depth: int) -> bool:
+    """The class ``func`` names stands in for a resource: one the function defines (:func:`_stands_in`),
+    or a first-party class whose lineage acquires nothing and has no base but its own and inert ones."""
+    local = _local_class(function, func)
     if local is not None:
         return _stands_in(module, function, local, depth)
-    found = class_named(module, value.func)
+    found = class_named(module, func)
     if found is None:
         return False
     family = lineage(module.project, *found)
-    if len(family) != 1 + sum(1 for _, f in family for b in f.bases if b[1] not in INERT_BASES):
+    if not bases_all_read(family):
         return False  # (a base that is not first-party: a library's client, subclassed)
     return not any(f.acquisitions or f.made or f.elements for _, f in family)
+
+
+def bases_all_read(family: list[tuple[ModuleSummary, ClassFacts]]) -> bool:
+    """Whether every base of a lineage (:func:`.ownership.lineage`) is in it or is an inert one
+    (``object``, ``ABC``, ``Generic``): no library base the lineage could not read."""
+    return len(family) == 1 + sum(1 for _, f in family for b in f.bases if b[1] not in INERT_BASES)
 
 
 def helper_returns(module: ModuleInfo, name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[ast.expr | None]] | None:
@@ -103,7 +115,7 @@ def _stands_in(module: ModuleInfo, function: ast.AST | None, cls: ast.ClassDef, 
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id in INERT_BASES:
             continue
-        if not stand_in(module, function, ast.Call(func=base, args=[], keywords=[]), depth + 1):
+        if module.imports.qualify(base) not in _DOUBLES and not _class_stands_in(module, function, base, depth + 1):
             return False
     return not any(
         isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, (ast.Call, ast.Await))

@@ -56,20 +56,15 @@ def made_under_patch(module: ModuleInfo, model: OwnershipModel, c: Creation) -> 
     function = c.function
     if function is None or not _may_patch(module, function):
         return False
+    patched = _patch_scopes(module, model, function, c.call)
+    if c.spec.lazy and c.name:
+        # A lazy one made before the ``with``: patched when every use that may open it is inside.
+        uses = [_patch_scopes(module, model, function, load) for load in name_loads(function, c.name) if not _a_test(module, function, load)]
+        patched += [names for names in uses[0] if all(names in scopes for scopes in uses[1:])] if uses else []
+    if not patched:
+        return False  # (the common case: asked before what the creation makes, which reads the project)
     made = _made(module, model, c.call)
-    if not made:
-        return False
-    scopes = _patch_scopes(module, model, function, c.call)
-    if any(made <= patched for patched in scopes):
-        return True
-    if not c.spec.lazy or not c.name:
-        return False
-    # A lazy one made before the ``with``: patched when every use that may open it is inside.
-    uses = [load for load in name_loads(function, c.name) if not _a_test(module, function, load)]
-    if not uses:
-        return False
-    first = _patch_scopes(module, model, function, uses[0])
-    return any(made <= patched and all(patched in _patch_scopes(module, model, function, u) for u in uses) for patched in first)
+    return bool(made) and any(made <= names for names in patched)
 
 
 def _may_patch(module: ModuleInfo, function: ast.AST) -> bool:
@@ -95,8 +90,9 @@ def _patch_scopes(module: ModuleInfo, model: OwnershipModel, function: ast.AST, 
     item of it), one for the decorators of the function and its class, one for each
     ``monkeypatch.setattr`` before it in the function's own body."""
     found: list[frozenset[str]] = []
+    child = node
     for ancestor in module.ancestors(node):
-        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(_contains(s, node) for s in ancestor.body):
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and any(s is child for s in ancestor.body):
             names = {n for item in ancestor.items for n in _patched(module, model, item.context_expr)}
             if names:
                 found.append(frozenset(names))
@@ -104,6 +100,7 @@ def _patch_scopes(module: ModuleInfo, model: OwnershipModel, function: ast.AST, 
             names = {n for d in ancestor.decorator_list for n in _patched(module, model, d)}
             if names:
                 found.append(frozenset(names))
+        child = ancestor
     if isinstance(function, FUNCTION_NODES):
         line = getattr(node, "lineno", 0)
         names = {
@@ -113,10 +110,6 @@ def _patch_scopes(module: ModuleInfo, model: OwnershipModel, function: ast.AST, 
         if names:
             found.append(frozenset(names))
     return found
-
-
-def _contains(tree: ast.AST, node: ast.AST) -> bool:
-    return tree is node or any(child is node for child in ast.walk(tree))
 
 
 def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[str]:

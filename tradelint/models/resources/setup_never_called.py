@@ -46,7 +46,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
-from tradelint.models.resources.mocked_parts import INERT_BASES
+from tradelint.models.resources.mocked_parts import bases_all_read
 from tradelint.models.resources.unopened import opening_methods
 
 __all__ = ["setup_never_called"]
@@ -65,7 +65,7 @@ def setup_never_called(module: ModuleInfo, model: OwnershipModel, c: Creation, l
     if opening is None or not opening.methods or found is None:
         return False  # (not known: any use may open it)
     family = lineage(module.project, *found)
-    if len(family) != 1 + sum(len(f.bases) for _, f in family) - sum(1 for _, f in family for b in f.bases if b[1] in INERT_BASES):
+    if not bases_all_read(family):
         return False  # a base that is not first-party
     if any(name.startswith("__") and name.endswith("__") for name in opening.methods & opening.opening):
         return False  # (run without being spelled: ``async with``, ``await``, a call, a framework's hook)

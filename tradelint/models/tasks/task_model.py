@@ -301,6 +301,8 @@ class TaskAnalysis(TaskOwners):
         given_hass = (first.attr if isinstance(first, ast.Attribute) else getattr(first, "id", "")) == "hass"
         if not configured and not (func.attr in HASS_CREATORS and (receiver.lstrip("_") == "hass" or given_hass)):
             return None
+        # A config entry's own background task: Home Assistant cancels it at unload and at its stop.
+        entry_background = func.attr == "async_create_background_task" and receiver.lstrip("_").endswith("entry") and given_hass
         found = _stored_on_self(module, call)
         if found is None:
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
@@ -310,17 +312,11 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "integration", text, kept, kept_name(kept), module.enclosing_function(call), fixable=False)
             if other is None:
                 return self._framework_task_in_collection(call, text)
-            if func.attr == "async_create_background_task" and receiver.lstrip("_").endswith("entry") and given_hass and other.function is not None \
-                    and not isinstance(module.parent(other.function), ast.ClassDef):
+            if entry_background and other.function is not None and not isinstance(module.parent(other.function), ast.ClassDef):
                 return None  # (``coordinator.sse_task = entry.async_create_background_task(hass, ...)`` at setup: as below)
             return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
-        if (
-            func.attr == "async_create_background_task"
-            and receiver.lstrip("_").endswith("entry")
-            and given_hass
-            and self.framework_end(cls) != ENTITY_TEARDOWN
-        ):
+        if entry_background and self.framework_end(cls) != ENTITY_TEARDOWN:
             # A config entry's own background task, kept by an object that ends with the entry
             # (a coordinator, a client): Home Assistant cancels it when the entry is unloaded and
             # at its stop (kristofferR/ha-adjustable-bed ``de27860b``'s fix, reported before). An

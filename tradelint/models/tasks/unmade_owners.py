@@ -133,7 +133,7 @@ def _ended_by_owner(module: ModuleInfo, node: ast.expr, enders: frozenset[str], 
     owner = module.parent(function) if function is not None else None
     target = stmt.targets[0]
     if isinstance(target, ast.Name) and function is not None:
-        return _ended_in_finally(function, target.id, enders)
+        return _ended_in_finally(module, function, target.id, enders)
     if not (
         function is not None
         and isinstance(owner, ast.ClassDef)
@@ -153,15 +153,15 @@ def _ended_by_owner(module: ModuleInfo, node: ast.expr, enders: frozenset[str], 
     return bool(owner_enders) and not _unended_instances(module, owner, frozenset(owner_enders), depth + 1)
 
 
-def _ended_in_finally(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, enders: frozenset[str]) -> bool:
+def _ended_in_finally(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, enders: frozenset[str]) -> bool:
     """``connection = Cls(...)`` in a function one of whose ``finally`` blocks calls
     ``connection.<ender>()`` (Dmxsir/ha-reolink-battery's live stream, closed by the coroutine
     that opens it): the instance ends with the function that makes it, whatever happens, and
     whoever else keeps it. Only the one instance the name is bound to: a name bound again, or in
     a loop, may leave an earlier instance unended."""
     bindings = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
-    made = [n for n in bindings if not isinstance(getattr(_parent_assign(function, n), "value", None), ast.Constant)]
-    if len(made) != 1 or any(isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and made[0] in set(walk(loop)) for loop in walk(function)):
+    made = [n for n in bindings if not _binds_a_constant(module, n)]
+    if len(made) != 1 or any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in _ancestors_within(module, made[0], function)):
         return False
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in enders
@@ -171,9 +171,20 @@ def _ended_in_finally(function: ast.FunctionDef | ast.AsyncFunctionDef, name: st
     )
 
 
-def _parent_assign(function: ast.AST, name: ast.Name) -> ast.AST | None:
-    """The assignment whose target ``name`` is, if one (``connection = None`` binds no instance)."""
-    return next((n for n in walk(function) if (isinstance(n, ast.Assign) and name in n.targets) or (isinstance(n, ast.AnnAssign) and n.target is name)), None)
+def _binds_a_constant(module: ModuleInfo, name: ast.Name) -> bool:
+    """``connection = None``, ``connection: Conn | None = None``: the target binds no instance."""
+    statement = module.parent(name)
+    return isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(statement.value, ast.Constant)
+
+
+def _ancestors_within(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
+    """The nodes between ``node`` and ``function`` (exclusive), innermost first."""
+    found: list[ast.AST] = []
+    for ancestor in module.ancestors(node):
+        if ancestor is function:
+            break
+        found.append(ancestor)
+    return found
 
 
 def _calls_on(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, name: str) -> bool:
