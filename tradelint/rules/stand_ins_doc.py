@@ -10,7 +10,11 @@ A test's stand-ins hold no resource. A method replaced on the instance before us
 reaches opens anything. The attribute a class fills lazily (`if self._http is None: self._http
 = httpx.AsyncClient()`) given a stand-in first holds it: a `unittest.mock` object, what a helper
 of the module returns when every return is one (`client._http = _mock_http(body)`), or an
-instance of a class of the project or of the test that acquires nothing (`FakeHTTPClient([])`).
+instance of a class of the project or of the test that acquires nothing (`FakeHTTPClient([])`),
+or whose acquisitions never run for its instances: each is in a method the class overrides
+without calling `super()`'s, or in a private one (a lazy `_client` getter) that no method still
+running names (`class _Stub(RemoteClient)` overriding `evaluate()`, the only reader of the
+base's `_client`).
 Such a stand-in given to the constructor where the class would make its own
 (`Cloud(client=FakeClient())`, `self._client = client or httpx.AsyncClient()`) is borrowed. A
 resource made while a test patches what makes it is the test's double: `with

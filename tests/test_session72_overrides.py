@@ -1,0 +1,179 @@
+"""Session 72: a test's subclass of a first-party client that overrides what opens holds nothing
+(issue 28 point 8, false positives; mistralai/mistral-vibe's tests, 22 TRD201 findings on
+``benchmarks/heads70.txt``).
+
+``class _Stub(RemoteClient)`` overrides ``evaluate()``, the only method of ``RemoteClient`` that
+reads its lazy ``_client`` getter (which makes an ``httpx.AsyncClient``), and ``aclose()``. An
+instance of ``_Stub`` runs none of the base's acquiring code: handed to ``Manager(client=...)`` in
+the place of the ``RemoteClient()`` the manager would make, it is a stand-in, and the manager holds
+nothing. An acquisition stays live when its method is not overridden, when the override calls
+``super()``'s, or when it is public (anyone may call it) or named by another method that still
+runs. Twins: each of those is still reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import tree_findings
+
+CLIENT = '''\
+from __future__ import annotations
+
+import httpx
+
+
+class RemoteClient:
+    def __init__(self, url=None):
+        self._url = url
+        self._http = None
+
+    @property
+    def _client(self):
+        if self._http is None:
+            self._http = httpx.AsyncClient()
+        return self._http
+
+    async def evaluate(self, payload):
+        response = await self._client.post(self._url, json=payload)
+        return response.json()
+
+    async def aclose(self):
+        if self._http is not None:
+            await self._http.aclose()
+
+
+class EagerClient:
+    def __init__(self):
+        self._http = httpx.AsyncClient()
+
+    async def fetch(self):
+        return await self._http.get("/")
+
+    async def aclose(self):
+        await self._http.aclose()
+
+
+class Manager:
+    def __init__(self, client: RemoteClient | None = None) -> None:
+        self._client = client if client is not None else RemoteClient()
+        self._response = None
+
+    async def initialize(self, payload):
+        self._response = await self._client.evaluate(payload)
+
+    async def aclose(self):
+        await self._client.aclose()
+'''
+
+TEST = '''\
+import pytest
+
+from app.client import EagerClient, Manager, RemoteClient
+
+
+class _Stub(RemoteClient):
+    def __init__(self, response):
+        self._response = response
+
+    EVALUATE
+
+    async def aclose(self):
+        pass
+
+
+@pytest.mark.asyncio
+async def test_initialize():
+    manager = Manager(client=_Stub({}))
+    await manager.initialize({})
+    assert manager._response == {}
+'''
+
+OVERRIDE = "async def evaluate(self, payload):\n        return self._response"
+FINDING = "test_manager.py:18:5 TRD201 `manager` (`Manager(...)`) is never closed; call `await manager.aclose()` in a `finally`"
+
+
+def _check(tmp_path: Path, test: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/client.py": CLIENT, "tests/test_manager.py": test}
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_subclass_overriding_the_only_user_of_the_lazy_getter_holds_nothing(tmp_path: Path) -> None:
+    assert _check(tmp_path, TEST.replace("EVALUATE", OVERRIDE)) == []
+
+
+def test_twin_the_base_evaluate_still_runs(tmp_path: Path) -> None:
+    # Only ``aclose`` is overridden: ``evaluate`` still reads ``_client``, which opens a client.
+    assert _check(tmp_path, TEST.replace("EVALUATE", "pass")) == [FINDING]
+
+
+def test_twin_the_override_calls_the_base(tmp_path: Path) -> None:
+    override = "async def evaluate(self, payload):\n        return await super().evaluate(payload)"
+    assert _check(tmp_path, TEST.replace("EVALUATE", override)) == [FINDING.replace(":18:", ":19:")]
+
+
+def test_twin_another_running_method_names_the_getter(tmp_path: Path) -> None:
+    override = OVERRIDE + "\n\n    async def ping(self):\n        return await self._client.get('/ping')"
+    assert _check(tmp_path, TEST.replace("EVALUATE", override)) == [FINDING.replace(":18:", ":22:")]
+
+
+LOCAL = '''\
+import pytest
+
+from app.client import Manager, RemoteClient
+
+
+@pytest.mark.asyncio
+async def test_scripted():
+    class _Scripted(RemoteClient):
+        def __init__(self, responses):
+            self._responses = responses
+
+        EVALUATE
+
+    manager = Manager(client=_Scripted([{}]))
+    await manager.initialize({})
+    assert manager._response == {}
+'''
+
+
+def test_a_subclass_the_test_defines_overriding_the_user_holds_nothing(tmp_path: Path) -> None:
+    override = "async def evaluate(self, payload):\n            return self._responses.pop(0)"
+    assert _check(tmp_path, LOCAL.replace("EVALUATE", override)) == []
+
+
+def test_twin_a_subclass_the_test_defines_keeping_the_user(tmp_path: Path) -> None:
+    assert _check(tmp_path, LOCAL.replace("EVALUATE", "pass")) == [
+        "test_manager.py:14:5 TRD201 `manager` (`Manager(...)`) is never closed; call `await manager.aclose()` in a `finally`"
+    ]
+
+
+EAGER = '''\
+import pytest
+
+from app.client import EagerClient, Manager
+
+
+class _Quiet(EagerClient):
+    def __init__(self):
+        INIT
+
+    async def evaluate(self, payload):
+        return {}
+
+
+@pytest.mark.asyncio
+async def test_initialize():
+    manager = Manager(client=_Quiet())
+    await manager.initialize({})
+'''
+
+
+def test_a_subclass_whose_init_replaces_the_acquiring_init_holds_nothing(tmp_path: Path) -> None:
+    assert _check(tmp_path, EAGER.replace("INIT", "self._http = None")) == []
+
+
+def test_twin_the_subclass_init_runs_the_base_init(tmp_path: Path) -> None:
+    assert _check(tmp_path, EAGER.replace("INIT", "super().__init__()")) == [
+        "test_manager.py:16:5 TRD201 `manager` (`Manager(...)`) is never closed; call `await manager.aclose()` in a `finally`"
+    ]
