@@ -177,3 +177,51 @@ def test_twin_the_subclass_init_runs_the_base_init(tmp_path: Path) -> None:
     assert _check(tmp_path, EAGER.replace("INIT", "super().__init__()")) == [
         "test_manager.py:16:5 TRD201 `manager` (`Manager(...)`) is never closed; call `await manager.aclose()` in a `finally`"
     ]
+
+
+# An ``__aenter__`` whose only await after the creation enters a first-party part whose own
+# ``__aenter__`` only returns (mistralai/mistral-vibe's ``TeleportService``): nothing can fail or
+# be cancelled after the client is made. Twin: the part's ``__aenter__`` awaits something.
+SERVICE = '''\
+import httpx
+
+
+class Repo:
+    def __init__(self, path):
+        self._path = path
+
+    async def __aenter__(self):
+        PART_ENTER
+
+    async def __aexit__(self, *exc):
+        pass
+
+
+class Service:
+    def __init__(self, path, client=None):
+        self._repo = Repo(path)
+        self._client = client
+        self._owns = client is None
+
+    async def __aenter__(self):
+        if self._client is None:
+            self._client = httpx.AsyncClient()
+        await self._repo.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self._repo.__aexit__(*exc)
+        if self._owns and self._client is not None:
+            await self._client.aclose()
+'''
+
+
+def test_entering_a_part_that_only_returns_cannot_fail(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"service.py": SERVICE.replace("PART_ENTER", "return self")}, "TRD2") == []
+
+
+def test_twin_entering_a_part_that_awaits_can_fail(tmp_path: Path) -> None:
+    enter = "await self.load()\n        return self\n\n    async def load(self):\n        return self._path"
+    assert tree_findings(tmp_path, {"service.py": SERVICE.replace("PART_ENTER", enter)}, "TRD2") == [
+        "service.py:27:13 TRD202 `self._client` leaks when `__aenter__()` fails after making it; close it there before re-raising"
+    ]

@@ -60,7 +60,9 @@ connect). `__aexit__` may end it by a method of its class that calls the class's
 `self.close()`). Reported at the opening `await`, or where `__aenter__` made the object
 before it (`self.client = Client()`), not in tests or what a script runs. What can fail is
 what runs after the opening on its way out of `__aenter__`: a `raise` in the branch that a
-`return` right after it leaves behind is not.
+`return` right after it leaves behind is not, nor is entering a part of a first-party class
+whose `__aenter__` only stores plain values and returns (`await self._git.__aenter__()` with
+`return self` there): it never suspends, so nothing can fail or be cancelled in it.
 
 An object kept on `self` whose first-party class makes a resource in `__init__` (a
 library's, or a first-party resource type's) and has no release at all, in a class that has

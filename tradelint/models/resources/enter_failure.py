@@ -43,7 +43,33 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
         return None  # (an integration's class it only starts by hand: no ``__aenter__`` runs)
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     clean = _fails_only_at_own_start(module, c, maker)
-    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean) else None
+    inert = frozenset(id(n) for n in walk(enter) if isinstance(n, ast.Await) and _inert_await(module, cls, n))
+    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean, inert) else None
+
+
+def _inert_await(module: ModuleInfo, cls: ast.ClassDef, node: ast.Await) -> bool:
+    """``await self._git.__aenter__()`` where ``self._git`` is of a first-party class whose
+    ``__aenter__`` only stores plain values and returns (``return self``): it never suspends, so
+    neither an error nor a cancellation can come from it (mistralai/mistral-vibe's
+    ``TeleportService.__aenter__``)."""
+    call = node.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+        return False
+    receiver = call.func.value
+    if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self"):
+        return False
+    found = attribute_class(module, cls, receiver.attr)
+    if found is None:
+        return False
+    target = next((s for s in found[1].body if isinstance(s, ast.AsyncFunctionDef) and s.name == call.func.attr), None)
+    plain = (ast.Name, ast.Constant, ast.Attribute)
+    return target is not None and all(
+        isinstance(stmt, ast.Pass)
+        or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        or (isinstance(stmt, ast.Return) and (stmt.value is None or isinstance(stmt.value, plain)))
+        or (isinstance(stmt, ast.Assign) and isinstance(stmt.value, plain) and all(isinstance(t, ast.Attribute) for t in stmt.targets))
+        for stmt in target.body
+    )
 
 
 def _fails_only_at_own_start(module: ModuleInfo, c: Creation, maker: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -91,11 +117,13 @@ def _fails_after(
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
     seen: set[str],
     clean: bool = False,
+    inert: frozenset[int] = frozenset(),
 ) -> bool:
     """Whether ``method`` makes the resource (through ``maker``) and can fail after that
-    (``clean``: ``maker`` itself cannot, but by the object's own clean start)."""
+    (``clean``: ``maker`` itself cannot, but by the object's own clean start; ``inert``: the
+    awaits that cannot fail, :func:`_inert_await`)."""
     if method is maker:
-        return not clean and _can_fail_after(method, created)
+        return not clean and _can_fail_after(method, created, inert)
     seen.add(method.name)
     for node in walk(method):
         if not isinstance(node, ast.Await) or not isinstance(node.value, ast.Call):
@@ -106,7 +134,7 @@ def _fails_after(
         callee = methods.get(func.attr)
         if callee is None or callee.name in seen or not _reaches(callee, maker, methods, set(seen)):
             continue
-        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen, clean):
+        if _can_fail_after(method, node.end_lineno or node.lineno, inert) or _fails_after(callee, maker, created, methods, seen, clean, inert):
             return True
     return False
 
@@ -134,13 +162,13 @@ def _reaches(
     return False
 
 
-def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int, inert: frozenset[int] = frozenset()) -> bool:
     """An ``await`` or a ``raise`` of ``method`` (not of a function it defines) after ``line``,
     outside a ``try`` that releases on every error (a ``finally``, a bare or ``BaseException``
     handler, calling a release: ``except BaseException: await self._close_session(); raise``)."""
     handled = {id(n) for t in walk(method) if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in walk(t)}
     return any(
-        isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line and id(node) not in handled
+        isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line and id(node) not in handled and id(node) not in inert
         for node in walk(method)
     )
 
