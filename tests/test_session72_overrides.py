@@ -225,3 +225,54 @@ def test_twin_entering_a_part_that_awaits_can_fail(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, {"service.py": SERVICE.replace("PART_ENTER", enter)}, "TRD2") == [
         "service.py:27:13 TRD202 `self._client` leaks when `__aenter__()` fails after making it; close it there before re-raising"
     ]
+
+
+# gql's ``Client`` connects its transport only in ``connect_async()``: ``execute`` and the
+# others open and close a session of their own (ha-postnl's ``PostNLGraphql``). Twin: a class
+# that connects it and never closes it.
+GQL = '''\
+from gql import Client, gql
+from gql.transport.requests import RequestsHTTPTransport
+
+
+class Api:
+    def __init__(self, token):
+        self.client = Client(transport=RequestsHTTPTransport(url="https://h/graphql", headers={"A": token}))
+
+    def call(self, query):
+        return self.client.execute(gql(query))
+
+    CONNECT
+'''
+COORDINATOR = '''\
+from .api import Api
+
+
+class Coordinator:
+    def __init__(self):
+        self.api = None
+
+    async def refresh(self, token):
+        if self.api is None:
+            self.api = Api(token)
+        return self.api.call("query { ping }")
+
+    async def async_shutdown(self):
+        self.api = None
+'''
+
+
+def _gql(tmp_path: Path, connect: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/api.py": GQL.replace("CONNECT", connect), "app/coordinator.py": COORDINATOR}
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_gql_client_used_only_by_execute_holds_nothing(tmp_path: Path) -> None:
+    assert _gql(tmp_path, "pass") == []
+
+
+def test_twin_a_gql_client_connected_and_never_closed(tmp_path: Path) -> None:
+    connect = "async def connect(self):\n        return await self.client.connect_async()"
+    assert _gql(tmp_path, connect) == [
+        "api.py:7:9 TRD202 `self.client` is never closed; add a `close()` method that calls its `close_async()`"
+    ]

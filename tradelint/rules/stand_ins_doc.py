@@ -1,5 +1,12 @@
-"""TRD201's documentation of a test's stand-ins (session 71), apart from the rest of
-:mod:`tradelint.rules.unclosed_doc` for length."""
+"""TRD201's documentation of a test's stand-ins (session 71) and of library clients held only
+from one method on (session 72), apart from the rest of :mod:`tradelint.rules.unclosed_doc` for
+length."""
+
+OPENED_BY = """gql's `Client` is held likewise only from its `connect_async()` to its `close_async()`: its
+`execute()`, `execute_async()`, `execute_batch()` and `subscribe()` each open a session and
+close it before they return, so a client (or an object keeping one) used only through them
+holds nothing.
+"""
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with
 pytest.raises(InvalidDsnError): await create_pool("mysql://h/d")`) makes nothing: it raises,

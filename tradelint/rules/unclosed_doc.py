@@ -9,7 +9,7 @@ from tradelint.rules.holder_doc import HOLDERS
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.lifecycle_doc import LIFECYCLES
 from tradelint.rules.response_doc import RESPONSES
-from tradelint.rules.stand_ins_doc import STAND_INS
+from tradelint.rules.stand_ins_doc import OPENED_BY, STAND_INS
 
 DOC = """## What it does
 Flags an async resource (`aiohttp.ClientSession`, `httpx.AsyncClient`, a ccxt async exchange,
@@ -178,7 +178,7 @@ async def serve(app, sock):
     await web.SockSite(runner, sock).start()
     await asyncio.Event().wait()
 ```
-
+""" + OPENED_BY + """
 A child process is one whose end is its exit: `proc = await asyncio.create_subprocess_exec(...)`
 (or `create_subprocess_shell`) runs on until it exits or is killed. A function that awaits its
 end (`communicate()`, `wait()`) must end it on the ways out before: a timeout around the end or

@@ -15,8 +15,10 @@ attribute to a stand-in (:func:`stand_in`: a call of ``Mock``, ``MagicMock``, ``
 ``NonCallableMock``, ``NonCallableMagicMock`` or ``create_autospec`` of ``unittest.mock``; what
 a function of the same module returns when each of its returns is one, session 71's
 ``client._http = _mock_http(body)``; an instance of a class of the project, or of the test
-function itself, whose lineage acquires nothing, ``client._client = FakeModbus()``; or a local
-bound once to one of these), and every store to them in the function is one. The same stand-in
+function itself, whose lineage acquires nothing, ``client._client = FakeModbus()``, or whose
+acquisitions never run for its instances, session 72's ``class _Stub(RemoteClient)`` overriding
+``evaluate()``, the only reader of the base's lazy ``_client``; or a local bound once to one of
+these), and every store to them in the function is one. The same stand-in
 given to the constructor in the place of what the class would make is borrowed
 (``factories.borrows``). A class that acquires in ``__init__``, one
 whose acquisition replaces the attribute whatever it holds, or a test that uses the instance first

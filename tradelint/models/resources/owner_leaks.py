@@ -26,6 +26,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec, passed
 from tradelint.models.resources.statements import _closes_held
+from tradelint.models.resources.unopened import opener_never_called
 
 
 def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
@@ -115,6 +116,8 @@ def unclosed_by_class(
         given = _kept_given(init, stored_call(init, acquisition.line), spec) if init is not None and spec.given else None
         if given is not None and acquisition.method != INIT:
             continue  # (kept from a method's parameters, not the constructor's: not judged)
+        if spec.opened_by and not spec.first_party and opener_never_called(owner, cls, acquisition.attr, spec.opened_by):
+            continue  # (a library client that holds nothing until a call nothing makes: gql's ``Client``)
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner) and not closed_by_an_owner(
             owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})

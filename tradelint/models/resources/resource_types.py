@@ -237,6 +237,12 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.web_runner.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
     "aiohttp.web.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
     "aiohttp.web_runner.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
+    # gql's client connects its transport only in ``connect_async()`` (or ``async with``): every
+    # ``execute``, ``execute_async``, ``execute_batch`` and ``subscribe`` runs in a session it opens
+    # and closes itself (``with self as session``), so a client used only so holds nothing
+    # (gql 3 and 4, ``gql/client.py``).
+    "gql.Client": ResourceSpec("close_async", lazy=True, coroutine_close=True, opened_by="connect_async"),
+    "gql.client.Client": ResourceSpec("close_async", lazy=True, coroutine_close=True, opened_by="connect_async"),
 }
 
 

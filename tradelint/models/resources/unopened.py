@@ -48,7 +48,7 @@ from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
-__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "opening_methods"]
+__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "opener_never_called", "opening_methods"]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
@@ -63,7 +63,8 @@ def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: 
         return False
     if c.kind == "local" and _known(opening):
         return not _opened_in_order(module, model, c.call.func, loads, opening)
-    return not any(_opens(module, load, opening) for load in loads)
+    opener = c.spec.opened_by if opening is None else ""
+    return not any(_opens(module, load, opening, opener) for load in loads)
 
 
 def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, loads: Iterable[ast.expr], opening: Opening | None) -> bool:
@@ -105,10 +106,25 @@ def _known(opening: Opening | None) -> bool:
 def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
     """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
     load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
-    if not c.spec.lazy or not _unread_in_module(module, c):
+    opener = "" if c.spec.first_party else c.spec.opened_by
+    if not c.spec.lazy or not _unread_in_module(module, c, opener):
         return False
     assert c.cls is not None
-    return never_opened(module, model, c, _own_loads(module, c)) and not _reached_elsewhere(module, c.name, c.cls.name)
+    return never_opened(module, model, c, _own_loads(module, c)) and not _reached_elsewhere(module, c.name, c.cls.name, opener)
+
+
+def opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener: str) -> bool:
+    """Whether nothing calls ``opener`` (:func:`_opens`) through ``self.<attr>`` of ``cls``, nor
+    uses it otherwise (enters it, hands it on), in the class or wherever else ``.<attr>`` may
+    reach it: a library client kept there that opens only so (gql's ``Client`` until
+    ``connect_async()``) holds nothing for the class to close."""
+    loads = list(self_attribute_loads(cls, attr))
+    if any(_opens(module, load, None, opener) for load in loads):
+        return False
+    ids = {id(load) for load in loads}
+    if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) and _opens(module, n, None, opener) for n in module.index.attributes):
+        return False
+    return not _reached_elsewhere(module, attr, cls.name, opener)
 
 
 def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
@@ -142,17 +158,21 @@ def _own_loads(module: ModuleInfo, c: Creation) -> list[ast.expr]:
     return [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
 
 
-def _unread_in_module(module: ModuleInfo, c: Creation) -> bool:
+def _unread_in_module(module: ModuleInfo, c: Creation, opener: str = "") -> bool:
     """Whether ``self.<attr> = X()`` is read in its module only through the family's own
     ``self.<attr>``: no other load of ``.<attr>`` there may reach the value (another file:
-    :func:`_reached_elsewhere`)."""
+    :func:`_reached_elsewhere`); with ``opener`` (:func:`_opens`), none that may reach it
+    calls that method."""
     # (``self._sio: Client = X()`` as ``self._sio = X()``; not ``sio = self._sio = X()``: used
     # through the local too)
     single = isinstance(c.stmt, ast.AnnAssign) or (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1)
     if c.cls is None or not single:
         return False
     ids = {id(load) for load in _own_loads(module, c)}
-    return not any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes)
+    return not any(
+        id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) and (not opener or _opens(module, node, None, opener))
+        for node in module.index.attributes
+    )
 
 
 def _may_reach(module: ModuleInfo, node: ast.Attribute, attr: str, cls: str) -> bool:
@@ -181,8 +201,9 @@ def _a_module(module: ModuleInfo, value: ast.expr) -> bool:
     return False
 
 
-def _reached_elsewhere(module: ModuleInfo, attr: str, cls: str) -> bool:
-    """Whether another file of the project loads ``.<attr>`` where it may be the value."""
+def _reached_elsewhere(module: ModuleInfo, attr: str, cls: str, opener: str = "") -> bool:
+    """Whether another file of the project loads ``.<attr>`` where it may be the value (and,
+    with ``opener``, calls that method through it)."""
     top = project_folder(module)
     needle = f".{attr}".encode()
     module.project.note_scan(f"mentions {attr}", top)
@@ -190,7 +211,9 @@ def _reached_elsewhere(module: ModuleInfo, attr: str, cls: str) -> bool:
         if needle not in data:
             continue
         other = module.project.module_at(path)
-        if other is None or any(_may_reach(other, node, attr, cls) for node in other.index.attributes):
+        if other is None or any(
+            _may_reach(other, node, attr, cls) and (not opener or _opens(other, node, None, opener)) for node in other.index.attributes
+        ):
             return True
     return False
 
@@ -299,12 +322,18 @@ def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisitio
     return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
 
 
-def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> bool:
+def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: str = "") -> bool:
+    """``opener``: the one method that opens a library type holding nothing until it is called
+    (``ResourceSpec.opened_by``: aiohttp's ``AppRunner.setup()``, gql's ``Client.connect_async()``,
+    whose other requests open and close a session of their own): no other name read through
+    it opens it."""
     parent = module.parent(load)
     if _tested(module, load, parent):
         return False
     if not (isinstance(parent, ast.Attribute) and parent.value is load):
         return True  # entered, iterated, awaited, handed on, stored, aliased
+    if opener:
+        return parent.attr == opener
     if opening is not None:
         # A first-party class: only its opening methods, or a name that is none of its methods.
         return parent.attr in opening.opening or parent.attr not in opening.methods
