@@ -276,3 +276,31 @@ def test_twin_a_gql_client_connected_and_never_closed(tmp_path: Path) -> None:
     assert _gql(tmp_path, connect) == [
         "api.py:7:9 TRD202 `self.client` is never closed; add a `close()` method that calls its `close_async()`"
     ]
+
+
+# A class keyword's value (``class Faceit(Cog, category=Category.LOOKUP)``) is given to the
+# metaclass, not to a call: reading it while fixing a discarded task crashed the file's check
+# (tooruu/arabot's ``faceit.py``, skipped whole).
+COG = '''\
+import asyncio
+
+from aiohttp import ClientSession
+
+from app.core import Category, Cog
+
+
+class Faceit(Cog, category=Category.LOOKUP, keys={"FACEIT_KEY"}):
+    def __init__(self, loop):
+        self.loop = loop
+        self.session = ClientSession()
+
+    def cog_unload(self):
+        self.loop.create_task(self.session.close())
+'''
+
+
+def test_a_class_keyword_is_read_without_crashing(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/core.py": "class Category:\n    LOOKUP = 1\n\n\nclass Cog:\n    pass\n", "app/faceit.py": COG}
+    assert tree_findings(tmp_path, files, "TRD3") == [
+        "faceit.py:14:9 TRD301 task from `self.loop.create_task(...)` is discarded; keep it and await or cancel it"
+    ]
