@@ -304,3 +304,79 @@ def test_a_class_keyword_is_read_without_crashing(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, files, "TRD3") == [
         "faceit.py:14:9 TRD301 task from `self.loop.create_task(...)` is discarded; keep it and await or cancel it"
     ]
+
+
+# A test that patches a class of the project on the way to the resource (``@patch(
+# "app.server.Server")``, which ``create_server()`` makes for ``Hub``): every instance made while
+# the patch holds is the double, and what it would keep too (jason0x43/hacs-hubitat's tests).
+# Twin: a patch of another class of the project leaves the hub judged.
+SERVER = '''\
+from aiohttp import web
+
+
+class Server:
+    def __init__(self, app):
+        self.app = app
+        self._runner = None
+
+    async def start(self):
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+
+    async def stop(self):
+        await self._runner.cleanup()
+
+
+class Other:
+    pass
+
+
+def create_server(app):
+    return Server(app)
+'''
+HUB = '''\
+from .server import create_server
+
+
+class Hub:
+    def __init__(self, app):
+        self.app = app
+        self._server = None
+
+    async def start(self):
+        self._server = create_server(self.app)
+        await self._server.start()
+
+    async def stop(self):
+        await self._server.stop()
+'''
+HUB_TEST = '''\
+from unittest.mock import patch
+
+import pytest
+
+from app.hub import Hub
+
+
+@patch("app.server.TARGET")
+@pytest.mark.asyncio
+async def test_start(mock_server):
+    hub = Hub(object())
+    await hub.start()
+    assert mock_server.called
+'''
+
+
+def _hub(tmp_path: Path, target: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/server.py": SERVER, "app/hub.py": HUB, "tests/test_hub.py": HUB_TEST.replace("TARGET", target)}
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_patched_class_of_the_project_on_the_way_holds_nothing(tmp_path: Path) -> None:
+    assert _hub(tmp_path, "Server") == []
+
+
+def test_twin_a_patch_of_another_class_of_the_project(tmp_path: Path) -> None:
+    assert _hub(tmp_path, "Other") == [
+        "test_hub.py:11:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`"
+    ]

@@ -28,7 +28,8 @@ resource made while a test patches what makes it is the test's double: `with
 patch("app.api.aiohttp.ClientSession")` (or `patch.object`, `@patch`, `monkeypatch.setattr`),
 read where the name is looked up, around the creation, or around every use of a lazy client made
 before it; every library resource the creation ends in (a first-party class's, through the
-classes it keeps) must be patched. A class a test defines inside a function under the name of an
+classes it keeps) must be patched, or a class of the project on the way to it
+(`@patch("app.server.Server")` for a hub whose `create_server()` makes a `Server`). A class a test defines inside a function under the name of an
 import (`class Baichuan:` in a test method) is that class there, not the import.
 
 ```python

@@ -16,8 +16,11 @@ Proven, not guessed:
   looked up: ``"pkg.client.AsyncModbusTcpClient"`` is what ``pkg/client.py`` imports under that
   name (``pymodbus.client.AsyncModbusTcpClient``), ``"httpx.AsyncClient"`` is itself, and a
   path through a library module the project does not resolve (``"pkg.pool.asyncpg.create_pool"``)
-  is that module's attribute when the table names it. Only library resource types and makers
-  (the resource table) count; a first-party target is not followed.
+  is that module's attribute when the table names it. Library resource types and makers (the
+  resource table) count, and a class of the project (``patch("pkg.server.Server")``, session
+  72): what stands on the way to the resources is the double, and what it would keep is not
+  made (jason0x43/hacs-hubitat's ``Hub``, whose ``create_server()`` makes the patched
+  ``Server``).
 * **Where it holds**: inside the ``with`` (or ``async with``) that patches, in a function
   (or a method of a class) decorated with the patch, or after a ``monkeypatch.setattr`` earlier
   in the function's own body. A lazy resource made before the ``with`` is patched too when
@@ -49,6 +52,8 @@ __all__ = ["made_under_patch"]
 
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
+# A patched first-party class among the patched names (:func:`_own_key`).
+_OWN = "first-party:"
 
 
 def made_under_patch(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
@@ -63,7 +68,8 @@ def made_under_patch(module: ModuleInfo, model: OwnershipModel, c: Creation) -> 
         patched += [names for names in uses[0] if all(names in scopes for scopes in uses[1:])] if uses else []
     if not patched:
         return False  # (the common case: asked before what the creation makes, which reads the project)
-    made = _made(module, model, c.call)
+    leaves = frozenset(n for names in patched for n in names if n.startswith(_OWN))
+    made = _made(module, model, c.call, leaves=leaves)
     return bool(made) and any(made <= names for names in patched)
 
 
@@ -120,11 +126,25 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
     target = _text(module, expr.args[0])
     if callee in _PATCHERS and target is not None:
         name = _library_name(module, target) or _through_a_module(model, target)
+        if name is None and (own := _first_party_class(module, target)) is not None:
+            return [own]
     elif callee in _PATCH_OBJECTS and len(expr.args) >= 2:
         name = _object_name(module, expr.args[0], expr.args[1])
     else:
         return []
     return [name] if name is not None and model.builtin_close(name) is not None else []
+
+
+def _first_party_class(module: ModuleInfo, target: str) -> str | None:
+    """``patch("pkg.server.Server")`` of a class of the project: every instance made while the
+    patch holds, and all it would keep, is the test's double (:func:`_own_key`)."""
+    found = module.project.resolve(target, module.roots)
+    return _own_key(*found) if found is not None and found[1].kind == "class" else None
+
+
+def _own_key(summary: ModuleSummary, definition: Definition | ClassFacts) -> str:
+    """How a first-party class stands among the patched names: by its file and line."""
+    return f"{_OWN}{summary.path}:{definition.line}"
 
 
 def _through_a_module(model: OwnershipModel, target: str) -> str | None:
@@ -192,28 +212,34 @@ def _library_name(module: ModuleInfo, target: str) -> str | None:
     return target if project.resolve(target, roots) is None else None
 
 
-def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int = 0) -> frozenset[str]:
+def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int = 0, leaves: frozenset[str] = frozenset()) -> frozenset[str]:
     """The library resources ``call`` ends in; empty when that is not known. A function of the
-    same module (``hub = _hub()``) makes what each of its ``return`` values makes."""
+    same module (``hub = _hub()``) makes what each of its ``return`` values makes. A patched
+    first-party class (``leaves``) is where the chain ends: what it would keep is the double's."""
     found = class_named(module, call.func)
     if found is not None:
-        return _kept(model, found[0], found[1], 0) or frozenset()
+        if _own_key(*found) in leaves:
+            return frozenset({_own_key(*found)})
+        return _kept(module, model, found[0], found[1], 0, leaves) or frozenset()
     if isinstance(call.func, ast.Name) and depth < 2:
         helped = helper_returns(module, call.func.id)
         if helped is not None:
-            made = [_made(module, model, r, depth + 1) if isinstance(r, ast.Call) else frozenset() for r in helped[1]]
+            made = [_made(module, model, r, depth + 1, leaves) if isinstance(r, ast.Call) else frozenset() for r in helped[1]]
             return frozenset().union(*made) if made and all(made) else frozenset()
     found_function = definition_of(module, call.func)
     if found_function is not None and found_function[1].kind in ("function", "async_function"):
-        return _made_by_function(module, model, *found_function)
+        return _made_by_function(module, model, *found_function, leaves)
     qualified = module.imports.qualify(call.func)
     return frozenset({qualified}) if qualified is not None and model.builtin_close(qualified) is not None else frozenset()
 
 
-def _made_by_function(module: ModuleInfo, model: OwnershipModel, summary: ModuleSummary, definition: Definition) -> frozenset[str]:
+def _made_by_function(
+    module: ModuleInfo, model: OwnershipModel, summary: ModuleSummary, definition: Definition, leaves: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """The library resources a first-party function of another module makes (``await
     asyncpg.create_pool(...)`` in the project's ``create_pool``): every call of its body that
-    the resource table names; empty when one of its calls is the project's own (not followed)."""
+    the resource table names, or that makes a patched class of the project (``leaves``); empty
+    when one of its calls is the project's own otherwise (not followed)."""
     home = module.project.module_at(module.project.absolute(summary.path))
     function = home.top_level.get(definition.name) if home is not None else None
     if home is None or not isinstance(function, FUNCTION_NODES):
@@ -222,6 +248,10 @@ def _made_by_function(module: ModuleInfo, model: OwnershipModel, summary: Module
     raised = {id(n) for r in ast.walk(function) if isinstance(r, ast.Raise) for n in ast.walk(r)}
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and id(node) not in raised:  # (``raise InvalidDsnError(...)``)
+            own = class_named(home, node.func) if leaves else None
+            if own is not None and _own_key(*own) in leaves:
+                made.add(_own_key(*own))
+                continue
             if definition_of(home, node.func) is not None:
                 return frozenset()
             qualified = home.imports.qualify(node.func)
@@ -230,9 +260,13 @@ def _made_by_function(module: ModuleInfo, model: OwnershipModel, summary: Module
     return frozenset(made)
 
 
-def _kept(model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, depth: int) -> frozenset[str] | None:
+def _kept(
+    module: ModuleInfo, model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, depth: int, leaves: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
     """The library resources the first-party class ``facts`` of ``summary`` keeps, through the
-    first-party classes it keeps; None when something kept cannot be followed."""
+    first-party classes it keeps (a patched one, in ``leaves``, ends the chain: so does a
+    first-party function that makes one, ``create_server()`` returning ``Server(...)``); None
+    when something kept cannot be followed."""
     if depth > 3:
         return None
     made: set[str] = set()
@@ -247,11 +281,17 @@ def _kept(model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, dept
             if kind not in ("qualified", "local"):
                 return None  # (a maker method of the class: not followed)
             target = resolve_ref(model.project, owner, acquisition.ref)
-            if target is not None:
-                inner = _kept(model, target[0], target[1], depth + 1)
+            if target is not None and _own_key(*target) in leaves:
+                made.add(_own_key(*target))
+            elif target is not None:
+                inner = _kept(module, model, target[0], target[1], depth + 1, leaves)
                 if inner is None:
                     return None
                 made |= inner
             elif model.owned_close(owner, acquisition.ref) is not None:
-                return None  # (a first-party function that returns one: not followed)
+                function = module.project.resolve(ref, module.roots) if leaves and kind == "qualified" else None
+                inner = _made_by_function(module, model, *function, leaves) if function is not None else frozenset()
+                if not inner or not inner <= leaves:
+                    return None  # (a first-party function that returns one: not followed, unless it makes a patched class)
+                made |= inner
     return frozenset(made)
