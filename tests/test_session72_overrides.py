@@ -380,3 +380,47 @@ def test_twin_a_patch_of_another_class_of_the_project(tmp_path: Path) -> None:
     assert _hub(tmp_path, "Other") == [
         "test_hub.py:11:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`"
     ]
+
+
+# discord.py's forks (disnake, nextcord) end a cog by its ``cog_unload()`` and a bot by
+# ``close()``; interactions.py ends an extension by its ``drop()`` (LightD31/michel-discord-bot,
+# tooruu/arabot: the message asked for a ``close()`` nothing would call).
+FRAMEWORK_CLASS = '''\
+import aiohttp
+
+from BASE_MODULE import BASE_NAME
+
+
+class Feature(BASE_NAME):
+    def __init__(self, bot):
+        self.bot = bot
+        self.session = aiohttp.ClientSession()
+'''
+
+
+def test_a_disnake_cog_is_ended_by_cog_unload(tmp_path: Path) -> None:
+    source = FRAMEWORK_CLASS.replace("BASE_MODULE", "disnake.ext.commands").replace("BASE_NAME", "Cog")
+    assert tree_findings(tmp_path, {"feature.py": source}, "TRD2") == [
+        "feature.py:9:9 TRD202 `self.session` is never closed; add a `cog_unload()` method that calls its `close()`"
+    ]
+
+
+def test_a_nextcord_cog_is_ended_by_cog_unload(tmp_path: Path) -> None:
+    source = FRAMEWORK_CLASS.replace("BASE_MODULE", "nextcord.ext.commands").replace("BASE_NAME", "Cog")
+    assert tree_findings(tmp_path, {"feature.py": source}, "TRD2") == [
+        "feature.py:9:9 TRD202 `self.session` is never closed; add a `cog_unload()` method that calls its `close()`"
+    ]
+
+
+def test_an_interactions_extension_is_ended_by_drop(tmp_path: Path) -> None:
+    source = FRAMEWORK_CLASS.replace("BASE_MODULE", "interactions").replace("BASE_NAME", "Extension")
+    assert tree_findings(tmp_path, {"feature.py": source}, "TRD2") == [
+        "feature.py:9:9 TRD202 `self.session` is never closed; add a `drop()` method that calls its `close()`"
+    ]
+
+
+def test_twin_a_disnake_cog_closing_in_cog_unload(tmp_path: Path) -> None:
+    source = FRAMEWORK_CLASS.replace("BASE_MODULE", "disnake.ext.commands").replace("BASE_NAME", "Cog") + (
+        "\n    def cog_unload(self):\n        self.bot.loop.create_task(self.session.close())\n"
+    )
+    assert tree_findings(tmp_path, {"feature.py": source}, "TRD2") == []

@@ -40,14 +40,36 @@ FRAMEWORKS: tuple[Framework, ...] = (
         "close",
         ("logout",),
     ),
+    # discord.py's forks keep its lifecycle: ``Client.run()`` ends with ``close()``.
+    Framework(
+        "disnake or nextcord client",
+        frozenset({
+            f"{fork}.{name}" for fork in ("disnake", "nextcord") for name in (
+                "Client", "client.Client", "AutoShardedClient", "shard.AutoShardedClient", "ext.commands.Bot",
+                "ext.commands.bot.Bot", "ext.commands.AutoShardedBot", "ext.commands.bot.AutoShardedBot",
+            )
+        } | {
+            "disnake.ext.commands.InteractionBot", "disnake.ext.commands.AutoShardedInteractionBot",
+            "disnake.ext.commands.interaction_bot_base.InteractionBotBase",
+        }),
+        "close",
+    ),
     # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
     Framework(
         "discord.py cog",
         frozenset({
             "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
             "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
+            "disnake.ext.commands.Cog", "disnake.ext.commands.cog.Cog",
+            "nextcord.ext.commands.Cog", "nextcord.ext.commands.cog.Cog",
         }),
         "cog_unload",
+    ),
+    # interactions.py 5: ``Client.unload_extension()`` (and a reload) calls the extension's ``drop()``.
+    Framework(
+        "interactions.py extension",
+        frozenset({"interactions.Extension", "interactions.models.internal.extension.Extension"}),
+        "drop",
     ),
 )
 

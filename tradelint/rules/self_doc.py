@@ -273,7 +273,8 @@ that library type (HKUDS/nanobot `b53c3d39`: `stop()` never closed it).
 
 A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
 `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
-does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
+does not count), a cog by `cog_unload()` (alike in the forks disnake and nextcord), an
+interactions.py extension by `drop()`, which the message names. A close only in a bot
 command or listener (`@commands.command()`) does not run at unload either. A Home Assistant
 object whose resource is closed only by methods that only a stop listener reaches
 (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`), in an integration that unloads
