@@ -424,3 +424,70 @@ def test_twin_a_disnake_cog_closing_in_cog_unload(tmp_path: Path) -> None:
         "\n    def cog_unload(self):\n        self.bot.loop.create_task(self.session.close())\n"
     )
     assert tree_findings(tmp_path, {"feature.py": source}, "TRD2") == []
+
+
+# A fire-and-forget helper method is judged by the calls that may run it: ``self.spawn(...)`` in
+# a class related to neither the helper's class nor its bases runs that class's own ``spawn``
+# (Shmuel18/Arbitrage-: the exchange mixins' calls are not the controller's). Twin: a subclass
+# of the controller dropping the task.
+CONTROLLER = '''\
+import asyncio
+
+
+def _log(task):
+    if not task.cancelled() and task.exception():
+        print(task.exception())
+
+
+class Controller:
+    def spawn(self, factory):
+        task = asyncio.create_task(factory())
+        task.add_done_callback(_log)
+        return task
+
+    async def start(self):
+        self._monitor = self.spawn(self._loop)
+
+    async def stop(self):
+        self._monitor.cancel()
+
+    async def _loop(self):
+        await asyncio.sleep(1)
+'''
+OTHER = '''\
+import asyncio
+
+
+class Mixin:
+    def spawn(self, factory):
+        task = asyncio.create_task(factory())
+        self._tasks.add(task)
+        return task
+
+
+class Feeds(BASE):
+    def __init__(self):
+        self._tasks = set()
+
+    def start(self):
+        self.spawn(self._poll)
+
+    async def _poll(self):
+        await asyncio.sleep(1)
+'''
+
+
+def _spawn(tmp_path: Path, base: str) -> list[str]:
+    other = OTHER.replace("BASE", base) if base == "Mixin" else "from .controller import Controller\n" + OTHER.replace("BASE", base)
+    files = {"app/__init__.py": "", "app/controller.py": CONTROLLER, "app/feeds.py": other}
+    return [f for f in tree_findings(tmp_path, files, "TRD3", project=True) if f.startswith("controller.py")]
+
+
+def test_a_helper_method_called_by_another_classs_namesake_is_kept(tmp_path: Path) -> None:
+    assert _spawn(tmp_path, "Mixin") == []
+
+
+def test_twin_a_subclass_dropping_the_helpers_task(tmp_path: Path) -> None:
+    assert _spawn(tmp_path, "Controller") == [
+        "controller.py:11:9 TRD301 task `task` from `asyncio.create_task(...)` is left to callers told to drop it; keep it in `spawn()`"
+    ]

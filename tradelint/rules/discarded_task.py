@@ -55,6 +55,8 @@ class DiscardedTask(Rule):
     done callback (its callers own the task, and are told so where they drop it), and a helper
     whose callers in the project (tests aside; its outermost package, without a project
     marker) all keep the task (aio-pika's `create_task`, always awaited or collected) are not.
+    For a helper method, a call `self.spawn(...)` in a class that is neither its class, a base
+    nor a subclass of it runs another class's `spawn()`, and is not one of its callers.
     ```python
     def spawn(coro):
         task = asyncio.create_task(coro)      # reported: callers drop it, as the helper invites

@@ -229,16 +229,20 @@ def _ends(module: ModuleInfo, node: ast.expr) -> bool:
     return use.kind not in LOOKS
 
 
-def callers_keep(module: ModuleInfo, name: str) -> bool:
+def callers_keep(module: ModuleInfo, name: str, owner: ast.ClassDef | None = None) -> bool:
     """Whether the project calls a function named ``name`` (tests aside) and every such call
     keeps its result (awaits, binds, passes or returns it: anything but a statement of its
-    own). Outside a project and a package, callers cannot be told: as if they kept it."""
+    own). Outside a project and a package, callers cannot be told: as if they kept it. For a
+    method of ``owner``, a call on ``self`` in a class that is neither ``owner``'s base nor its
+    subclass runs another class's method of that name, and is not counted (Shmuel18/Arbitrage-:
+    an exchange mixin's ``self._create_supervised_task(...)`` is not the controller's)."""
     root = search_root(module)
     if root is None:
         return True
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
     memo = module.project.scan_memo(name)
-    key = ("callers-keep", root, name)
+    family = frozenset(c.name for _, c in class_and_bases(module, owner)) if owner is not None else frozenset()
+    key = ("callers-keep", root, name, family)
     if key not in memo:
         kept = dropped = 0
         needle = f"{name}(".encode()
@@ -252,12 +256,27 @@ def callers_keep(module: ModuleInfo, name: str) -> bool:
                 func = call.func
                 if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") != name:
                     continue
+                if family and not _may_run_owners(other, call, family):
+                    continue
                 if isinstance(other.parent(call), ast.Expr):
                     dropped += 1
                 else:
                     kept += 1
         memo[key] = kept > 0 and dropped == 0
     return bool(memo[key])
+
+
+def _may_run_owners(module: ModuleInfo, call: ast.Call, family: frozenset[str]) -> bool:
+    """Whether ``call`` may run the method of the class whose family (itself and its bases) is
+    ``family``: anything but ``self.<name>(...)`` in a class related to none of them."""
+    func = call.func
+    function = module.enclosing_function(call)
+    cls = module.parent(function) if function is not None else None
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and isinstance(cls, ast.ClassDef)
+            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.value.id == self_name(function)):
+        return True
+    names = {c.name for _, c in class_and_bases(module, cls)}
+    return bool(names & family)
 
 
 def search_root(module: ModuleInfo) -> Path | None:

@@ -650,7 +650,8 @@ class TaskAnalysis(TaskOwners):
                 returns += 1
             elif not (use.kind == "method" and use.name in WEAK_TASK_METHODS):
                 return False
-        return callbacks > 0 and returns > 0 and not callers_keep(self.module, function.name)
+        owner = self.module.parent(function)
+        return callbacks > 0 and returns > 0 and not callers_keep(self.module, function.name, owner if isinstance(owner, ast.ClassDef) else None)
 
     def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
