@@ -491,3 +491,50 @@ def test_twin_a_subclass_dropping_the_helpers_task(tmp_path: Path) -> None:
     assert _spawn(tmp_path, "Controller") == [
         "controller.py:11:9 TRD301 task `task` from `asyncio.create_task(...)` is left to callers told to drop it; keep it in `spawn()`"
     ]
+
+
+# A holder that makes a part of the project's opening only on use (``EtherscanClient``: its
+# session made in ``__aenter__`` or by its first request) and never uses it holds nothing
+# (motivatedwig-art/tg_arbitrage's ``ContractResolver``). Twin: a method of the holder uses it.
+PARTS = '''\
+import aiohttp
+
+
+class Lookup:
+    def __init__(self):
+        self.session = None
+
+    async def info(self, address):
+        if self.session is None:
+            self.session = aiohttp.ClientSession()
+        async with self.session.get("https://h/" + address) as response:
+            return await response.json()
+
+    async def close(self):
+        if self.session is not None:
+            await self.session.close()
+
+
+class Resolver:
+    def __init__(self):
+        self.lookup = Lookup()
+
+    async def resolve(self, address):
+        USE
+
+
+async def main():
+    resolver = Resolver()
+    return await resolver.resolve("0x1")
+'''
+
+
+def test_a_holders_lazy_part_nothing_uses_holds_nothing(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"parts.py": PARTS.replace("USE", "return address.lower()")}, "TRD2") == []
+
+
+def test_twin_a_holders_lazy_part_used(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"parts.py": PARTS.replace("USE", "return await self.lookup.info(address)")}, "TRD2") == [
+        "parts.py:21:9 TRD202 `self.lookup` is never closed; add a `close()` method that calls its `close()`",
+        "parts.py:28:5 TRD201 `Resolver(...)` never closes its `self.lookup`; give the class an async `close()`, call it",
+    ]

@@ -5,7 +5,8 @@ length."""
 OPENED_BY = """gql's `Client` is held likewise only from its `connect_async()` to its `close_async()`: its
 `execute()`, `execute_async()`, `execute_batch()` and `subscribe()` each open a session and
 close it before they return, so a client (or an object keeping one) used only through them
-holds nothing.
+holds nothing. So does an object that keeps a part of the project's opening only on use
+(`self.lookup = Lookup()`, whose session its first request makes) and never uses it.
 """
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with

@@ -26,7 +26,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec, passed
 from tradelint.models.resources.statements import _closes_held
-from tradelint.models.resources.unopened import opener_never_called
+from tradelint.models.resources.unopened import never_used, opener_never_called
 
 
 def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
@@ -72,6 +72,7 @@ def unclosed_by_class(
     class_closes: Callable[[Creation, ModuleInfo], bool],
     owned_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] | None = None,
     run: frozenset[str] = frozenset({INIT}),
+    lazy_part: Callable[[ModuleSummary, Ref], bool] | None = None,
 ) -> tuple[str, tuple[tuple[str, int], ...]] | None:
     """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
     ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks, and
@@ -79,7 +80,8 @@ def unclosed_by_class(
     CustomObjectsApi(api_client)``), that attribute and the parameters it is given through: an
     instance holds a resource then only when handed one made for it (``ResourceSpec.takes``).
     With ``owned_close`` (how a value made by a ref is released), a resource of a first-party
-    type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes).
+    type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes),
+    unless it holds nothing until used (``lazy_part``) and nothing uses it (``never_used``).
     ``run``: the methods that have run when the maker has the instance (``__init__``, and for a
     factory class method those it calls on the new instance: ``factory_runs.factory_run``)."""
     named = class_named_by(module, func)
@@ -118,6 +120,8 @@ def unclosed_by_class(
             continue  # (kept from a method's parameters, not the constructor's: not judged)
         if spec.opened_by and not spec.first_party and opener_never_called(owner, cls, acquisition.attr, spec.opened_by):
             continue  # (a library client that holds nothing until a call nothing makes: gql's ``Client``)
+        if spec.first_party and lazy_part is not None and lazy_part(summary, acquisition.ref) and never_used(owner, cls, acquisition.attr):
+            continue  # (a part of the project's that opens on use, never used)
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner) and not closed_by_an_owner(
             owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
@@ -172,11 +176,16 @@ def holder_spec(
     opens it in ``__init__`` (:func:`unclosed_by_class`), or in a method of its own, which it
     holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
     open what some of its methods open (``release_leaves.left_by_release``)."""
-    unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
+    def lazy(summary: ModuleSummary, ref: Ref) -> bool:
+        target = resolve_ref(model.project, summary, ref)
+        made = model.resource_type(*target) if target is not None else None
+        return made is not None and made.lazy
+
+    unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close, lazy_part=lazy)
     if not unclosed and (factory := factory_run(module, func)) is not None:
         # ``await CoAPClient.create(host)``: what the factory's ``await obj._init()`` opens is
         # held as what ``__init__`` opens is.
-        unclosed = unclosed_by_class(module, factory[0], builtin_spec, class_closes, model.owned_close, factory[1])
+        unclosed = unclosed_by_class(module, factory[0], builtin_spec, class_closes, model.owned_close, factory[1], lazy)
     if unclosed:
         holds, takes = unclosed
         return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model), takes=takes)

@@ -48,7 +48,7 @@ from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
-__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "opener_never_called", "opening_methods"]
+__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opening_methods"]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
@@ -125,6 +125,19 @@ def opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener
     if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) and _opens(module, n, None, opener) for n in module.index.attributes):
         return False
     return not _reached_elsewhere(module, attr, cls.name, opener)
+
+
+def never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether nothing reads ``self.<attr>`` of ``cls`` but to test it, in its family or
+    wherever else ``.<attr>`` may reach it: what a lazy part kept there would open is never
+    opened (tg_arbitrage's ``ContractResolver``, whose ``self.etherscan`` nothing uses)."""
+    loads = [load for _, k in bases_naming(module, cls, attr) for load in self_attribute_loads(k, attr)]
+    if any(not _tested(module, load, module.parent(load)) for load in loads):
+        return False
+    ids = {id(load) for load in loads}
+    if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) for n in module.index.attributes):
+        return False
+    return not _reached_elsewhere(module, attr, cls.name)
 
 
 def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
