@@ -538,3 +538,16 @@ def test_twin_a_holders_lazy_part_used(tmp_path: Path) -> None:
         "parts.py:21:9 TRD202 `self.lookup` is never closed; add a `close()` method that calls its `close()`",
         "parts.py:28:5 TRD201 `Resolver(...)` never closes its `self.lookup`; give the class an async `close()`, call it",
     ]
+
+
+def test_twin_a_holders_lazy_part_that_registers_its_methods(tmp_path: Path) -> None:
+    # Its ``__init__`` hands a bound method on (SteamDeckHomebrew/decky-loader's ``Utilities``,
+    # routes of the holder's server): others may use it, and open it.
+    source = PARTS.replace("USE", "return address.lower()").replace(
+        "    def __init__(self):\n        self.session = None\n",
+        "    def __init__(self, routes=None):\n        self.session = None\n        if routes is not None:\n            routes.append(self.info)\n",
+        1,
+    )
+    assert tree_findings(tmp_path, {"parts.py": source}, "TRD2") == [
+        "parts.py:30:5 TRD201 `Resolver(...)` never closes its `self.lookup`; give the class an async `close()`, call it"
+    ]

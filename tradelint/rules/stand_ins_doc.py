@@ -6,7 +6,8 @@ OPENED_BY = """gql's `Client` is held likewise only from its `connect_async()` t
 `execute()`, `execute_async()`, `execute_batch()` and `subscribe()` each open a session and
 close it before they return, so a client (or an object keeping one) used only through them
 holds nothing. So does an object that keeps a part of the project's opening only on use
-(`self.lookup = Lookup()`, whose session its first request makes) and never uses it.
+(`self.lookup = Lookup()`, whose session its first request makes) and never uses it, when
+making the part hands neither it nor a bound method of it on (a route it registers may use it).
 """
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import cast
 from pathlib import Path
 
+from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import resolve_ref
 from tradelint.facts.ownership import OwnershipModel, framework_teardown
@@ -26,7 +27,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec, passed
 from tradelint.models.resources.statements import _closes_held
-from tradelint.models.resources.unopened import never_used, opener_never_called
+from tradelint.models.resources.unopened import built_quietly, never_used, opener_never_called
 
 
 def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
@@ -177,9 +178,11 @@ def holder_spec(
     holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
     open what some of its methods open (``release_leaves.left_by_release``)."""
     def lazy(summary: ModuleSummary, ref: Ref) -> bool:
+        """A part of the project's that opens only on use and that nothing but its holder can use."""
         target = resolve_ref(model.project, summary, ref)
         made = model.resource_type(*target) if target is not None else None
-        return made is not None and made.lazy
+        node = class_node(module, *target) if target is not None and made is not None and made.lazy else None
+        return node is not None and built_quietly(*node)
 
     unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close, lazy_part=lazy)
     if not unclosed and (factory := factory_run(module, func)) is not None:

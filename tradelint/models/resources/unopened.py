@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tradelint.facts.awaited_uses import run_through
-from tradelint.facts.class_family import bases_naming, class_node
+from tradelint.facts.class_family import bases_naming, class_and_bases, class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
@@ -48,7 +48,7 @@ from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
-__all__ = ["holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opening_methods"]
+__all__ = ["built_quietly", "holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opening_methods"]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
@@ -138,6 +138,26 @@ def never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) for n in module.index.attributes):
         return False
     return not _reached_elsewhere(module, attr, cls.name)
+
+
+def built_quietly(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+    """Whether making an instance of ``cls`` hands neither the instance nor a bound method of it
+    on: no ``__init__`` of its lineage registers it (``context.ws.add_route("ping", self.ping)``,
+    ``bus.register(self)``), so nothing but its holder can use it."""
+    for home, node in class_and_bases(module, cls):
+        methods = {s.name for s in node.body if isinstance(s, FUNCTION_NODES)}
+        init = next((s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
+        receiver = self_name(init) if init is not None else None
+        if init is None or receiver is None:
+            continue
+        if _hands_self_on(home, init, receiver):
+            return False
+        for n in ast.walk(init):
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver and n.attr in methods:
+                call = home.parent(n)
+                if not (isinstance(call, ast.Call) and call.func is n):
+                    return False  # a bound method handed on
+    return True
 
 
 def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
