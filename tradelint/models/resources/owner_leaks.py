@@ -181,7 +181,8 @@ def holder_spec(
         """A part of the project's that opens only on use and that nothing but its holder can use."""
         target = resolve_ref(model.project, summary, ref)
         made = model.resource_type(*target) if target is not None else None
-        node = class_node(module, *target) if target is not None and made is not None and made.lazy else None
+        # (one known by its ``__aexit__`` alone may start its work in ``__init__``: ydb's ``SessionPool``)
+        node = class_node(module, *target) if target is not None and made is not None and made.lazy and not made.by_protocol else None
         return node is not None and built_quietly(*node)
 
     unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close, lazy_part=lazy)
