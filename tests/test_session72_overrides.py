@@ -551,3 +551,66 @@ def test_twin_a_holders_lazy_part_that_registers_its_methods(tmp_path: Path) -> 
     assert tree_findings(tmp_path, {"parts.py": source}, "TRD2") == [
         "parts.py:30:5 TRD201 `Resolver(...)` never closes its `self.lookup`; give the class an async `close()`, call it"
     ]
+
+
+# A getter that fills the attribute anew when what it holds is closed (``if self._session is None
+# or self._session.closed``): a double stands in only when the test says it is open
+# (``mock_session.closed = False``; a ``MagicMock``'s attributes are true), and setting another
+# field first (``api._token = ...``) uses nothing (milanorszagh/evon's tests). Twin: the double
+# left closed.
+EVON_API = '''\
+import aiohttp
+
+
+class Api:
+    def __init__(self, host):
+        self._host = host
+        self._session = None
+        self._token = None
+
+    async def _get_session(self):
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def login(self):
+        session = await self._get_session()
+        async with session.post(self._host + "/login") as response:
+            self._token = await response.text()
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+'''
+EVON_TEST = '''\
+from unittest.mock import MagicMock
+
+import pytest
+
+from app.api import Api
+
+
+@pytest.mark.asyncio
+async def test_login():
+    api = Api("http://h")
+    api._token = "old"
+    mock_session = MagicMock()
+    CLOSED
+    api._session = mock_session
+    await api.login()
+'''
+
+
+def _evon(tmp_path: Path, closed: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/api.py": EVON_API, "tests/test_api.py": EVON_TEST.replace("CLOSED", closed)}
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_double_said_open_behind_a_getter_that_refills_when_closed(tmp_path: Path) -> None:
+    assert _evon(tmp_path, "mock_session.closed = False") == []
+
+
+def test_twin_a_double_left_closed_behind_that_getter(tmp_path: Path) -> None:
+    assert _evon(tmp_path, "mock_session.name = 'x'") == [
+        "test_api.py:10:5 TRD201 `api` (`Api(...)`) is never closed; call `await api.close()` in a `finally`"
+    ]

@@ -24,7 +24,10 @@ or whose acquisitions never run for its instances: each is in a method the class
 without calling `super()`'s, or in a private one (a lazy `_client` getter) that no method still
 running names (`class _Stub(RemoteClient)` overriding `evaluate()`, the only reader of the
 base's `_client`).
-Such a stand-in given to the constructor where the class would make its own
+A getter that also fills the attribute anew when what it holds is closed (`if self._session is
+None or self._session.closed`) takes a double for closed unless the test says otherwise
+(`mock_session.closed = False`, or `MagicMock(closed=False)`), and setting another field of the
+instance first (`api._token = "old"`) uses nothing. Such a stand-in given to the constructor where the class would make its own
 (`Cloud(client=FakeClient())`, `self._client = client or httpx.AsyncClient()`) is borrowed. A
 resource made while a test patches what makes it is the test's double: `with
 patch("app.api.aiohttp.ClientSession")` (or `patch.object`, `@patch`, `monkeypatch.setattr`),

@@ -184,30 +184,35 @@ def mocked_before_use(module: ModuleInfo, model: OwnershipModel, c: Creation) ->
     the attribute is empty: it never opens anything."""
     if c.function is None or not c.spec.first_party or not isinstance(c.stmt, ast.Assign):
         return False
-    attrs = _lazily_filled(module, model, c.call.func)
-    if not attrs:
+    filled = _lazily_filled(module, model, c.call.func)
+    if not filled:
         return False
+    attrs = set(filled)
     mocked: set[str] = set()
     for load in sorted(name_loads(c.function, c.name), key=lambda n: (n.lineno, n.col_offset)):
         parent = module.parent(load)
         stmt = module.parent(parent) if isinstance(parent, ast.Attribute) else None
         if isinstance(stmt, ast.Assign) and isinstance(parent, ast.Attribute) and parent in stmt.targets and parent.attr in attrs:
-            if not stand_in(module, c.function, stmt.value):
-                return False  # ``unit.client = None``, a real one: judged as ever
+            if not stand_in(module, c.function, stmt.value) or not _flags_cleared(c.function, stmt, filled[parent.attr]):
+                return False  # ``unit.client = None``, a real one, a mock the getter takes for closed: judged as ever
             mocked.add(parent.attr)
             continue
+        if isinstance(stmt, ast.Assign) and isinstance(parent, ast.Attribute) and parent in stmt.targets:
+            continue  # ``api._token = "old"``: another field set runs none of the class's code
         if mocked != attrs:
             return False  # used before every part was replaced
     return mocked == attrs
 
 
-def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> frozenset[str] | None:
+def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> dict[str, frozenset[str]] | None:
     """The attributes the first-party class ``func`` names keeps its acquisitions in, when each is
-    made outside ``__init__`` and only while its attribute is empty; None otherwise."""
+    made outside ``__init__`` and only while its attribute is empty, each with the flags of what
+    it holds that make the getter fill it anew (``self._session.closed``: :func:`_empty_test`);
+    None otherwise."""
     found = class_named(module, func)
     if found is None:
         return None
-    attrs: set[str] = set()
+    attrs: dict[str, frozenset[str]] = {}
     for owner_module, facts in lineage(module.project, *found):
         if facts.elements or any(model.method_close(owner_module, a) is not None for a in facts.made):
             return None  # (kept in a collection, or made by a method of its own: not told here)
@@ -220,10 +225,11 @@ def _lazily_filled(module: ModuleInfo, model: OwnershipModel, func: ast.expr) ->
         methods = {s.name: s for s in node[1].body if isinstance(s, FUNCTION_NODES)}
         for acquisition in acquisitions:
             method = methods.get(acquisition.method)
-            if acquisition.method == "__init__" or method is None or not _only_when_empty(node[0], method, acquisition.attr, acquisition.line):
+            flags = _only_when_empty(node[0], method, acquisition.attr, acquisition.line) if method is not None else None
+            if acquisition.method == "__init__" or flags is None:
                 return None
-            attrs.add(acquisition.attr)
-    return frozenset(attrs) or None
+            attrs[acquisition.attr] = attrs.get(acquisition.attr, frozenset()) | flags
+    return attrs or None
 
 
 def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisition) -> bool:
@@ -233,25 +239,29 @@ def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisitio
     return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
 
 
-def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, line: int) -> bool:
+def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, line: int) -> frozenset[str] | None:
     """Whether the store of ``self.<attr>`` at ``line`` in ``method`` runs only while the attribute
-    is empty: under ``if not self.<attr>:`` / ``if self.<attr> is None:``, or after ``if
-    self.<attr>: return ...`` at the top of the method's own body."""
+    is empty: under ``if not self.<attr>:`` / ``if self.<attr> is None:`` (also ``or
+    self.<attr>.closed``: the flags so named, returned), or after ``if self.<attr>: return ...``
+    at the top of the method's own body; None when it may run otherwise."""
     receiver = self_name(method)
     if receiver is None:
-        return False
+        return None
     store = next((n for n in ast.walk(method) if isinstance(n, ast.Assign) and n.lineno == line and any(
         self_attr(t, receiver) == attr for t in ast.walk(n) if isinstance(t, ast.Attribute))), None)
     if store is None:
-        return False
+        return None
     for ancestor in module.ancestors(store):
         if ancestor is method:
             break
-        if isinstance(ancestor, ast.If) and _empty_test(ancestor.test, receiver, attr) and any(store is s or contains(s, store) for s in ancestor.body):
-            return True
+        if not isinstance(ancestor, ast.If):
+            continue
+        flags = _empty_test(ancestor.test, receiver, attr)
+        if flags is not None and any(store is s or contains(s, store) for s in ancestor.body):
+            return flags
     for stmt in method.body:
         if stmt is store or contains(stmt, store):
-            return False
+            return None
         if (
             isinstance(stmt, ast.If)
             and _set_test(stmt.test, receiver, attr)
@@ -259,19 +269,54 @@ def _only_when_empty(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunc
             and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
             and not stmt.orelse
         ):
-            return True
-    return False
+            return frozenset()
+    return None
 
 
-def _empty_test(test: ast.expr, receiver: str, attr: str) -> bool:
-    """``not self.<attr>``, ``self.<attr> is None``."""
+def _empty_test(test: ast.expr, receiver: str, attr: str) -> frozenset[str] | None:
+    """``not self.<attr>``, ``self.<attr> is None``: no flags; ``self.<attr> is None or
+    self.<attr>.closed`` (evon's aiohttp getter): the flags after the first test, each of which
+    fills it anew when true; None for any other test."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and len(test.values) >= 2:
+        flags = [v.attr for v in test.values[1:] if isinstance(v, ast.Attribute) and self_attr(v.value, receiver) == attr]
+        if _empty_test(test.values[0], receiver, attr) == frozenset() and len(flags) == len(test.values) - 1:
+            return frozenset(flags)
+        return None
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return self_attr(test.operand, receiver) == attr
-    return (
+        return frozenset() if self_attr(test.operand, receiver) == attr else None
+    plain = (
         isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
         and self_attr(test.left, receiver) == attr
         and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     )
+    return frozenset() if plain else None
+
+
+def _flags_cleared(function: ast.AST, store: ast.Assign, flags: frozenset[str]) -> bool:
+    """Whether the stand-in ``store`` gives has each of ``flags`` set false before the store: a
+    keyword of the double's call (``MagicMock(closed=False)``), or a statement of the function
+    (``mock_session.closed = False``) on the local it is bound to. A double's attributes are
+    true by default: a getter that fills the attribute anew when ``closed`` would make a real one."""
+    if not flags:
+        return True
+    value: ast.expr | None = store.value
+    given: set[str] = set()
+    if isinstance(value, ast.Name):
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Assign) and node.lineno < store.lineno and len(node.targets) == 1
+                and isinstance(target := node.targets[0], ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id == value.id and _false(node.value)
+            ):
+                given.add(target.attr)
+        value = bound_once(function, value.id) if isinstance(function, FUNCTION_NODES) else None
+    if isinstance(value, ast.Call):
+        given.update(k.arg for k in value.keywords if k.arg is not None and _false(k.value))
+    return flags <= given
+
+
+def _false(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and not value.value
 
 
 def _set_test(test: ast.expr, receiver: str, attr: str) -> bool:
