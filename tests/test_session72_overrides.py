@@ -614,3 +614,69 @@ def test_twin_a_double_left_closed_behind_that_getter(tmp_path: Path) -> None:
     assert _evon(tmp_path, "mock_session.name = 'x'") == [
         "test_api.py:10:5 TRD201 `api` (`Api(...)`) is never closed; call `await api.close()` in a `finally`"
     ]
+
+
+# ``patch`` replaces a name where it is looked up: a hub that imports ``Server`` itself
+# (``from .server import Server``) is untouched by a patch of ``app.server.Server``, and made of
+# the double under a patch of ``app.hub.Server`` (the review of session 72).
+HUB_DIRECT = HUB.replace("from .server import create_server", "from .server import Server").replace(
+    "create_server(self.app)", "Server(self.app)"
+)
+
+
+def _hub_direct(tmp_path: Path, target: str) -> list[str]:
+    files = {
+        "app/__init__.py": "", "app/server.py": SERVER, "app/hub.py": HUB_DIRECT,
+        "tests/test_hub.py": HUB_TEST.replace("app.server.TARGET", target),
+    }
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_patch_where_the_hub_looks_the_class_up(tmp_path: Path) -> None:
+    assert _hub_direct(tmp_path, "app.hub.Server") == []
+
+
+def test_twin_a_patch_where_the_class_is_defined_but_not_looked_up(tmp_path: Path) -> None:
+    assert _hub_direct(tmp_path, "app.server.Server") == [
+        "test_hub.py:11:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`"
+    ]
+
+
+# The review of session 72: an override calling its base explicitly (``RemoteClient.evaluate(self,
+# ...)``) runs the base's getter; a mixin's ``self.spawn(...)`` that the mixin does not define may
+# run the helper of the class it is combined with; gql's client made in a function and used only
+# by ``execute_async()`` holds nothing, connected it does.
+def test_twin_an_override_calling_its_base_by_name(tmp_path: Path) -> None:
+    override = "async def evaluate(self, payload):\n        return await RemoteClient.evaluate(self, payload)"
+    assert _check(tmp_path, TEST.replace("EVALUATE", override)) == [FINDING.replace(":18:", ":19:")]
+
+
+def test_twin_a_mixin_calling_a_helper_it_does_not_define(tmp_path: Path) -> None:
+    feeds = "import asyncio\n\n\nclass Feeds:\n    def start(self):\n        self.spawn(self._poll)\n\n    async def _poll(self):\n        await asyncio.sleep(1)\n"
+    app = "from .controller import Controller\nfrom .feeds import Feeds\n\n\nclass App(Feeds, Controller):\n    pass\n"
+    files = {"app/__init__.py": "", "app/controller.py": CONTROLLER, "app/feeds.py": feeds, "app/main.py": app}
+    assert [f for f in tree_findings(tmp_path, files, "TRD3", project=True) if f.startswith("controller.py")] == [
+        "controller.py:11:9 TRD301 task `task` from `asyncio.create_task(...)` is left to callers told to drop it; keep it in `spawn()`"
+    ]
+
+
+GQL_LOCAL = '''\
+from gql import Client, gql
+from gql.transport.aiohttp import AIOHTTPTransport
+
+
+async def query(url, text):
+    client = Client(transport=AIOHTTPTransport(url=url))
+    USE
+'''
+
+
+def test_a_gql_client_made_in_a_function_and_only_executed(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"g.py": GQL_LOCAL.replace("USE", "return await client.execute_async(gql(text))")}, "TRD2") == []
+
+
+def test_twin_a_gql_client_made_in_a_function_and_connected(tmp_path: Path) -> None:
+    use = "session = await client.connect_async()\n    return await session.execute(gql(text))"
+    assert tree_findings(tmp_path, {"g.py": GQL_LOCAL.replace("USE", use)}, "TRD2") == [
+        "g.py:6:5 TRD201 `client` (`Client(...)`) is never closed; open it with `async with`"
+    ]

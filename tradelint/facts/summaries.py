@@ -60,6 +60,7 @@ __all__ = [
     "content_digest",
     "definition_of",
     "is_release_name",
+    "names_a_base",
     "summarize",
 ]
 
@@ -505,7 +506,7 @@ def _release_facts(
     entered: set[tuple[str, str]] = set()
     extended: set[str] = set()
     for node in walk(method):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _names_a_base(node, receiver):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and names_a_base(node, receiver):
             extended.add(node.func.attr)
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id == receiver:
@@ -529,7 +530,7 @@ def _release_facts(
     return ends, frozenset(named), entered, frozenset(extended) if extended else _NONE
 
 
-def _names_a_base(call: ast.Call, receiver: str) -> bool:
+def names_a_base(call: ast.Call, receiver: str) -> bool:
     """``super().<name>(...)`` (also ``super(Cls, self)``), or ``<Name>.<name>(<receiver>, ...)``."""
     assert isinstance(call.func, ast.Attribute)
     owner = call.func.value

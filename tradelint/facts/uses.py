@@ -51,7 +51,7 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
     if isinstance(parent, ast.keyword):
         call = module.parent(parent)
         if not isinstance(call, ast.Call):
-            return Use(node, "other")  # a class keyword (``class Faceit(Cog, keys={...})``): the metaclass's
+            return Use(node, "other")  # a class keyword (``class Faceit(Cog, keys={...})``), given to the metaclass
         return Use(node, "argument", call=call, keyword=parent.arg)
     if isinstance(parent, ast.Call) and node is not parent.func:
         if isinstance(parent.func, ast.Name) and parent.func.id in INSPECTORS:

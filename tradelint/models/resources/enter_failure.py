@@ -43,20 +43,21 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
         return None  # (an integration's class it only starts by hand: no ``__aenter__`` runs)
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     clean = _fails_only_at_own_start(module, c, maker)
-    inert = frozenset(id(n) for n in walk(enter) if isinstance(n, ast.Await) and _inert_await(module, cls, n))
+    inert = frozenset(id(n) for m in methods.values() for n in walk(m) if isinstance(n, ast.Await) and _inert_await(module, cls, m, n))
     return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean, inert) else None
 
 
-def _inert_await(module: ModuleInfo, cls: ast.ClassDef, node: ast.Await) -> bool:
-    """``await self._git.__aenter__()`` where ``self._git`` is of a first-party class whose
-    ``__aenter__`` only stores plain values and returns (``return self``): it never suspends, so
-    neither an error nor a cancellation can come from it (mistralai/mistral-vibe's
-    ``TeleportService.__aenter__``)."""
+def _inert_await(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Await) -> bool:
+    """``await self._git.__aenter__()`` in ``method`` where ``self._git`` is of a first-party
+    class whose ``__aenter__`` only stores plain values and returns (``return self``): it never
+    suspends, so no cancellation can come from it, and what it runs is no request that fails
+    (mistralai/mistral-vibe's ``TeleportService.__aenter__``)."""
     call = node.value
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
         return False
     receiver = call.func.value
-    if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self"):
+    own = instance_parameter(method)
+    if not (own is not None and isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == own):
         return False
     found = attribute_class(module, cls, receiver.attr)
     if found is None:

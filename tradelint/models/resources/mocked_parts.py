@@ -33,6 +33,7 @@ from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.summaries import names_a_base
 from tradelint.facts.summary_data import Acquisition, ClassFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS, contains
 from tradelint.facts.uses import bound_once, name_loads, self_attr, self_name
@@ -123,7 +124,8 @@ def _runs_nothing_acquiring(module: ModuleInfo, family: list[tuple[ModuleSummary
 def _running_methods(classes: list[ast.ClassDef]) -> tuple[dict[str, set[int]], list[tuple[str, ast.AST]]]:
     """For each method name of ``classes`` (nearest first), the indices of the classes whose
     definition of it runs for an instance of the nearest (the nearest definition, and a farther
-    one while the nearer calls ``super().<name>``), and those definitions."""
+    one while the nearer calls ``super().<name>(...)`` or ``Base.<name>(self, ...)``), and those
+    definitions."""
     runs: dict[str, set[int]] = {}
     extends: dict[str, bool] = {}
     nodes: list[tuple[str, ast.AST]] = []
@@ -133,9 +135,9 @@ def _running_methods(classes: list[ast.ClassDef]) -> tuple[dict[str, set[int]], 
                 continue
             runs.setdefault(node.name, set()).add(index)
             nodes.append((node.name, node))
+            receiver = self_name(node) or ""
             extends[node.name] = any(
-                isinstance(n, ast.Attribute) and n.attr == node.name and isinstance(n.value, ast.Call)
-                and isinstance(n.value.func, ast.Name) and n.value.func.id == "super"
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == node.name and names_a_base(n, receiver)
                 for n in ast.walk(node)
             )
     return runs, nodes

@@ -52,7 +52,8 @@ __all__ = ["made_under_patch"]
 
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
-# A patched first-party class among the patched names (:func:`_own_key`).
+# A patched first-party class among the patched names, by the dotted name ``patch`` replaces
+# (the module where the name is looked up, and the name): :func:`_lookup_key`.
 _OWN = "first-party:"
 
 
@@ -125,9 +126,9 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
     callee = module.imports.qualify(expr.func)
     target = _text(module, expr.args[0])
     if callee in _PATCHERS and target is not None:
-        name = _library_name(module, target) or _through_a_module(model, target)
-        if name is None and (own := _first_party_class(module, target)) is not None:
+        if (own := _first_party_class(module, target)) is not None:
             return [own]
+        name = _library_name(module, target) or _through_a_module(model, target)
     elif callee in _PATCH_OBJECTS and len(expr.args) >= 2:
         name = _object_name(module, expr.args[0], expr.args[1])
     else:
@@ -136,15 +137,37 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
 
 
 def _first_party_class(module: ModuleInfo, target: str) -> str | None:
-    """``patch("pkg.server.Server")`` of a class of the project: every instance made while the
-    patch holds, and all it would keep, is the test's double (:func:`_own_key`)."""
+    """``patch("pkg.server.Server")`` of a class of the project, defined or imported in the module
+    the target names: every instance made while the patch holds by code that looks the name up
+    there, and all it would keep, is the test's double (:func:`_lookup_key`)."""
     found = module.project.resolve(target, module.roots)
-    return _own_key(*found) if found is not None and found[1].kind == "class" else None
+    return _OWN + target if found is not None and found[1].kind == "class" else None
 
 
-def _own_key(summary: ModuleSummary, definition: Definition | ClassFacts) -> str:
-    """How a first-party class stands among the patched names: by its file and line."""
-    return f"{_OWN}{summary.path}:{definition.line}"
+def _lookup_key(module_name: str | None, local: str) -> str | None:
+    """How a class made by ``local(...)`` in the module ``module_name`` stands among the patched
+    names: ``patch`` replaces the name where it is looked up, so ``from .server import Server``
+    in ``hub.py`` is ``pkg.hub.Server`` (a patch of ``pkg.server.Server`` leaves it alone)."""
+    return f"{_OWN}{module_name}.{local}" if module_name else None
+
+
+def _call_key(module: ModuleInfo, func: ast.expr) -> str | None:
+    """:func:`_lookup_key` of a call's callee: a bare name is looked up in the calling module, an
+    attribute of an imported module (``server.Server(...)``) in that module."""
+    if isinstance(func, ast.Name):
+        return _lookup_key(module.module_name, func.id)
+    qualified = module.imports.qualify(func) if isinstance(func, ast.Attribute) else None
+    return _OWN + qualified if qualified is not None else None
+
+
+def _ref_key(summary: ModuleSummary, kind: str, ref: str) -> str | None:
+    """:func:`_lookup_key` of what an acquisition of a class of ``summary`` calls (its summary
+    reference): a name of the module, or imported into it, is looked up there; a dotted path
+    it does not import by that name (``server.Server(...)``) in the module the path names."""
+    if kind == "local":
+        return _lookup_key(summary.module_name, ref)
+    local = next((name for name, dotted in summary.imports.items() if dotted == ref), None)
+    return _lookup_key(summary.module_name, local) if local is not None else _OWN + ref
 
 
 def _through_a_module(model: OwnershipModel, target: str) -> str | None:
@@ -218,8 +241,8 @@ def _made(module: ModuleInfo, model: OwnershipModel, call: ast.Call, depth: int 
     first-party class (``leaves``) is where the chain ends: what it would keep is the double's."""
     found = class_named(module, call.func)
     if found is not None:
-        if _own_key(*found) in leaves:
-            return frozenset({_own_key(*found)})
+        if (key := _call_key(module, call.func)) in leaves:
+            return frozenset({key}) if key is not None else frozenset()
         return _kept(module, model, found[0], found[1], 0, leaves) or frozenset()
     if isinstance(call.func, ast.Name) and depth < 2:
         helped = helper_returns(module, call.func.id)
@@ -248,9 +271,9 @@ def _made_by_function(
     raised = {id(n) for r in ast.walk(function) if isinstance(r, ast.Raise) for n in ast.walk(r)}
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and id(node) not in raised:  # (``raise InvalidDsnError(...)``)
-            own = class_named(home, node.func) if leaves else None
-            if own is not None and _own_key(*own) in leaves:
-                made.add(_own_key(*own))
+            key = _call_key(home, node.func) if leaves else None
+            if key is not None and key in leaves and class_named(home, node.func) is not None:
+                made.add(key)
                 continue
             if definition_of(home, node.func) is not None:
                 return frozenset()
@@ -281,15 +304,18 @@ def _kept(
             if kind not in ("qualified", "local"):
                 return None  # (a maker method of the class: not followed)
             target = resolve_ref(model.project, owner, acquisition.ref)
-            if target is not None and _own_key(*target) in leaves:
-                made.add(_own_key(*target))
+            key = _ref_key(owner, kind, ref) if leaves else None
+            if target is not None and key is not None and key in leaves:
+                made.add(key)
             elif target is not None:
                 inner = _kept(module, model, target[0], target[1], depth + 1, leaves)
                 if inner is None:
                     return None
                 made |= inner
             elif model.owned_close(owner, acquisition.ref) is not None:
-                function = module.project.resolve(ref, module.roots) if leaves and kind == "qualified" else None
+                dotted = ref if kind == "qualified" else f"{owner.module_name}.{ref}" if owner.module_name else None
+                roots = module.project.locate(module.project.absolute(owner.path))[1]
+                function = module.project.resolve(dotted, roots) if leaves and dotted is not None else None
                 inner = _made_by_function(module, model, *function, leaves) if function is not None else frozenset()
                 if not inner or not inner <= leaves:
                     return None  # (a first-party function that returns one: not followed, unless it makes a patched class)

@@ -97,7 +97,7 @@ from tradelint.models.resources.statements import (
 from tradelint.models.resources.creation_kinds import creation_of
 from tradelint.models.resources.returned_self import through_returned_self
 from tradelint.models.resources.setup_never_called import setup_never_called
-from tradelint.models.resources.unopened import holder_never_opened, never_opened, never_opened_on_self
+from tradelint.models.resources.unopened import holder_never_opened, never_opened, never_opened_on_self, opener_unused
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -400,8 +400,8 @@ class ResourceAnalysis:
             if c.kind == "inline":
                 return "response_discarded" if discarded_response(self.module, c) else None
             return judge_response(self.module, c)
-        if c.kind == "eager_default" and c.spec.lazy:
-            return None  # (the fallback dropped when the key is there is never used: it holds nothing)
+        if (c.kind == "eager_default" and c.spec.lazy) or opener_unused(self.module, self.model, c):
+            return None  # (the fallback dropped when the key is there is never used; gql's client never connected: nothing held)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
             return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
         if part_unreached(self.module, c):

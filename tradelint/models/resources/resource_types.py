@@ -240,7 +240,8 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     # gql's client connects its transport only in ``connect_async()`` (or ``async with``): every
     # ``execute``, ``execute_async``, ``execute_batch`` and ``subscribe`` runs in a session it opens
     # and closes itself (``with self as session``), so a client used only so holds nothing
-    # (gql 3 and 4, ``gql/client.py``).
+    # (gql 3 and 4, ``gql/client.py``). These entries take the place of the library table's
+    # (``packs/library_resources.json``), which says ``lazy`` without the method that opens it.
     "gql.Client": ResourceSpec("close_async", lazy=True, coroutine_close=True, opened_by="connect_async"),
     "gql.client.Client": ResourceSpec("close_async", lazy=True, coroutine_close=True, opened_by="connect_async"),
 }

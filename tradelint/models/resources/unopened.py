@@ -33,7 +33,7 @@ For a value kept on ``self``, every spelling of the attribute outside the lineag
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tradelint.facts.awaited_uses import run_through
@@ -48,7 +48,7 @@ from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
-__all__ = ["built_quietly", "holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opening_methods"]
+__all__ = ["built_quietly", "holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opener_unused", "opening_methods"]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
@@ -117,7 +117,32 @@ def opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener
     """Whether nothing calls ``opener`` (:func:`_opens`) through ``self.<attr>`` of ``cls``, nor
     uses it otherwise (enters it, hands it on), in the class or wherever else ``.<attr>`` may
     reach it: a library client kept there that opens only so (gql's ``Client`` until
-    ``connect_async()``) holds nothing for the class to close."""
+    ``connect_async()``) holds nothing for the class to close. Read once per class, attribute
+    and opener (each constructor call of the class asks)."""
+    return _memo_per_class(module, cls, attr, opener, _opener_never_called)
+
+
+def never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether nothing reads ``self.<attr>`` of ``cls`` but to test it, in its family or
+    wherever else ``.<attr>`` may reach it: what a lazy part kept there would open is never
+    opened (tg_arbitrage's ``ContractResolver``, whose ``self.etherscan`` nothing uses)."""
+    return _memo_per_class(module, cls, attr, "", lambda m, c, a, _: _never_used(m, c, a))
+
+
+def _memo_per_class(
+    module: ModuleInfo, cls: ast.ClassDef, attr: str, opener: str, read: Callable[[ModuleInfo, ast.ClassDef, str, str], bool]
+) -> bool:
+    """``read`` once per class, attribute and opener and run; the scan of the project's files
+    naming ``.<attr>`` is noted on every call, memo or not (for the cache)."""
+    module.project.note_scan(f"mentions {attr}", project_folder(module))
+    memo = module.project.class_memo
+    key = ("unopened-attribute", cls, attr, opener, read is _opener_never_called)
+    if key not in memo:
+        memo[key] = read(module, cls, attr, opener)
+    return bool(memo[key])
+
+
+def _opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener: str) -> bool:
     loads = list(self_attribute_loads(cls, attr))
     if any(_opens(module, load, None, opener) for load in loads):
         return False
@@ -127,10 +152,7 @@ def opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener
     return not _reached_elsewhere(module, attr, cls.name, opener)
 
 
-def never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
-    """Whether nothing reads ``self.<attr>`` of ``cls`` but to test it, in its family or
-    wherever else ``.<attr>`` may reach it: what a lazy part kept there would open is never
-    opened (tg_arbitrage's ``ContractResolver``, whose ``self.etherscan`` nothing uses)."""
+def _never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     loads = [load for _, k in bases_naming(module, cls, attr) for load in self_attribute_loads(k, attr)]
     if any(not _tested(module, load, module.parent(load)) for load in loads):
         return False
@@ -144,8 +166,9 @@ def built_quietly(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     """Whether making an instance of ``cls`` hands neither the instance nor a bound method of it
     on: no ``__init__`` of its lineage registers it (``context.ws.add_route("ping", self.ping)``,
     ``bus.register(self)``), so nothing but its holder can use it."""
-    for home, node in class_and_bases(module, cls):
-        methods = {s.name for s in node.body if isinstance(s, FUNCTION_NODES)}
+    family = class_and_bases(module, cls)
+    methods = {s.name for _, node in family for s in node.body if isinstance(s, FUNCTION_NODES)}
+    for home, node in family:
         init = next((s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
         receiver = self_name(init) if init is not None else None
         if init is None or receiver is None:
@@ -158,6 +181,18 @@ def built_quietly(module: ModuleInfo, cls: ast.ClassDef) -> bool:
                 if not (isinstance(call, ast.Call) and call.func is n):
                     return False  # a bound method handed on
     return True
+
+
+def opener_unused(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """A library type held only from one method on (``ResourceSpec.opened_by``: gql's ``Client``
+    from its ``connect_async()``) that its maker never calls it: made inline for another method
+    (``await Client(transport=t).execute_async(q)``), or a local no use of which opens it."""
+    if not c.spec.opened_by or c.spec.first_party:
+        return False
+    if c.kind == "inline":
+        parent = module.parent(c.call)
+        return isinstance(parent, ast.Attribute) and parent.value is c.call and parent.attr != c.spec.opened_by
+    return c.kind == "local" and c.function is not None and never_opened(module, model, c, name_loads(c.function, c.name))
 
 
 def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:

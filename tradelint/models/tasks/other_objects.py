@@ -241,7 +241,7 @@ def callers_keep(module: ModuleInfo, name: str, owner: ast.ClassDef | None = Non
         return True
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
     memo = module.project.scan_memo(name)
-    family = frozenset(c.name for _, c in class_and_bases(module, owner)) if owner is not None else frozenset()
+    family = frozenset((str(m.path), c.lineno) for m, c in class_and_bases(module, owner)) if owner is not None else frozenset()
     key = ("callers-keep", root, name, family)
     if key not in memo:
         kept = dropped = 0
@@ -256,7 +256,7 @@ def callers_keep(module: ModuleInfo, name: str, owner: ast.ClassDef | None = Non
                 func = call.func
                 if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") != name:
                     continue
-                if family and not _may_run_owners(other, call, family):
+                if family and not _may_run_owners(other, call, name, family):
                     continue
                 if isinstance(other.parent(call), ast.Expr):
                     dropped += 1
@@ -266,17 +266,23 @@ def callers_keep(module: ModuleInfo, name: str, owner: ast.ClassDef | None = Non
     return bool(memo[key])
 
 
-def _may_run_owners(module: ModuleInfo, call: ast.Call, family: frozenset[str]) -> bool:
-    """Whether ``call`` may run the method of the class whose family (itself and its bases) is
-    ``family``: anything but ``self.<name>(...)`` in a class related to none of them."""
+def _may_run_owners(module: ModuleInfo, call: ast.Call, name: str, family: frozenset[tuple[str, int]]) -> bool:
+    """Whether ``call`` may run the method ``name`` of the class whose family (itself and its
+    bases, by file and line) is ``family``: anything but ``self.<name>(...)`` in a class whose
+    own lineage defines ``name`` in a class outside that family before it reaches one inside it
+    (a mixin that calls a ``spawn()`` it does not define may be combined with the owner's)."""
     func = call.func
     function = module.enclosing_function(call)
     cls = module.parent(function) if function is not None else None
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and isinstance(cls, ast.ClassDef)
             and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.value.id == self_name(function)):
         return True
-    names = {c.name for _, c in class_and_bases(module, cls)}
-    return bool(names & family)
+    for home, node in class_and_bases(module, cls):
+        if (str(home.path), node.lineno) in family:
+            return True
+        if any(isinstance(s, FUNCTION_NODES) and s.name == name for s in node.body):
+            return False  # the caller's own class family defines it first: another method
+    return True
 
 
 def search_root(module: ModuleInfo) -> Path | None:
