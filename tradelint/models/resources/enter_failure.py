@@ -79,7 +79,7 @@ def _fails_only_at_own_start(module: ModuleInfo, c: Creation, maker: ast.Functio
     ``self`` that does) after the creation is the object's own start, which
     leaves it holding nothing when it fails (:func:`.own_start.started_clean`). Not in a loop or a
     ``try`` (what runs after the creation is then not the rest of its block alone)."""
-    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar)) for a in _ancestors_within(module, c.stmt, maker)):
+    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar)) for a in module.ancestors(c.stmt, maker)):
         return False
     after = _reachable_after(module, c.stmt, maker)
     failing = [n for n in after if isinstance(n, (ast.Await, ast.Raise, ast.AsyncFor, ast.AsyncWith))]
@@ -89,14 +89,6 @@ def _fails_only_at_own_start(module: ModuleInfo, c: Creation, maker: ast.Functio
         return False  # (a use of it before the start may open it: the start is then not its first)
     return started_clean(module, c.call, failing[0], c.name, instance_parameter(maker), c.spec.close)
 
-
-def _ancestors_within(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
-    found: list[ast.AST] = []
-    for ancestor in module.ancestors(node):
-        if ancestor is function:
-            break
-        found.append(ancestor)
-    return found
 
 
 def _family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -298,7 +290,7 @@ def _fails_on_from(module: ModuleInfo, enter: ast.FunctionDef | ast.AsyncFunctio
     rest of its block and of the blocks around it, not a branch that a ``return`` before leaves
     behind (``if ...: ...; return await self._client.__aenter__()`` then ``raise RuntimeError``
     for the other case); in a loop, any one after its line."""
-    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in _ancestors_within(module, node, enter)):
+    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in module.ancestors(node, enter)):
         return _can_fail_after(enter, getattr(node, "end_lineno", None) or node.lineno)  # type: ignore[attr-defined]
     return any(isinstance(n, (ast.Await, ast.Raise)) for n in _reachable_after(module, node, enter))
 

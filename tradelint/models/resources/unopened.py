@@ -126,7 +126,7 @@ def never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     """Whether nothing reads ``self.<attr>`` of ``cls`` but to test it, in its family or
     wherever else ``.<attr>`` may reach it: what a lazy part kept there would open is never
     opened (tg_arbitrage's ``ContractResolver``, whose ``self.etherscan`` nothing uses)."""
-    return _memo_per_class(module, cls, attr, "", lambda m, c, a, _: _never_used(m, c, a))
+    return _memo_per_class(module, cls, attr, "", _never_used)
 
 
 def _memo_per_class(
@@ -136,7 +136,7 @@ def _memo_per_class(
     naming ``.<attr>`` is noted on every call, memo or not (for the cache)."""
     module.project.note_scan(f"mentions {attr}", project_folder(module))
     memo = module.project.class_memo
-    key = ("unopened-attribute", cls, attr, opener, read is _opener_never_called)
+    key = ("unopened-attribute", read.__name__, cls, attr, opener)
     if key not in memo:
         memo[key] = read(module, cls, attr, opener)
     return bool(memo[key])
@@ -146,20 +146,15 @@ def _opener_never_called(module: ModuleInfo, cls: ast.ClassDef, attr: str, opene
     loads = list(self_attribute_loads(cls, attr))
     if any(_opens(module, load, None, opener) for load in loads):
         return False
-    ids = {id(load) for load in loads}
-    if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) and _opens(module, n, None, opener) for n in module.index.attributes):
-        return False
-    return not _reached_elsewhere(module, attr, cls.name, opener)
+    return not _read_in_module(module, loads, attr, cls.name, opener) and not _reached_elsewhere(module, attr, cls.name, opener)
 
 
-def _never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+def _never_used(module: ModuleInfo, cls: ast.ClassDef, attr: str, opener: str) -> bool:
+    """(``opener`` is always empty: any read but a test is a use.)"""
     loads = [load for _, k in bases_naming(module, cls, attr) for load in self_attribute_loads(k, attr)]
     if any(not _tested(module, load, module.parent(load)) for load in loads):
         return False
-    ids = {id(load) for load in loads}
-    if any(id(n) not in ids and _may_reach(module, n, attr, cls.name) for n in module.index.attributes):
-        return False
-    return not _reached_elsewhere(module, attr, cls.name)
+    return not _read_in_module(module, loads, attr, cls.name, opener) and not _reached_elsewhere(module, attr, cls.name, opener)
 
 
 def built_quietly(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -236,9 +231,15 @@ def _unread_in_module(module: ModuleInfo, c: Creation, opener: str = "") -> bool
     single = isinstance(c.stmt, ast.AnnAssign) or (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1)
     if c.cls is None or not single:
         return False
-    ids = {id(load) for load in _own_loads(module, c)}
-    return not any(
-        id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) and (not opener or _opens(module, node, None, opener))
+    return not _read_in_module(module, _own_loads(module, c), c.name, c.cls.name, opener)
+
+
+def _read_in_module(module: ModuleInfo, own: Iterable[ast.expr], attr: str, cls: str, opener: str) -> bool:
+    """Whether a load of ``.<attr>`` in ``module`` other than the family's own (``own``) may reach
+    the value an instance of ``cls`` keeps there (and, with ``opener``, calls that method)."""
+    ids = {id(load) for load in own}
+    return any(
+        id(node) not in ids and _may_reach(module, node, attr, cls) and (not opener or _opens(module, node, None, opener))
         for node in module.index.attributes
     )
 

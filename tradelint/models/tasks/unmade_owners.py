@@ -161,7 +161,7 @@ def _ended_in_finally(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncF
     a loop, may leave an earlier instance unended."""
     bindings = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
     made = [n for n in bindings if not _binds_a_constant(module, n)]
-    if len(made) != 1 or any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in _ancestors_within(module, made[0], function)):
+    if len(made) != 1 or any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in module.ancestors(made[0], function)):
         return False
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in enders
@@ -176,15 +176,6 @@ def _binds_a_constant(module: ModuleInfo, name: ast.Name) -> bool:
     statement = module.parent(name)
     return isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(statement.value, ast.Constant)
 
-
-def _ancestors_within(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
-    """The nodes between ``node`` and ``function`` (exclusive), innermost first."""
-    found: list[ast.AST] = []
-    for ancestor in module.ancestors(node):
-        if ancestor is function:
-            break
-        found.append(ancestor)
-    return found
 
 
 def _calls_on(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, name: str) -> bool:
