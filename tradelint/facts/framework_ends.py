@@ -336,11 +336,14 @@ _AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionar
 
 
 def _runs_as_main(module: ModuleInfo) -> bool:
-    """The module has an ``if __name__ == "__main__":`` block (once per module)."""
+    """The module has an ``if __name__ == "__main__":`` block, or runs a coroutine to its end at
+    its top level (``asyncio.run(check())`` as a statement of the module: a script, which no module
+    imported for its names does), once per module."""
     found = _AS_MAIN.get(module)
     if found is None:
         found = _AS_MAIN[module] = any(
             isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+            or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and module.imports.qualify(stmt.value.func) == "asyncio.run"
             for stmt in module.tree.body
         )
     return found

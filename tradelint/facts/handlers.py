@@ -48,6 +48,26 @@ def goes_on(handler: ast.ExceptHandler) -> bool:
     return catches_every_error(handler) and not any(isinstance(n, ast.Raise) for n in walk(handler))
 
 
+def stopped_before(module: ModuleInfo, node: ast.AST, outer: ast.AST, handler: ast.ExceptHandler | None = None) -> bool:
+    """Whether an error raised at ``node`` is caught on its way out of ``outer`` (a statement
+    holding it, or the ``try`` of ``handler``) by a ``try`` between them whose handler goes on
+    (catches every ``Exception`` and never raises): ``except Exception: log(); skipped += 1``
+    around each ``await conn.execute(...)`` lets no error of it reach an outer ``except
+    Exception: return False``, nor the statements after the loop. When ``handler`` catches the
+    cancellation or the process's ends (a bare ``except``, ``BaseException``,
+    ``CancelledError``), only a handler as wide stops what reaches it."""
+    wide = handler is not None and bool(caught_names(handler) & (_NOT_ERRORS | {"BaseException"}))
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is outer or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and any(
+                goes_on(h) and (not wide or "BaseException" in caught_names(h)) for h in ancestor.handlers):
+            return True
+        child = ancestor
+    return False
+
+
 def named_first_in_handler(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
     """``node`` runs in an ``except`` of ``function`` (the nearest) that names ``name`` at or
     before its line: ``except Exception: await s.close(); raise``."""

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import stopped_before
 from tradelint.facts.syntax import capword, statement_block
 from tradelint.models.resources.memory_releases import frees_memory_only
 from tradelint.models.resources.statements import _own_walk
@@ -231,7 +232,7 @@ def _failing_await(
                 _closes_or_gives(h, name, prefixes, close_ids) or not any(isinstance(n, _EXITS) for n in _own_walk(h)) for h in stmt.handlers)):
             continue  # a ``try`` that closes the value on its errors, or goes on after them
         for node in _own_walk(stmt):
-            if isinstance(node, ast.Await):
+            if isinstance(node, ast.Await) and not stopped_before(module, node, stmt):
                 return stmt
     return None
 
@@ -341,8 +342,8 @@ def _leaves_open(
             node = parent
             continue
         if isinstance(parent, ast.Try) and isinstance(node, ast.ExceptHandler):
-            if not _raises_after(parent, block, after, close_ids):
-                return False  # nothing in the ``try`` can fail with the value made
+            if not _raises_after(module, parent, node, block, after, close_ids):
+                return False  # nothing in the ``try`` can fail into this handler with the value made
             if not any(id(n) in close_ids for s in parent.body for n in _own_walk(s)):
                 return False  # its body never closes it: an error there is not this path's
             if parent.body is block:
@@ -418,10 +419,13 @@ def _closes_or_gives_list(body: list[ast.stmt], node: ast.AST, name: str, prefix
     return False
 
 
-def _raises_after(try_: ast.Try, block: list[ast.stmt], after: int, close_ids: set[int]) -> bool:
-    """The ``try`` body awaits something other than the close once the value is made."""
+def _raises_after(module: ModuleInfo, try_: ast.Try, handler: ast.ExceptHandler, block: list[ast.stmt], after: int, close_ids: set[int]) -> bool:
+    """The ``try`` body awaits something other than the close once the value is made, whose error
+    reaches ``handler``: not one a ``try`` of its own catches and goes on after (session 73:
+    ``except Exception: skipped += 1`` around each query of a script's loop)."""
     body = try_.body[after:] if try_.body is block else try_.body
-    return any(isinstance(n, ast.Await) and id(n.value) not in close_ids for s in body for n in _own_walk(s))
+    return any(isinstance(n, ast.Await) and id(n.value) not in close_ids and not stopped_before(module, n, try_, handler)
+               for s in body for n in _own_walk(s))
 
 
 def _closed_after(module: ModuleInfo, handler: ast.ExceptHandler, function: ast.AST, close_ids: set[int]) -> bool:

@@ -49,6 +49,7 @@ from tradelint.models.resources.mocked_parts import mocked_before_use
 from tradelint.models.resources.patched_makers import made_under_patch
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
+from tradelint.models.resources.program_end import only_the_end_skips
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
@@ -524,11 +525,12 @@ class ResourceAnalysis:
         if (store := kept_through_store(self.module, c, close_nodes)) is not None:
             return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
-            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
-            # second one.
+            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the second one.
             return "replaced_after_use"
         if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none, c.spec.owned_flag)):
             return cast(Problem, gap)
+        if closes and only_the_end_skips(self.module, c, close_nodes):
+            return None  # a script's or a test's: only its end, a cancellation, can skip the close
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
         if "except" in closes and awaited_before_handler_close(self.module, c.function, close_nodes) is not None:
@@ -593,8 +595,7 @@ class ResourceAnalysis:
             if only_reads_arguments(module, use.call):
                 return False  # ``_LOGGER.debug("made %s", client)`` keeps nothing
             if isinstance(callee, ast.Name) and callee.id in NOT_TAKERS and callee.id not in module.imports.names:
-                # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)``
-                # stores it where no code of ours is proven to close it: the creator still owns it.
+                # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)`` stores it where no code of ours is proven to close it: the creator still owns it.
                 return False
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.

@@ -1,0 +1,96 @@
+"""A close that only the program's own end can skip (TRD201, session 73).
+
+A script's ``main()`` or a test ends the program (or the test) when it fails
+(:func:`~tradelint.facts.framework_ends.goes_on_after_errors`): an error that skips a close there
+is still a leak the report names (the connection outlives the error, and a tool's retry loop
+around ``main()`` strands one each time). A cancellation is another thing: nothing cancels a
+script's coroutine but the end of the program itself (Ctrl-C on ``asyncio.run(main())``), which
+takes the connection with it. When every error of the way from the value to its close is caught
+on the way, a cancellation is all that can skip the close, and nothing is reported:
+
+```python
+async def check():
+    bybit = ccxtpro.bybit()
+    try:
+        funding = await bybit.fetch_funding_rate(symbol)   # an error is caught here and goes on
+    except Exception as e:
+        print(f"error: {e}")
+    print(funding_summary)
+    await bybit.close()                                     # reached on every error
+```
+
+Proven, not guessed: a close of the value runs on the way on (not in a handler nor under a branch
+the value is not made in); every ``await``, ``async for`` and ``async with`` between the value and
+that close is in the body of a ``try`` (inside the function) whose handler catches every
+``Exception`` and goes on, or in one whose handler catching every ``Exception`` closes the value,
+or awaits a release of something else; and no ``return``, ``raise``, ``break`` or ``continue``
+lies between. A statement that awaits nothing is not judged here, as a first-party value's close
+is not (``awaited_before_close``). In a program that goes on after the function fails (a
+service's method, a handler, an integration), a cancellation of the function is a leak and is
+reported as before."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import catches_every_error, stopped_before
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import in_cleanup_block
+from tradelint.models.resources.resource_types import Creation
+
+_SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
+_LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+
+
+def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST]) -> bool:
+    """Whether ``c`` is closed on the way on in a function whose failure ends the program, and
+    nothing between but a cancellation can skip that close."""
+    function = c.function
+    if function is None or goes_on_after_errors(module, function, lifespans_end=False):
+        return False
+    made = set(map(id, module.ancestors(c.stmt, function)))
+    end = (getattr(c.stmt, "end_lineno", 0) or 0, getattr(c.stmt, "end_col_offset", 0) or 0)
+    closes = set(map(id, close_nodes))
+    between = [n for n in walk(function) if isinstance(n, (*_SUSPENDS, *_LEAVES)) and _own(module, n, function)]
+    for close in close_nodes:
+        statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
+        if statement is None or in_cleanup_block(module, close, function) is not None:
+            continue
+        if not all(id(a) in made for a in module.ancestors(statement, function)):
+            continue  # (under a branch or a block the value is not made in)
+        start = (statement.lineno, statement.col_offset)
+        if start > end and all(_caught(module, n, function, closes, c.stmt) for n in between if end < (n.lineno, n.col_offset) < start):
+            return True
+    return False
+
+
+def _own(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
+    """``node`` runs in ``function`` itself, not in a function or a class nested in it."""
+    return not any(isinstance(a, (*FUNCTION_NODES, ast.ClassDef)) for a in module.ancestors(node, function))
+
+
+def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[int], made: ast.AST) -> bool:
+    """An error of ``node`` cannot skip the close on the way on: it is caught on the way and the
+    function goes on, or caught by a handler that closes the value (one of ``closes``); or
+    ``node`` ends something else; or it is a ``break`` or ``continue`` of a loop inside the way
+    (from the statement ``made`` that makes the value), not of one around it."""
+    if isinstance(node, (ast.Break, ast.Continue)):
+        loop = next((a for a in module.ancestors(node, function) if isinstance(a, (ast.For, ast.AsyncFor, ast.While))), None)
+        return loop is not None and not any(a is loop for a in module.ancestors(made))
+    if isinstance(node, ast.Return):
+        return False
+    if isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and (
+            is_release_name(node.value.func.attr) and not node.value.args):
+        return True  # ``await other.close()`` first: ending something else
+    if stopped_before(module, node, function):
+        return True
+    child: ast.AST = node
+    for ancestor in module.ancestors(node, function):
+        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and any(
+                catches_every_error(h) and any(id(n) in closes for n in walk(h)) for h in ancestor.handlers):
+            return True
+        child = ancestor
+    return False
