@@ -1,0 +1,197 @@
+"""Session 73: errors caught on their way, and closes only a script's end can skip (TRD201 false
+positives on ``benchmarks/apps72.txt``, labelled there).
+
+1. A function that closes a value itself, its queries each in a ``try`` whose ``except Exception``
+   goes on: no error of a query reaches the outer ``except Exception: return False``, so that
+   ``return`` never leaves the value open (Slopez2023/Market-Data-Warehouse-API's
+   ``migration_service.py``, two findings). Twins: the inner handler raises again, or catches one
+   error only; the outer handler catches the cancellation too.
+2. A script's coroutine (``asyncio.run(check())`` at the module's top level) whose every ``await``
+   between the value and its close is caught and gone on after, or caught by a handler that
+   closes it: only a cancellation skips the close, and nothing cancels a script but its own end
+   (Shmuel18/Arbitrage-'s ``check_zkp_funding.py`` and ``diag_full_spread.py``, three findings).
+   Twins: the same function in a module that is no script; an ``await`` left uncaught; a
+   ``return`` on the way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import tree_findings
+
+SERVICE = '''\
+import asyncpg
+
+
+class Migrations:
+    def __init__(self, url):
+        self.url = url
+
+    async def run(self, files):
+        try:
+            conn = await asyncpg.connect(self.url)
+            for sql in files:
+                try:
+                    await conn.execute(sql)
+                except INNER:
+                    HANDLER
+            await conn.close()
+            return True
+        except OUTER:
+            return False
+'''
+
+
+def _service(inner: str = "Exception", handler: str = "print(sql)", outer: str = "Exception") -> list[str]:
+    return [SERVICE.replace("INNER", inner).replace("HANDLER", handler).replace("OUTER", outer)]
+
+
+def _check(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    return tree_findings(tmp_path, files, "TRD2")
+
+
+def _one(tmp_path: Path, source: str, name: str = "migrations.py") -> list[str]:
+    return _check(tmp_path, {name: source})
+
+
+def test_errors_caught_and_gone_on_after_do_not_reach_the_outer_handler(tmp_path: Path) -> None:
+    assert _one(tmp_path, _service()[0]) == []
+
+
+OPEN_AT_RETURN = (
+    "migrations.py:10:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 19 "
+    "leaves it open; close it in a `finally`"
+)
+
+
+def test_twin_the_inner_handler_raises_again(tmp_path: Path) -> None:
+    assert _one(tmp_path, _service(handler="raise")[0]) == [OPEN_AT_RETURN]
+
+
+def test_twin_the_inner_handler_catches_one_error(tmp_path: Path) -> None:
+    assert _one(tmp_path, _service(inner="ValueError")[0]) == [OPEN_AT_RETURN]
+
+
+def test_twin_the_outer_handler_catches_the_cancellation(tmp_path: Path) -> None:
+    # ``except Exception`` inside lets a cancellation through to ``except BaseException``.
+    assert _one(tmp_path, _service(outer="BaseException")[0]) == [OPEN_AT_RETURN]
+
+
+LOOPED = '''\
+import asyncpg
+
+
+class Schema:
+    def __init__(self, url):
+        self.url = url
+
+    async def verify(self, tables):
+        results = {}
+        try:
+            conn = await asyncpg.connect(self.url)
+            for table in tables:
+                BODY
+            await conn.close()
+            return results
+        except Exception:
+            return {}
+'''
+
+CAUGHT_QUERY = """try:
+                    results[table] = await conn.fetchval(table)
+                except Exception:
+                    results[table] = False"""
+
+
+def test_a_loop_whose_queries_are_caught_cannot_fail_before_the_close(tmp_path: Path) -> None:
+    assert _one(tmp_path, LOOPED.replace("BODY", CAUGHT_QUERY), "schema.py") == []
+
+
+def test_twin_a_query_of_the_loop_left_uncaught(tmp_path: Path) -> None:
+    assert _one(tmp_path, LOOPED.replace("BODY", "results[table] = await conn.fetchval(table)"), "schema.py") == [
+        "schema.py:11:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 17 "
+        "leaves it open; close it in a `finally`"
+    ]
+
+
+SCRIPT = '''\
+import asyncio
+
+import aiohttp
+
+
+async def check():
+    session = aiohttp.ClientSession()
+    try:
+        response = await session.get("https://example.com/rate")
+        rate = float(await response.text())
+    except Exception as e:
+        print(f"error: {e}")
+        rate = 0.0
+    MIDDLE
+    print(f"rate = {rate:.6f}")
+    await session.close()
+'''
+
+RUN = "\n\nasyncio.run(check())\n"
+NOT_IN_FINALLY = (
+    "rates.py:7:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"
+)
+
+
+def test_a_script_whose_errors_are_all_caught_before_the_close(tmp_path: Path) -> None:
+    assert _one(tmp_path, SCRIPT.replace("MIDDLE", "pass") + RUN, "rates.py") == []
+
+
+def test_twin_the_same_coroutine_in_a_module_that_is_no_script(tmp_path: Path) -> None:
+    # Called by code that goes on after it fails: a cancellation of it leaves the session open.
+    assert _one(tmp_path, SCRIPT.replace("MIDDLE", "pass"), "rates.py") == [NOT_IN_FINALLY]
+
+
+def test_twin_a_script_with_an_await_left_uncaught(tmp_path: Path) -> None:
+    middle = 'await asyncio.sleep(1)'
+    assert _one(tmp_path, SCRIPT.replace("MIDDLE", middle) + RUN, "rates.py") == [NOT_IN_FINALLY]
+
+
+def test_twin_a_script_that_returns_on_the_way(tmp_path: Path) -> None:
+    middle = "if not rate:\n        return"
+    assert _one(tmp_path, SCRIPT.replace("MIDDLE", middle) + RUN, "rates.py") == [NOT_IN_FINALLY]
+
+
+def test_a_loop_inside_the_way_may_continue(tmp_path: Path) -> None:
+    middle = "for n in range(3):\n        if n == 1:\n            continue\n        print(n)"
+    assert _one(tmp_path, SCRIPT.replace("MIDDLE", middle) + RUN, "rates.py") == []
+
+
+HANDLER_CLOSES = '''\
+import asyncio
+
+import aiohttp
+
+
+async def fetch(url):
+    try:
+        session = aiohttp.ClientSession()
+        response = await session.get(url)
+        text = await response.text()
+        await session.close()
+        return text
+    except Exception as e:
+        print(f"error: {e}")
+        await session.close()
+        return ""
+'''
+
+CANCEL_SKIPS = (
+    "fetch.py:8:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed only in an `except` that cancellation skips"
+)
+
+
+def test_a_script_closing_on_success_and_in_its_handler_of_every_error(tmp_path: Path) -> None:
+    main = "\n\nasync def main():\n    print(await fetch('https://example.com'))\n\n\nasyncio.run(main())\n"
+    assert _one(tmp_path, HANDLER_CLOSES + main, "fetch.py") == []
+
+
+def test_twin_a_service_closing_on_success_and_in_its_handler_of_every_error(tmp_path: Path) -> None:
+    assert _one(tmp_path, HANDLER_CLOSES, "fetch.py") == [CANCEL_SKIPS]
