@@ -12,6 +12,8 @@ positives on ``benchmarks/apps72.txt``, labelled there).
    (Shmuel18/Arbitrage-'s ``check_zkp_funding.py`` and ``diag_full_spread.py``, three findings).
    Twins: the same function in a module that is no script; an ``await`` left uncaught; a
    ``return`` on the way.
+3. A mixin's ``self.spawn(...)`` runs what the classes built from it give (TRD301, apps72's
+   ``controller.py:202``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import tree_findings
+from tests.test_session72_overrides import CONTROLLER
 
 SERVICE = '''\
 import asyncpg
@@ -195,3 +198,43 @@ def test_a_script_closing_on_success_and_in_its_handler_of_every_error(tmp_path:
 
 def test_twin_a_service_closing_on_success_and_in_its_handler_of_every_error(tmp_path: Path) -> None:
     assert _one(tmp_path, HANDLER_CLOSES, "fetch.py") == [CANCEL_SKIPS]
+
+
+# A mixin's ``self.spawn(...)`` runs what the classes built from it give: composed only with
+# another mixin that defines ``spawn()``, never with the controller, it does not drop the
+# controller's task (Shmuel18/Arbitrage-'s funding mixin and lifecycle mixin, apps72's
+# ``controller.py:202``). Twins: composed with the controller; composed nowhere in the project.
+FEEDS = "import asyncio\n\n\nclass Feeds:\n    def start(self):\n        self.spawn(self._poll)\n\n    async def _poll(self):\n        await asyncio.sleep(1)\n"
+LIFECYCLE = '''\
+import asyncio
+
+
+class Lifecycle:
+    def spawn(self, factory):
+        task = asyncio.create_task(factory())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+'''
+DROPPED = "controller.py:11:9 TRD301 task `task` from `asyncio.create_task(...)` is left to callers told to drop it; keep it in `spawn()`"
+
+
+def _mixins(tmp_path: Path, app: str | None) -> list[str]:
+    files = {"app/__init__.py": "", "app/controller.py": CONTROLLER, "app/feeds.py": FEEDS, "app/lifecycle.py": LIFECYCLE}
+    if app is not None:
+        files["app/main.py"] = app
+    return [f for f in tree_findings(tmp_path, files, "TRD3", project=True) if f.startswith("controller.py")]
+
+
+def test_a_mixin_composed_with_another_definer_does_not_call_the_controllers_helper(tmp_path: Path) -> None:
+    app = "from .feeds import Feeds\nfrom .lifecycle import Lifecycle\n\n\nclass Exchange(Feeds, Lifecycle):\n    def __init__(self):\n        self._tasks = set()\n"
+    assert _mixins(tmp_path, app) == []
+
+
+def test_twin_a_mixin_composed_with_the_controller(tmp_path: Path) -> None:
+    app = "from .controller import Controller\nfrom .feeds import Feeds\n\n\nclass App(Feeds, Controller):\n    pass\n"
+    assert _mixins(tmp_path, app) == [DROPPED]
+
+
+def test_twin_a_mixin_composed_nowhere_in_the_project(tmp_path: Path) -> None:
+    assert _mixins(tmp_path, None) == [DROPPED]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from tradelint.facts.class_family import class_and_bases, resolve_definition
+from tradelint.facts.class_family import class_and_bases, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.owned_elements import element_sources, self_collection_added
@@ -277,12 +277,26 @@ def _may_run_owners(module: ModuleInfo, call: ast.Call, name: str, family: froze
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and isinstance(cls, ast.ClassDef)
             and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.value.id == self_name(function)):
         return True
+    reaches = _lineage_reaches(module, cls, name, family)
+    if reaches is not None:
+        return reaches
+    # A mixin: ``self`` is an object of a class built from it. Where the project builds some, the
+    # call runs what their lineages give (Shmuel18/Arbitrage-'s funding mixin, composed with the
+    # lifecycle mixin that defines ``_create_supervised_task``, never with the controller).
+    built = subclasses_in_project(module, cls, mixins_only=False)
+    return not built or any(_lineage_reaches(home, node, name, family) is not False for home, node in built)
+
+
+def _lineage_reaches(module: ModuleInfo, cls: ast.ClassDef, name: str, family: frozenset[tuple[str, int]]) -> bool | None:
+    """Whether ``self.<name>()`` in ``cls`` runs the method of ``family``: True when the lineage
+    reaches the family first, False when a class outside it defines ``name`` first, None when the
+    lineage does neither (a mixin's)."""
     for home, node in class_and_bases(module, cls):
         if (str(home.path), node.lineno) in family:
             return True
         if any(isinstance(s, FUNCTION_NODES) and s.name == name for s in node.body):
             return False  # the caller's own class family defines it first: another method
-    return True
+    return None
 
 
 def search_root(module: ModuleInfo) -> Path | None:
