@@ -56,7 +56,9 @@ class DiscardedTask(Rule):
     whose callers in the project (tests aside; its outermost package, without a project
     marker) all keep the task (aio-pika's `create_task`, always awaited or collected) are not.
     For a helper method, a call `self.spawn(...)` in a class that is neither its class, a base
-    nor a subclass of it runs another class's `spawn()`, and is not one of its callers.
+    nor a subclass of it runs another class's `spawn()`, and is not one of its callers; in a
+    mixin that defines no `spawn()` itself, it runs what the classes the project builds from the
+    mixin give: composed only with another class defining `spawn()`, it is none either.
     ```python
     def spawn(coro):
         task = asyncio.create_task(coro)      # reported: callers drop it, as the helper invites

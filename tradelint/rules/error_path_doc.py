@@ -109,6 +109,35 @@ async def serve(app):
 if __name__ == "__main__":
     asyncio.run(serve(web.Application()))  # its error ends the process
 ```
+A module that runs a coroutine at its top level (`asyncio.run(check())` as a statement of its
+own) is such a script too. There, and in a test, a close that only a cancellation can skip is
+no leak either: nothing cancels a script's coroutine but the program's own end (Ctrl-C), which
+takes the connection with it. A resource closed on the way on (not in a handler, nor under a
+branch it is not made in), when every `await`, `async for` and `async with` between is in a
+`try` whose `except Exception` (or wider) goes on without raising, or whose handler of every
+error closes it, or awaits a release of something else, and no `return`, `raise`, or `break`
+or `continue` of a loop around it comes between, is not reported (Shmuel18/Arbitrage-'s
+funding scripts). The same coroutine in a module that is no script is: a cancellation of a
+service's call leaves the session open.
+```python
+async def check():
+    exchange = ccxt.pro.bybit()
+    try:
+        rate = await exchange.fetch_funding_rate(symbol)   # an error is caught and gone on after
+    except Exception as e:
+        print(f"error: {e}")
+        rate = None
+    print(rate)
+    await exchange.close()                                  # not reported
+
+asyncio.run(check())
+```
+An error caught on its way and gone on after reaches no outer handler: a value the function
+closes itself, made in a `try` whose `except Exception` returns without closing it, is not left
+open by that `return` when every `await` of the `try` after it (its close aside) sits in an inner
+`try` whose `except Exception` goes on (each query of a migration loop, Slopez2023's
+`migration_service.py`). An outer handler of the cancellation (bare, `BaseException`,
+`CancelledError`) is reached past an inner `except Exception`, and the value is reported.
 
 """
 
