@@ -238,3 +238,83 @@ def test_twin_a_mixin_composed_with_the_controller(tmp_path: Path) -> None:
 
 def test_twin_a_mixin_composed_nowhere_in_the_project(tmp_path: Path) -> None:
     assert _mixins(tmp_path, None) == [DROPPED]
+
+
+# A test of a first-party client whose acquisitions sit in ``start()`` and ``connect()``: setting
+# its fields, replacing its connection by a stand-in and reading what it set there opens nothing
+# (milanorszagh/evon-smart-home-homeassistant-integration's ``EvonWsClient`` tests, 6 findings).
+# Twins: the test starts it; the test connects it.
+WS_CLIENT = '''\
+import asyncio
+
+import aiohttp
+
+
+class WsClient:
+    def __init__(self, url):
+        self._url = url
+        self._connected = False
+        self._subscriptions = []
+        self._http = None
+        self._ws = None
+        self._task = None
+
+    async def connect(self):
+        self._http = aiohttp.ClientSession()
+        self._ws = await self._http.ws_connect(self._url)
+        self._connected = True
+
+    async def start(self):
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self):
+        await self.connect()
+
+    async def subscribe(self, items):
+        self._subscriptions = list(items)
+        if self._connected:
+            await self._ws.send_json(items)
+
+    async def stop(self):
+        if self._task is not None:
+            self._task.cancel()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._http is not None:
+            await self._http.close()
+'''
+
+WS_TEST = '''\
+from unittest.mock import MagicMock
+
+from app.ws import WsClient
+
+
+async def test_subscribe():
+    client = WsClient("wss://example.com")
+    client._connected = True
+    client._ws = MagicMock()
+    client._ws.closed = False
+    await client.subscribe(["a"])
+    USE
+'''
+
+
+def _ws(tmp_path: Path, use: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/ws.py": WS_CLIENT, "tests/test_ws.py": WS_TEST.replace("USE", use)}
+    return [f for f in tree_findings(tmp_path, files, "TRD2", project=True) if f.startswith("test_ws.py")]
+
+
+WS_FINDING = "test_ws.py:7:5 TRD201 `client` (`WsClient(...)`) is never closed; call `await client.stop()` in a `finally`"
+
+
+def test_setting_and_reading_a_clients_fields_opens_nothing(tmp_path: Path) -> None:
+    assert _ws(tmp_path, 'assert client._subscriptions == ["a"]') == []
+
+
+def test_twin_the_test_starts_the_client(tmp_path: Path) -> None:
+    assert _ws(tmp_path, "await client.start()") == [WS_FINDING]
+
+
+def test_twin_the_test_connects_the_client(tmp_path: Path) -> None:
+    assert _ws(tmp_path, "await client.connect()") == [WS_FINDING]

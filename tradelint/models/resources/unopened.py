@@ -71,14 +71,23 @@ def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, 
     """Whether some load of a local among ``loads``, taken in the order they run, opens it, once
     a method of its class that a store replaces on the instance (``client._read = fake_read``, a
     test's stand-in) no longer runs the class's code: neither it nor what only it reaches opens
-    anything from that store on. A use before the store is read with the class's own methods."""
+    anything from that store on. A use before the store is read with the class's own methods. An
+    attribute that is no method, set on the instance, holds what was set there from then on: a
+    read of it opens nothing of the class's."""
     replaced: set[str] = set()
+    overwritten: set[str] = set()  # attributes set on the instance: what is read there is what was set
     for load in sorted(loads, key=lambda n: (n.lineno, n.col_offset)):
         name = _replaced_method(module, load, opening)
         if name is not None:
             replaced.add(name)
             opening = opening_methods(module, model, func, frozenset(replaced))
             continue
+        attribute = module.parent(load)
+        if isinstance(attribute, ast.Attribute) and attribute.value is load and _known(opening) and attribute.attr not in opening.methods:  # type: ignore[union-attr]
+            if attribute.attr in overwritten:
+                continue  # (``client._ws = MagicMock()``, then ``client._ws.closed = False``)
+            if isinstance(attribute.ctx, ast.Store):
+                overwritten.add(attribute.attr)
         if _opens(module, load, opening):
             return True
     return False
@@ -290,10 +299,13 @@ def _reached_elsewhere(module: ModuleInfo, attr: str, cls: str, opener: str = ""
 @dataclass(frozen=True)
 class Opening:
     """How an instance of a first-party lazy class is opened: ``methods``, the names of its
-    lineage's methods; ``opening``, those that acquire or reach one that does."""
+    lineage's methods; ``opening``, those that acquire or reach one that does; ``fields``, the
+    attributes its methods set on ``self`` that hold nothing to release (no acquisition, no lazy
+    client): reading one opens nothing (``client._subscriptions == subs`` in a test)."""
 
     methods: frozenset[str]
     opening: frozenset[str]
+    fields: frozenset[str] = frozenset()
 
 
 # A first-party class whose opening methods are not known: any use through it may open it.
@@ -320,9 +332,11 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
     family = lineage(module.project, *found)
     acquiring: set[str] = set()
     parts: set[str] = set()  # lazy library clients made in ``__init__``: opened where a method opens them
+    kept: set[str] = set()  # what the family keeps that holds something: no field
     for owner_module, facts in family:
         held = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
+        kept.update(a.attr for a in (*held, *facts.elements))
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
                 if acquisition in facts.acquisitions and _opened_on_use(model, acquisition):
@@ -334,6 +348,7 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
     if not acquiring and not parts:
         return _UNKNOWN
     reaches: dict[str, set[str]] = {}
+    stored: set[str] = set()
     for owner_module, facts in family:
         node = class_node(module, owner_module, facts)
         if node is None:
@@ -346,6 +361,7 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                 continue
             loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver]
             reaches.setdefault(stmt.name, set()).update(n.attr for n in loads)
+            stored.update(n.attr for n in loads if isinstance(n.ctx, ast.Store))
             if parts and _hands_self_on(node[0], stmt, receiver):
                 acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
             if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, None) for n in loads):
@@ -362,7 +378,7 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                 changed = True
     if parts and "__init__" in opening:
         return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client, or hands the instance on)
-    return Opening(frozenset(reaches), frozenset(opening))
+    return Opening(frozenset(reaches), frozenset(opening), frozenset(stored - kept - parts - set(reaches)))
 
 
 def _hands_self_on(module: ModuleInfo, method: ast.AST, receiver: str) -> bool:
@@ -404,7 +420,11 @@ def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: 
     if opener:
         return parent.attr == opener
     if opening is not None:
-        # A first-party class: only its opening methods, or a name that is none of its methods.
+        # A first-party class: only its opening methods, or a name that is none of its methods
+        # nor a field that holds nothing; setting an attribute that is no method (a test's
+        # ``client._ws = MagicMock()``) acquires nothing either.
+        if parent.attr not in opening.methods and (parent.attr in opening.fields or isinstance(parent.ctx, ast.Store)):
+            return False
         return parent.attr in opening.opening or parent.attr not in opening.methods
     call = module.parent(parent)
     if not (isinstance(call, ast.Call) and call.func is parent) or run_through(module, load):
