@@ -318,3 +318,38 @@ def test_twin_the_test_starts_the_client(tmp_path: Path) -> None:
 
 def test_twin_the_test_connects_the_client(tmp_path: Path) -> None:
     assert _ws(tmp_path, "await client.connect()") == [WS_FINDING]
+
+
+# A class whose only close is its ``__aexit__``, which the project never enters: what its
+# ``__aenter__`` makes is never made either, and is not reported (motivatedwig-art/tg_arbitrage's
+# ``EtherscanClient``, apps72). Twin: the same session made lazily by a method is still reported.
+ENTERED_ONLY = '''\
+import aiohttp
+
+
+class Scanner:
+    def __init__(self):
+        self.session = None
+
+    async def __aenter__(self):
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc):
+        if self.session:
+            await self.session.close()
+
+    async def fetch(self, url):
+        if not self.session:
+            self.session = aiohttp.ClientSession()
+        async with self.session.get(url) as response:
+            return await response.text()
+'''
+USER = "from app.scanner import Scanner\n\n\nasync def main():\n    scanner = Scanner()\n    print(await scanner.fetch('https://example.com'))\n"
+
+
+def test_what_an_unentered_aenter_makes_is_never_made(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/scanner.py": ENTERED_ONLY, "app/main.py": USER}
+    assert [f for f in tree_findings(tmp_path, files, "TRD2", project=True) if f.startswith("scanner.py")] == [
+        "scanner.py:18:13 TRD202 `self.session` is never closed: only `__aexit__()` closes it, and no `async with` enters a `Scanner`"
+    ]

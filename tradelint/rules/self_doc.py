@@ -201,7 +201,9 @@ closes it but is never awaited" (TRD205 reports each call and adds the `await`).
 attribute is its `__aexit__`, made by the project (bound to a name or a place, or dropped)
 and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
 no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
-enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
+enters a `Coordinator`" (an HA coordinator kept in `hass.data`); what such a class's
+`__aenter__` makes is never made, and is not reported (tg_arbitrage's `EtherscanClient`: only
+the session its `fetch()` makes lazily is). An instance returned or
 handed on may be entered there: not reported. Nor does a framework enter what it ends by a
 hook its base declares: a public `async def` named as a release that does nothing in a
 first-party base (`async def shutdown(self):` and a docstring only), or, for a base
