@@ -163,7 +163,7 @@ def test_twin_a_script_that_returns_on_the_way(tmp_path: Path) -> None:
 
 
 def test_a_loop_inside_the_way_may_continue(tmp_path: Path) -> None:
-    middle = "for n in range(3):\n        if n == 1:\n            continue\n        print(n)"
+    middle = "for n in (1, 2, 3):\n        if n == 1:\n            continue\n        print(n)"
     assert _one(tmp_path, SCRIPT.replace("MIDDLE", middle) + RUN, "rates.py") == []
 
 
@@ -353,3 +353,73 @@ def test_what_an_unentered_aenter_makes_is_never_made(tmp_path: Path) -> None:
     assert [f for f in tree_findings(tmp_path, files, "TRD2", project=True) if f.startswith("scanner.py")] == [
         "scanner.py:18:13 TRD202 `self.session` is never closed: only `__aexit__()` closes it, and no `async with` enters a `Scanner`"
     ]
+
+
+# The review of session 73: what still leaves the value open, each reported.
+def test_twin_an_inner_handler_that_returns(tmp_path: Path) -> None:
+    assert _one(tmp_path, _service(handler="return False")[0]) == [OPEN_AT_RETURN]
+
+
+def test_twin_an_earlier_narrow_handler_raising_again(tmp_path: Path) -> None:
+    source = _service(inner="asyncpg.PostgresError", handler="raise")[0].replace(
+        "                    raise\n", "                    raise\n                except Exception:\n                    print(sql)\n")
+    assert _one(tmp_path, source) == [OPEN_AT_RETURN.replace("line 19", "line 21")]
+
+
+SCRIPT_ONE = "import asyncio\n\nimport aiohttp\n\n\nasync def check(urls):\nBODY\n\n\nasyncio.run(check([]))\n"
+
+
+def _script(tmp_path: Path, body: str) -> list[str]:
+    return _one(tmp_path, SCRIPT_ONE.replace("BODY", body), "rates.py")
+
+
+def test_twin_a_script_closing_after_the_loop_that_makes_one_each_turn(tmp_path: Path) -> None:
+    body = ("    for url in urls:\n        session = aiohttp.ClientSession()\n        try:\n            r = await session.get(url)\n"
+            "            r.release()\n        except Exception:\n            pass\n    await session.close()")
+    assert _script(tmp_path, body) == [
+        "rates.py:8:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"]
+
+
+def test_twin_a_script_closing_in_the_trys_else(tmp_path: Path) -> None:
+    body = ("    try:\n        session = aiohttp.ClientSession()\n        r = await session.get(urls[0])\n        r.release()\n    except Exception as e:\n"
+            "        print(e)\n    else:\n        await session.close()")
+    assert _script(tmp_path, body) == [
+        "rates.py:8:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"]
+
+
+CAUGHT_GET = "    session = aiohttp.ClientSession()\n    try:\n        r = await session.get(urls[0])\n    except Exception:\n        r = None\n"
+NOT_IN_FINALLY_7 = "rates.py:7:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"
+
+
+def test_twin_a_script_reading_what_may_be_none(tmp_path: Path) -> None:
+    assert _script(tmp_path, CAUGHT_GET + "    print(r.status)\n    await session.close()") == [NOT_IN_FINALLY_7]
+
+
+def test_twin_a_script_with_an_async_comprehension(tmp_path: Path) -> None:
+    body = CAUGHT_GET + "    rows = [x async for x in r.content]\n    print(rows)\n    await session.close()"
+    assert _script(tmp_path, body) == [NOT_IN_FINALLY_7]
+
+
+def test_twin_a_test_asserting_before_the_close(tmp_path: Path) -> None:
+    body = CAUGHT_GET.replace("urls[0]", '"https://example.com"')
+    source = f"import aiohttp\n\n\nasync def test_rate():\n{body}    assert r is not None\n    await session.close()\n"
+    assert tree_findings(tmp_path, {"tests/test_rate.py": source}, "TRD2") == [
+        "test_rate.py:5:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"]
+
+
+def test_twin_a_field_made_by_a_call_may_hold_anything(tmp_path: Path) -> None:
+    api = ("import aiohttp\n\n\nclass Api:\n    def __init__(self, http_factory):\n        self.http = http_factory()\n        self._session = None\n\n"
+           "    async def fetch(self, u):\n        if self._session is None:\n            self._session = aiohttp.ClientSession()\n"
+           "        return await self._session.get(u)\n\n    async def close(self):\n        if self._session is not None:\n"
+           "            await self._session.close()\n        await self.http.close()\n")
+    test = "from app.api import Api\n\n\nasync def test_fetch(factory):\n    api = Api(factory)\n    await api.http.get('u')\n"
+    files = {"app/__init__.py": "", "app/api.py": api, "tests/test_api.py": test}
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == [
+        "test_api.py:5:5 TRD201 `api` (`Api(...)`) is never closed; call `await api.close()` in a `finally`"]
+
+
+def test_twin_a_mixin_composed_further_down_with_the_controller_first(tmp_path: Path) -> None:
+    app = ("from .controller import Controller\nfrom .feeds import Feeds\nfrom .lifecycle import Lifecycle\n\n\n"
+           "class Exchange(Feeds, Lifecycle):\n    def __init__(self):\n        self._tasks = set()\n\n\n"
+           "class Live(Controller, Exchange):\n    pass\n")
+    assert _mixins(tmp_path, app) == [DROPPED]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
 
 
 def catches_every_error(handler: ast.ExceptHandler) -> bool:
@@ -50,22 +50,30 @@ def goes_on(handler: ast.ExceptHandler) -> bool:
 
 def stopped_before(module: ModuleInfo, node: ast.AST, outer: ast.AST, handler: ast.ExceptHandler | None = None) -> bool:
     """Whether an error raised at ``node`` is caught on its way out of ``outer`` (a statement
-    holding it, or the ``try`` of ``handler``) by a ``try`` between them whose handler goes on
-    (catches every ``Exception`` and never raises): ``except Exception: log(); skipped += 1``
-    around each ``await conn.execute(...)`` lets no error of it reach an outer ``except
-    Exception: return False``, nor the statements after the loop. When ``handler`` catches the
-    cancellation or the process's ends (a bare ``except``, ``BaseException``,
-    ``CancelledError``), only a handler as wide stops what reaches it."""
+    holding it, or the ``try`` of ``handler``) by a ``try`` between them that goes on after it:
+    one of its handlers catches every ``Exception``, and none of them raises or returns
+    (``except Exception: log(); skipped += 1`` around each ``await conn.execute(...)`` lets no
+    error of it reach an outer ``except Exception: return False``, nor the statements after the
+    loop; ``except PostgresError: raise`` before it, or ``except Exception: return False``,
+    does). When ``handler`` catches the cancellation or the process's ends (a bare ``except``,
+    ``BaseException``, ``CancelledError``), only a handler as wide stops what reaches it."""
     wide = handler is not None and bool(caught_names(handler) & (_NOT_ERRORS | {"BaseException"}))
     child: ast.AST = node
     for ancestor in module.ancestors(node):
         if ancestor is outer or isinstance(ancestor, FUNCTION_NODES):
             return False
-        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and any(
-                goes_on(h) and (not wide or "BaseException" in caught_names(h)) for h in ancestor.handlers):
+        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and _goes_on_after(ancestor, wide):
             return True
         child = ancestor
     return False
+
+
+def _goes_on_after(trial: ast.Try, wide: bool) -> bool:
+    """A handler of ``trial`` catches every error (every one, the cancellation too, when
+    ``wide``), and no handler leaves by a ``raise`` or a ``return``."""
+    if any(isinstance(n, (ast.Raise, ast.Return)) for h in trial.handlers for n in own_nodes(h)):
+        return False
+    return any(catches_every_error(h) and (not wide or "BaseException" in caught_names(h)) for h in trial.handlers)
 
 
 def named_first_in_handler(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:

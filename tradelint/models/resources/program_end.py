@@ -37,12 +37,13 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.handlers import catches_every_error, stopped_before
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import in_cleanup_block
+from tradelint.facts.syntax import own_nodes, walk
+from tradelint.facts.uses import in_cleanup_block, only_reads_arguments
 from tradelint.models.resources.resource_types import Creation
 
-_SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
-_LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST]) -> bool:
@@ -51,46 +52,75 @@ def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AS
     function = c.function
     if function is None or goes_on_after_errors(module, function, lifespans_end=False):
         return False
-    made = set(map(id, module.ancestors(c.stmt, function)))
+    made = _ways(module, c.stmt, function)
     end = (getattr(c.stmt, "end_lineno", 0) or 0, getattr(c.stmt, "end_col_offset", 0) or 0)
     closes = set(map(id, close_nodes))
-    between = [n for n in walk(function) if isinstance(n, (*_SUSPENDS, *_LEAVES)) and _own(module, n, function)]
+    between = [n for n in own_nodes(function) if _may_fail(module, n)]
     for close in close_nodes:
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None or in_cleanup_block(module, close, function) is not None:
             continue
-        if not all(id(a) in made for a in module.ancestors(statement, function)):
-            continue  # (under a branch or a block the value is not made in)
+        ways = _ways(module, statement, function)
+        if any(ways.get(key) != way for key, way in made.items() if key in ways) or not set(ways) <= set(made):
+            continue  # (under a branch, in a ``try``'s ``else`` or another block the value is not made in)
+        if any(isinstance(node, _LOOPS) and id(node) not in ways for node in module.ancestors(c.stmt, function)):
+            continue  # (made on each turn of a loop the close is after: the earlier ones stay open)
         start = (statement.lineno, statement.col_offset)
-        if start > end and all(_caught(module, n, function, closes, c.stmt) for n in between if end < (n.lineno, n.col_offset) < start):
+        if start > end and all(_caught(module, n, function, closes, c.stmt) for n in between if end < _at(n) < start):
             return True
     return False
 
 
-def _own(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
-    """``node`` runs in ``function`` itself, not in a function or a class nested in it."""
-    return not any(isinstance(a, (*FUNCTION_NODES, ast.ClassDef)) for a in module.ancestors(node, function))
+def _at(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _ways(module: ModuleInfo, node: ast.AST, function: ast.AST) -> dict[int, str]:
+    """For each statement around ``node`` in ``function``, the field of it ``node`` is in (an
+    ``if``'s ``body`` or ``orelse``, a ``try``'s ``body``, ``orelse``, ``handlers``...)."""
+    found: dict[int, str] = {}
+    child: ast.AST = node
+    for ancestor in module.ancestors(node, function):
+        found[id(ancestor)] = next((f for f, v in ast.iter_fields(ancestor) if v is child or isinstance(v, list) and any(x is child for x in v)), "")
+        child = ancestor
+    return found
+
+
+def _may_fail(module: ModuleInfo, node: ast.AST) -> bool:
+    """What may raise, suspend or leave: an ``await``, an ``async for`` or ``async with``, an
+    async comprehension, an exit, an ``assert``, a call (``print`` and a logger's aside, given
+    names and constants only)."""
+    if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith, *_LEAVES)):
+        return True
+    if isinstance(node, _COMPREHENSIONS):
+        return any(g.is_async for g in node.generators)
+    if not isinstance(node, ast.Call):
+        return False
+    # ``print(f"rate = {rate:.6f}")`` reads names; ``print(r.status)`` may read one of ``None``.
+    return not only_reads_arguments(module, node) or any(
+        isinstance(n, (ast.Attribute, ast.Subscript, ast.Call)) for a in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(a))
 
 
 def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[int], made: ast.AST) -> bool:
     """An error of ``node`` cannot skip the close on the way on: it is caught on the way and the
-    function goes on, or caught by a handler that closes the value (one of ``closes``); or
-    ``node`` ends something else; or it is a ``break`` or ``continue`` of a loop inside the way
-    (from the statement ``made`` that makes the value), not of one around it."""
+    function goes on, or caught by a ``try`` whose handlers all close the value (one of
+    ``closes``), one of them catching every error; or ``node`` ends something else; or it is a
+    ``break`` or ``continue`` of a loop inside the way (from the statement ``made`` that makes
+    the value), not of one around it."""
     if isinstance(node, (ast.Break, ast.Continue)):
-        loop = next((a for a in module.ancestors(node, function) if isinstance(a, (ast.For, ast.AsyncFor, ast.While))), None)
+        loop = next((a for a in module.ancestors(node, function) if isinstance(a, _LOOPS)), None)
         return loop is not None and not any(a is loop for a in module.ancestors(made))
     if isinstance(node, ast.Return):
         return False
-    if isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and (
-            is_release_name(node.value.func.attr) and not node.value.args):
+    call = node.value if isinstance(node, ast.Await) else node
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and is_release_name(call.func.attr) and not call.args:
         return True  # ``await other.close()`` first: ending something else
     if stopped_before(module, node, function):
         return True
     child: ast.AST = node
     for ancestor in module.ancestors(node, function):
-        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and any(
-                catches_every_error(h) and any(id(n) in closes for n in walk(h)) for h in ancestor.handlers):
+        if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and any(map(catches_every_error, ancestor.handlers)) and all(
+                any(id(n) in closes for n in walk(h)) for h in ancestor.handlers):
             return True
         child = ancestor
     return False

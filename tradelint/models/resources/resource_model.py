@@ -525,8 +525,7 @@ class ResourceAnalysis:
         if (store := kept_through_store(self.module, c, close_nodes)) is not None:
             return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
-            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the second one.
-            return "replaced_after_use"
+            return "replaced_after_use"  # ``s = X(); await s.get(); s = X()``: the first one is lost
         if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none, c.spec.owned_flag)):
             return cast(Problem, gap)
         if closes and only_the_end_skips(self.module, c, close_nodes):
@@ -595,7 +594,8 @@ class ResourceAnalysis:
             if only_reads_arguments(module, use.call):
                 return False  # ``_LOGGER.debug("made %s", client)`` keeps nothing
             if isinstance(callee, ast.Name) and callee.id in NOT_TAKERS and callee.id not in module.imports.names:
-                # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)`` stores it where no code of ours is proven to close it: the creator still owns it.
+                # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)``
+                # stores it where no code of ours is proven to close it: the creator still owns it.
                 return False
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.

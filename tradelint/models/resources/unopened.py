@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
+from typing import TypeGuard
 from dataclasses import dataclass
 
 from tradelint.facts.awaited_uses import run_through
@@ -83,7 +84,7 @@ def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, 
             opening = opening_methods(module, model, func, frozenset(replaced))
             continue
         attribute = module.parent(load)
-        if isinstance(attribute, ast.Attribute) and attribute.value is load and _known(opening) and attribute.attr not in opening.methods:  # type: ignore[union-attr]
+        if isinstance(attribute, ast.Attribute) and attribute.value is load and _known(opening) and attribute.attr not in opening.methods:
             if attribute.attr in overwritten:
                 continue  # (``client._ws = MagicMock()``, then ``client._ws.closed = False``)
             if isinstance(attribute.ctx, ast.Store):
@@ -107,7 +108,7 @@ def _replaced_method(module: ModuleInfo, load: ast.expr, opening: Opening | None
     return parent.attr
 
 
-def _known(opening: Opening | None) -> bool:
+def _known(opening: Opening | None) -> TypeGuard[Opening]:
     """Whether ``opening`` names the methods that open a first-party class's instance."""
     return opening is not None and opening is not _UNKNOWN and opening is not _HELD
 
@@ -349,6 +350,7 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
         return _UNKNOWN
     reaches: dict[str, set[str]] = {}
     stored: set[str] = set()
+    valued: set[str] = set()  # set to something else than a plain value somewhere: may hold anything
     for owner_module, facts in family:
         node = class_node(module, owner_module, facts)
         if node is None:
@@ -361,7 +363,9 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                 continue
             loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver]
             reaches.setdefault(stmt.name, set()).update(n.attr for n in loads)
-            stored.update(n.attr for n in loads if isinstance(n.ctx, ast.Store))
+            for n in loads:
+                if isinstance(n.ctx, ast.Store):
+                    (stored if _plain_store(node[0], n) else valued).add(n.attr)
             if parts and _hands_self_on(node[0], stmt, receiver):
                 acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
             if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, None) for n in loads):
@@ -378,7 +382,23 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                 changed = True
     if parts and "__init__" in opening:
         return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client, or hands the instance on)
-    return Opening(frozenset(reaches), frozenset(opening), frozenset(stored - kept - parts - set(reaches)))
+    return Opening(frozenset(reaches), frozenset(opening), frozenset(stored - valued - kept - parts - set(reaches)))
+
+
+# Python's own values, made of what they are given: a field set to one holds nothing to release.
+_PLAIN_MAKERS = frozenset({"list", "dict", "set", "tuple", "frozenset", "str", "int", "float", "bool", "bytes", "len", "sorted"})
+
+
+def _plain_store(module: ModuleInfo, target: ast.Attribute) -> bool:
+    """``self.<attr> = value`` where ``value`` is a plain value: a constant, a display, a
+    comprehension, an operation on plain values or names, or a builtin's container or number
+    (``list(items)``); ``self.http = http_factory()`` may hold anything."""
+    stmt = module.parent(target)
+    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else None
+    return value is not None and all(
+        not isinstance(n, ast.Call) or (isinstance(n.func, ast.Name) and n.func.id in _PLAIN_MAKERS and n.func.id not in module.imports.names)
+        for n in ast.walk(value)
+    ) and not any(isinstance(n, (ast.Await, ast.Attribute, ast.Subscript, ast.Lambda)) for n in ast.walk(value))
 
 
 def _hands_self_on(module: ModuleInfo, method: ast.AST, receiver: str) -> bool:

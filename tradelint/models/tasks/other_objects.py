@@ -283,8 +283,24 @@ def _may_run_owners(module: ModuleInfo, call: ast.Call, name: str, family: froze
     # A mixin: ``self`` is an object of a class built from it. Where the project builds some, the
     # call runs what their lineages give (Shmuel18/Arbitrage-'s funding mixin, composed with the
     # lifecycle mixin that defines ``_create_supervised_task``, never with the controller).
+    return _built_may_run(module, cls, name, family, 3) is not False
+
+
+def _built_may_run(module: ModuleInfo, cls: ast.ClassDef, name: str, family: frozenset[tuple[str, int]], depth: int) -> bool | None:
+    """Whether a class the project builds from ``cls`` (``depth`` levels down) runs the method of
+    ``family`` for ``self.<name>()``: one whose lineage reaches it first, or one that reaches
+    neither it nor another definition and from which nothing more is built. None when the project
+    builds nothing from ``cls``. A class whose lineage defines ``name`` elsewhere may still have
+    a subclass that puts the family first (``class Live(Controller, Exchange)``)."""
     built = subclasses_in_project(module, cls, mixins_only=False)
-    return not built or any(_lineage_reaches(home, node, name, family) is not False for home, node in built)
+    if not built:
+        return None
+    for home, node in built:
+        reaches = _lineage_reaches(home, node, name, family)
+        below = _built_may_run(home, node, name, family, depth - 1) if depth > 1 else None
+        if reaches or below or (reaches is None and below is None):
+            return True
+    return False
 
 
 def _lineage_reaches(module: ModuleInfo, cls: ast.ClassDef, name: str, family: frozenset[tuple[str, int]]) -> bool | None:
