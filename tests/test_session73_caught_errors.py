@@ -423,3 +423,18 @@ def test_twin_a_mixin_composed_further_down_with_the_controller_first(tmp_path: 
            "class Exchange(Feeds, Lifecycle):\n    def __init__(self):\n        self._tasks = set()\n\n\n"
            "class Live(Controller, Exchange):\n    pass\n")
     assert _mixins(tmp_path, app) == [DROPPED]
+
+
+def test_twin_a_script_closing_inside_the_try_that_goes_on(tmp_path: Path) -> None:
+    # The pool's ElcaroNossam/elcarobybitbotv2 261a5db9 (bot.py:30302): the error goes on after
+    # the ``try``, past the close in its body.
+    body = ("    try:\n        session = aiohttp.ClientSession()\n        r = await session.get(urls[0])\n        r.release()\n"
+            "        await session.close()\n    except Exception as e:\n        print(e)")
+    assert _script(tmp_path, body) == [
+        "rates.py:8:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"]
+
+
+def test_twin_an_inner_try_holding_the_close(tmp_path: Path) -> None:
+    source = SERVICE.replace("INNER", "Exception").replace("HANDLER", "print(sql)").replace("OUTER", "Exception").replace(
+        "                    await conn.execute(sql)\n", "                    await conn.execute(sql)\n                    await conn.close()\n")
+    assert _one(tmp_path, source) == [OPEN_AT_RETURN.replace("line 19", "line 20")]

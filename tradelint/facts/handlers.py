@@ -48,7 +48,9 @@ def goes_on(handler: ast.ExceptHandler) -> bool:
     return catches_every_error(handler) and not any(isinstance(n, ast.Raise) for n in walk(handler))
 
 
-def stopped_before(module: ModuleInfo, node: ast.AST, outer: ast.AST, handler: ast.ExceptHandler | None = None) -> bool:
+def stopped_before(
+    module: ModuleInfo, node: ast.AST, outer: ast.AST, handler: ast.ExceptHandler | None = None, beyond: frozenset[int] = frozenset()
+) -> bool:
     """Whether an error raised at ``node`` is caught on its way out of ``outer`` (a statement
     holding it, or the ``try`` of ``handler``) by a ``try`` between them that goes on after it:
     one of its handlers catches every ``Exception``, and none of them raises or returns
@@ -56,14 +58,16 @@ def stopped_before(module: ModuleInfo, node: ast.AST, outer: ast.AST, handler: a
     error of it reach an outer ``except Exception: return False``, nor the statements after the
     loop; ``except PostgresError: raise`` before it, or ``except Exception: return False``,
     does). When ``handler`` catches the cancellation or the process's ends (a bare ``except``,
-    ``BaseException``, ``CancelledError``), only a handler as wide stops what reaches it."""
+    ``BaseException``, ``CancelledError``), only a handler as wide stops what reaches it. A
+    ``try`` holding one of the nodes ``beyond`` (the close the error must not skip) stops
+    nothing: it goes on after that close."""
     wide = handler is not None and bool(caught_names(handler) & (_NOT_ERRORS | {"BaseException"}))
     child: ast.AST = node
     for ancestor in module.ancestors(node):
         if ancestor is outer or isinstance(ancestor, FUNCTION_NODES):
             return False
         if isinstance(ancestor, ast.Try) and any(s is child for s in ancestor.body) and _goes_on_after(ancestor, wide):
-            return True
+            return not beyond or not any(id(n) in beyond for n in walk(ancestor))
         child = ancestor
     return False
 

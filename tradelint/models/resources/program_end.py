@@ -66,7 +66,7 @@ def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AS
         if any(isinstance(node, _LOOPS) and id(node) not in ways for node in module.ancestors(c.stmt, function)):
             continue  # (made on each turn of a loop the close is after: the earlier ones stay open)
         start = (statement.lineno, statement.col_offset)
-        if start > end and all(_caught(module, n, function, closes, c.stmt) for n in between if end < _at(n) < start):
+        if start > end and all(_caught(module, n, function, closes, c.stmt, close) for n in between if end < _at(n) < start):
             return True
     return False
 
@@ -101,12 +101,12 @@ def _may_fail(module: ModuleInfo, node: ast.AST) -> bool:
         isinstance(n, (ast.Attribute, ast.Subscript, ast.Call)) for a in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(a))
 
 
-def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[int], made: ast.AST) -> bool:
-    """An error of ``node`` cannot skip the close on the way on: it is caught on the way and the
-    function goes on, or caught by a ``try`` whose handlers all close the value (one of
-    ``closes``), one of them catching every error; or ``node`` ends something else; or it is a
-    ``break`` or ``continue`` of a loop inside the way (from the statement ``made`` that makes
-    the value), not of one around it."""
+def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[int], made: ast.AST, close: ast.AST) -> bool:
+    """An error of ``node`` cannot skip ``close``, the close on the way on: it is caught on the
+    way by a ``try`` that does not hold ``close`` and the function goes on, or caught by a
+    ``try`` whose handlers all close the value (one of ``closes``), one of them catching every
+    error; or ``node`` ends something else; or it is a ``break`` or ``continue`` of a loop inside
+    the way (from the statement ``made`` that makes the value), not of one around it."""
     if isinstance(node, (ast.Break, ast.Continue)):
         loop = next((a for a in module.ancestors(node, function) if isinstance(a, _LOOPS)), None)
         return loop is not None and not any(a is loop for a in module.ancestors(made))
@@ -115,7 +115,7 @@ def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[in
     call = node.value if isinstance(node, ast.Await) else node
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and is_release_name(call.func.attr) and not call.args:
         return True  # ``await other.close()`` first: ending something else
-    if stopped_before(module, node, function):
+    if stopped_before(module, node, function, beyond=frozenset({id(close)})):
         return True
     child: ast.AST = node
     for ancestor in module.ancestors(node, function):
