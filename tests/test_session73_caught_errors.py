@@ -113,8 +113,8 @@ def test_a_loop_whose_queries_are_caught_cannot_fail_before_the_close(tmp_path: 
 
 def test_twin_a_query_of_the_loop_left_uncaught(tmp_path: Path) -> None:
     assert _one(tmp_path, LOOPED.replace("BODY", "results[table] = await conn.fetchval(table)"), "schema.py") == [
-        "schema.py:11:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 17 "
-        "leaves it open; close it in a `finally`"
+        ("schema.py:11:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 17 "
+         "leaves it open; close it in a `finally`")
     ]
 
 

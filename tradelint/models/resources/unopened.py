@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
-from typing import TypeGuard
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.class_family import bases_naming, class_and_bases, class_node
