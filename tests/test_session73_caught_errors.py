@@ -438,3 +438,50 @@ def test_twin_an_inner_try_holding_the_close(tmp_path: Path) -> None:
     source = SERVICE.replace("INNER", "Exception").replace("HANDLER", "print(sql)").replace("OUTER", "Exception").replace(
         "                    await conn.execute(sql)\n", "                    await conn.execute(sql)\n                    await conn.close()\n")
     assert _one(tmp_path, source) == [OPEN_AT_RETURN.replace("line 19", "line 20")]
+
+
+# A holder whose release ends what it is given (``cleanup()`` forwarding to its
+# ``third_party_service``), given an instance of a class the test defines beside the call: that
+# class's code is read, it holds nothing, and neither does the holder
+# (hanchiang/market-data-notification's ``VixCentralService`` tests, 4 findings). Twin: a class
+# picked at run time (an attribute of a loaded plugin module), whose code cannot be read.
+HOLDER = '''\
+class Service:
+    def __init__(self, third_party_service):
+        self.third_party_service = third_party_service
+
+    async def current(self):
+        return await self.third_party_service.get_current()
+
+    async def cleanup(self):
+        await self.third_party_service.cleanup()
+'''
+HOLDER_TEST = '''\
+import importlib
+
+from app.service import Service
+
+
+async def test_current():
+    class StubThirdPartyService:
+        async def get_current(self):
+            return 1
+
+    plugin = importlib.import_module("plugins.vix")
+    service = Service(third_party_service=GIVEN)
+    assert await service.current() == 1
+'''
+
+
+def _holder(tmp_path: Path, given: str) -> list[str]:
+    files = {"app/__init__.py": "", "app/service.py": HOLDER, "tests/test_service.py": HOLDER_TEST.replace("GIVEN", given)}
+    return tree_findings(tmp_path, files, "TRD2", project=True)
+
+
+def test_a_holder_given_a_class_the_test_defines_holds_nothing(tmp_path: Path) -> None:
+    assert _holder(tmp_path, "StubThirdPartyService()") == []
+
+
+def test_twin_a_holder_given_a_class_picked_at_run_time(tmp_path: Path) -> None:
+    assert _holder(tmp_path, "plugin.VixClient()") == [
+        "test_service.py:12:5 TRD201 `service` (`Service(...)`) is never closed; call `await service.cleanup()` in a `finally`"]

@@ -14,7 +14,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
+from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, own_nodes, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.owned_elements import built_with
@@ -484,11 +484,16 @@ def _made_of_an_unread_class(module: ModuleInfo, value: ast.Call) -> bool:
     (patman15/BMS_BLE-HA ``dbe7565e``: a coordinator given a plugin's BLE client, stopped only by
     its ``stop()``). A class an import names is known by its code or the library table, and
     one they do not call a resource is none (discord.py's ``PCMVolumeTransformer``, whose
-    ``cleanup()`` the voice client runs itself)."""
+    ``cleanup()`` the voice client runs itself), and so is a class defined in the function around
+    the call (a test's ``StubThirdPartyService``: hanchiang/market-data-notification)."""
     func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if not capword(name) or "mock" in name.lower():
         return False  # (``async_mock.CoroutineMock()``: a test's stand-in)
+    if isinstance(func, ast.Name) and any(
+            isinstance(n, ast.ClassDef) and n.name == name for scope in module.ancestors(value) if isinstance(scope, FUNCTION_NODES)
+            for n in own_nodes(scope)):
+        return False  # (a class the test defines beside the call, ``StubThirdPartyService()``: its code is read)
     return module.imports.qualify(func) is None and definition_of(module, func) is None
 
 
