@@ -6,7 +6,7 @@ positives on ``benchmarks/apps72.txt``, labelled there).
    ``return`` never leaves the value open (Slopez2023/Market-Data-Warehouse-API's
    ``migration_service.py``, two findings). Twins: the inner handler raises again, or catches one
    error only; the outer handler catches the cancellation too.
-2. A script's coroutine (``asyncio.run(check())`` at the module's top level) whose every ``await``
+2. A script's coroutine (``if __name__ == "__main__": asyncio.run(check())``) whose every ``await``
    between the value and its close is caught and gone on after, or caught by a handler that
    closes it: only a cancellation skips the close, and nothing cancels a script but its own end
    (Shmuel18/Arbitrage-'s ``check_zkp_funding.py`` and ``diag_full_spread.py``, three findings).
@@ -137,7 +137,7 @@ async def check():
     await session.close()
 '''
 
-RUN = "\n\nasyncio.run(check())\n"
+RUN = "\n\nif __name__ == \"__main__\":\n    asyncio.run(check())\n"
 NOT_IN_FINALLY = (
     "rates.py:7:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed outside `finally`; open it with `async with`"
 )
@@ -192,7 +192,7 @@ CANCEL_SKIPS = (
 
 
 def test_a_script_closing_on_success_and_in_its_handler_of_every_error(tmp_path: Path) -> None:
-    main = "\n\nasync def main():\n    print(await fetch('https://example.com'))\n\n\nasyncio.run(main())\n"
+    main = "\n\nasync def main():\n    print(await fetch('https://example.com'))\n\n\nif __name__ == \"__main__\":\n    asyncio.run(main())\n"
     assert _one(tmp_path, HANDLER_CLOSES + main, "fetch.py") == []
 
 
@@ -366,7 +366,7 @@ def test_twin_an_earlier_narrow_handler_raising_again(tmp_path: Path) -> None:
     assert _one(tmp_path, source) == [OPEN_AT_RETURN.replace("line 19", "line 21")]
 
 
-SCRIPT_ONE = "import asyncio\n\nimport aiohttp\n\n\nasync def check(urls):\nBODY\n\n\nasyncio.run(check([]))\n"
+SCRIPT_ONE = "import asyncio\n\nimport aiohttp\n\n\nasync def check(urls):\nBODY\n\n\nif __name__ == \"__main__\":\n    asyncio.run(check([]))\n"
 
 
 def _script(tmp_path: Path, body: str) -> list[str]:

@@ -301,9 +301,8 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None, *,
     a program's entry: a request handler, a bot command, a service's or a library's method is
     called by code that catches and goes on (letta-ai/letta ``c38b1f59``'s MCP client, cleaned
     up only after a successful tool call). Not a test (its failure ends the test) nor a script's
-    ``main()`` (``__main__.py``, a module run as ``__main__`` or running ``asyncio.run(...)`` at
-    its top level, a click or typer command): there the error ends the program, and the process
-    with it. Nor an application's lifespan, whose
+    ``main()`` (``__main__.py``, a module run as ``__main__``, a click or typer command): there
+    the error ends the program, and the process with it. Nor an application's lifespan, whose
     error fails the server's start or stop (``facts.lifespans``), nor a function only they, or a
     startup handler, reach (``facts.entry_reach``).
 
@@ -337,16 +336,11 @@ _AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionar
 
 
 def _runs_as_main(module: ModuleInfo) -> bool:
-    """The module has an ``if __name__ == "__main__":`` block, or runs a coroutine to its end at
-    its top level (``asyncio.run(check())``, ``sys.exit(asyncio.run(main()))``, ``code =
-    asyncio.run(main())`` as a statement of the module: a script, which no module imported for
-    its names does), once per module."""
+    """The module has an ``if __name__ == "__main__":`` block (once per module)."""
     found = _AS_MAIN.get(module)
     if found is None:
         found = _AS_MAIN[module] = any(
             isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
-            or isinstance(stmt, (ast.Expr, ast.Assign)) and any(
-                isinstance(n, ast.Call) and module.imports.qualify(n.func) == "asyncio.run" for n in ast.walk(stmt.value))
             for stmt in module.tree.body
         )
     return found
@@ -354,8 +348,7 @@ def _runs_as_main(module: ModuleInfo) -> bool:
 
 def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:
     """``function`` may be what a script runs, so that its error ends the process: in
-    ``__main__.py``, a module with an ``if __name__ == "__main__":`` block or one running
-    ``asyncio.run(...)`` at its top level (unless the module
+    ``__main__.py`` or a module with an ``if __name__ == "__main__":`` block (unless the module
     only hands it on, never calling it: a request handler given to a router, ``web.post("/login",
     proxy.login)``, whose errors the server answers and goes on: matrix-org/pantalaimon
     ``c6c04b68``), named like a main, or a command of a command-line framework."""

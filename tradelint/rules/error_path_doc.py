@@ -109,16 +109,17 @@ async def serve(app):
 if __name__ == "__main__":
     asyncio.run(serve(web.Application()))  # its error ends the process
 ```
-A module that runs a coroutine at its top level (`asyncio.run(check())` as a statement of its
-own) is such a script too. There, and in a test, a close that only a cancellation can skip is
-no leak either: nothing cancels a script's coroutine but the program's own end (Ctrl-C), which
-takes the connection with it. A resource closed on the way on (not in a handler, nor under a
-branch it is not made in), when every `await`, `async for` and `async with` between is in a
-`try` whose `except Exception` (or wider) goes on without raising, or whose handler of every
-error closes it, or awaits a release of something else, and no `return`, `raise`, or `break`
-or `continue` of a loop around it comes between, is not reported (Shmuel18/Arbitrage-'s
-funding scripts). The same coroutine in a module that is no script is: a cancellation of a
-service's call leaves the session open.
+In a script and in a test, a close that only a cancellation can skip is no leak either: nothing
+cancels a script's coroutine but the program's own end (Ctrl-C), which takes the connection with
+it. A resource closed on the way on (not in a handler, nor in a `try`'s `else`, nor under a
+branch or after a loop it is made in) is not reported when everything between that may fail
+(an `await`, an `async for` or `async with`, an async comprehension, a call other than a
+`print` or a logger's given plain names, an `assert`) is in a `try` before the close whose
+`except Exception` (or wider) goes on, none of its handlers raising or returning, or in a `try`
+every handler of which closes the resource, one catching every error; or awaits a release of
+something else; and no `return`, `raise`, or `break` or `continue` of a loop around it comes
+between (Shmuel18/Arbitrage-'s funding scripts). The same coroutine in a module that is no
+script is reported: a cancellation of a service's call leaves the session open.
 ```python
 async def check():
     exchange = ccxt.pro.bybit()
@@ -130,14 +131,16 @@ async def check():
     print(rate)
     await exchange.close()                                  # not reported
 
-asyncio.run(check())
+if __name__ == "__main__":
+    asyncio.run(check())
 ```
 An error caught on its way and gone on after reaches no outer handler: a value the function
 closes itself, made in a `try` whose `except Exception` returns without closing it, is not left
 open by that `return` when every `await` of the `try` after it (its close aside) sits in an inner
-`try` whose `except Exception` goes on (each query of a migration loop, Slopez2023's
-`migration_service.py`). An outer handler of the cancellation (bare, `BaseException`,
-`CancelledError`) is reached past an inner `except Exception`, and the value is reported.
+`try` whose `except Exception` goes on, none of its handlers raising or returning, and which
+does not hold the close (each query of a migration loop, Slopez2023's `migration_service.py`).
+An outer handler of the cancellation (bare, `BaseException`, `CancelledError`) is reached past
+an inner `except Exception`, and the value is reported.
 
 """
 

@@ -19,15 +19,17 @@ async def check():
     await bybit.close()                                     # reached on every error
 ```
 
-Proven, not guessed: a close of the value runs on the way on (not in a handler nor under a branch
-the value is not made in); every ``await``, ``async for`` and ``async with`` between the value and
-that close is in the body of a ``try`` (inside the function) whose handler catches every
-``Exception`` and goes on, or in one whose handler catching every ``Exception`` closes the value,
-or awaits a release of something else; and no ``return``, ``raise``, ``break`` or ``continue``
-lies between. A statement that awaits nothing is not judged here, as a first-party value's close
-is not (``awaited_before_close``). In a program that goes on after the function fails (a
-service's method, a handler, an integration), a cancellation of the function is a leak and is
-reported as before."""
+Proven, not guessed: a close of the value runs on the way on (not in a handler, not in a
+``try``'s ``else`` nor under a branch the value is not made in, not after a loop that makes a
+value each turn); everything between the value and that close that may fail (an ``await``, an
+``async for`` or ``async with``, an async comprehension, a call other than a ``print`` or a
+logger's given plain names, an ``assert``) is in the body of a ``try`` (inside the function,
+not holding the close) one of whose handlers catches every ``Exception`` and none of which
+raises or returns, or in one every handler of which closes the value, one catching every
+error; or awaits a release of something else; and no ``return``, ``raise``, nor ``break`` or
+``continue`` of a loop around the value lies between. In a program that goes on after the
+function fails (a service's method, a handler, an integration), a cancellation of the function
+is a leak and is reported as before."""
 
 from __future__ import annotations
 
