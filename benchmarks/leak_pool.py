@@ -5,10 +5,11 @@ except the held-out halves (``HELD_OUT``, never scored here) and the renames man
 repository and commit once (a round's whole file and its halves list the same lines). Each line
 is scored alone by ``score_leak_fixes.py`` (its own one-line manifest), so a run can stop and go
 on, score what has a mirror now, and spread over processes; one JSON per line lands in ``OUT``.
-``--entries`` scores only the lines of those numbers (a label file's ``eNNN``), to read what a change
+``--checkout`` checks each commit as a full checkout would (the whole commit extracted, the scope checked in
+it). ``--entries`` scores only the lines of those numbers (a label file's ``eNNN``), to read what a change
 does to labelled findings before the whole pool runs.
 
-    python benchmarks/leak_pool.py run SRC OUT [--jobs 2] [--modes default] [--mirrors /work/.mirror] [--entries N,...]
+    python benchmarks/leak_pool.py run SRC OUT [--jobs 2] [--modes default] [--mirrors /work/.mirror] [--entries N,...] [--checkout]
     python benchmarks/leak_pool.py compare OUT [OTHER]
 
 ``compare`` prints the sites found per family (and those still reported after the fix); with
@@ -54,7 +55,7 @@ def _mirror(mirrors: Path, repo: str) -> bool:
     return (mirrors / repo.replace("/", "+")).is_dir()
 
 
-def run(src: Path, out: Path, jobs: int, modes: str, mirrors: Path, entries: frozenset[int] | None = None) -> int:
+def run(src: Path, out: Path, jobs: int, modes: str, mirrors: Path, entries: frozenset[int] | None = None, checkout: bool = False) -> int:
     out.mkdir(parents=True, exist_ok=True)
     lines = development_lines()
     todo = [(i, line) for i, line in enumerate(lines, 1)
@@ -69,7 +70,7 @@ def run(src: Path, out: Path, jobs: int, modes: str, mirrors: Path, entries: fro
             manifest.write_text(line + "\n", encoding="utf-8")
             command = [sys.executable, str(HERE / "score_leak_fixes.py"), "--manifest", str(manifest),
                        "--root", str(src), "--mirrors", str(mirrors), "--modes", modes,
-                       "--json", str(out / f"e{i:03d}.json")]
+                       "--json", str(out / f"e{i:03d}.json"), *(["--checkout"] if checkout else [])]
             with open(out / f"e{i:03d}.log", "w", encoding="utf-8") as log:
                 return subprocess.run(command, cwd=src, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
 
@@ -133,13 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     run_.add_argument("--modes", default="default")
     run_.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     run_.add_argument("--entries", help="only these line numbers, comma-separated (e.g. 107,267)")
+    run_.add_argument("--checkout", action="store_true",
+                      help="check each commit as a full checkout would (score_leak_fixes.py --checkout): the whole "
+                           "commit extracted, the scope checked in it; default: the scope alone")
     compare_ = commands.add_parser("compare", help="totals of OUT; with OTHER, what changed")
     compare_.add_argument("out", type=Path)
     compare_.add_argument("other", type=Path, nargs="?")
     args = parser.parse_args(argv)
     if args.command == "run":
         entries = frozenset(int(n) for n in args.entries.split(",")) if args.entries else None
-        return run(args.src.resolve(), args.out.resolve(), args.jobs, args.modes, args.mirrors, entries)
+        return run(args.src.resolve(), args.out.resolve(), args.jobs, args.modes, args.mirrors, entries, args.checkout)
     return compare(args.out, args.other)
 
 
