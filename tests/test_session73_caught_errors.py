@@ -426,7 +426,7 @@ def test_twin_a_mixin_composed_further_down_with_the_controller_first(tmp_path: 
 
 
 def test_twin_a_script_closing_inside_the_try_that_goes_on(tmp_path: Path) -> None:
-    # The pool's ElcaroNossam/elcarobybitbotv2 261a5db9 (bot.py:30302): the error goes on after
+    # A development pool site (a bot's bot.py:30302, round 22): the error goes on after
     # the ``try``, past the close in its body.
     body = ("    try:\n        session = aiohttp.ClientSession()\n        r = await session.get(urls[0])\n        r.release()\n"
             "        await session.close()\n    except Exception as e:\n        print(e)")
