@@ -424,7 +424,8 @@ def _raises_after(module: ModuleInfo, try_: ast.Try, handler: ast.ExceptHandler,
     reaches ``handler``: not one a ``try`` of its own catches and goes on after (session 73:
     ``except Exception: skipped += 1`` around each query of a script's loop)."""
     body = try_.body[after:] if try_.body is block else try_.body
-    return any(isinstance(n, ast.Await) and id(n.value) not in close_ids and not stopped_before(module, n, try_, handler, frozenset(close_ids))
+    closes = frozenset(close_ids)
+    return any(isinstance(n, ast.Await) and id(n.value) not in closes and not stopped_before(module, n, try_, handler, closes)
                for s in body for n in _own_walk(s))
 
 
