@@ -14,7 +14,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, own_nodes, plain_assignments
+from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, capword, class_method, exits, own_nodes, plain_assignments, walk
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.owned_elements import built_with
@@ -436,6 +436,11 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
     for value in values:
         if isinstance(value, ast.Constant) and value.value is None:
             continue
+        if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES) and (
+                value.id in _parameters(function) or _released_here(function, value.id)):
+            # The caller's, or one made only when it gave none (``if session is None:``), or one
+            # this function ends itself (``finally: await session.close()``): lent, not given.
+            return True
         if isinstance(value, ast.Name) and function is not None:
             value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
@@ -444,6 +449,24 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
             continue
         return True
     return False
+
+
+def _released_here(function: ast.AST, name: str) -> bool:
+    """Whether ``function`` ends the local ``name`` itself: ``name.close()`` (any release), or
+    ``async with name:`` / ``with name:``."""
+    for node in walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            if node.func.value.id == name and is_release_name(node.func.attr):
+                return True
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                isinstance(item.context_expr, ast.Name) and item.context_expr.id == name for item in node.items):
+            return True
+    return False
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = function.args
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
 
 
@@ -582,23 +605,26 @@ def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFa
         return params, positions  # (nothing a base stores: its tree is not needed)
     node = class_node(module, summary, facts)
     init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
-    forwarded = {
-        k.arg for call in (ast.walk(init) if init is not None else ()) if isinstance(call, ast.Call) and _super_init(call.func)
-        for k in call.keywords if k.arg is not None and isinstance(k.value, ast.Name) and k.value.id == k.arg
-    }
-    for _, base in family[1:]:
-        for name, attr in base.stored_params.items():
-            if name in forwarded:
-                params.setdefault(name, attr)
+    if init is None:
+        return params, positions
+    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    names = {*own, *(a.arg for a in init.args.kwonlyargs)}
+    bases = family[1:]
+    for call, base in base_init_calls(init):
+        # What the class hands its base's ``__init__`` by keyword or by position, the base
+        # stores: the parameter is stored there, and called at the class's own position.
+        handed = [(value, next((f.stored_params[k] for _, f in bases if k in f.stored_params), None))
+                  for k, value in ((k.arg, k.value) for k in call.keywords if k.arg is not None)]
+        for index, value in enumerate(call.args[0 if base is None else 1:]):
+            if isinstance(value, ast.Starred):
+                break
+            handed.append((value, next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)))
+        for value, attr in handed:
+            if attr is not None and isinstance(value, ast.Name) and value.id in names:
+                params.setdefault(value.id, attr)
+                if value.id in own:
+                    positions.setdefault(own.index(value.id), attr)
     return params, positions
-
-
-def _super_init(func: ast.expr) -> bool:
-    """``super().__init__``."""
-    return (
-        isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
-        and isinstance(func.value.func, ast.Name) and func.value.func.id == "super"
-    )
 
 
 def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:
