@@ -586,9 +586,38 @@ def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | Non
     }
     stored, stored_positions = _stored_params(module, family)
     positions = {attr: position for position, attr in stored_positions.items()}
+    provided = _provided(module, family, stored, acquired) if acquired and stored else {}
     return tuple(
-        (param, positions.get(attr, -1)) for param, attr in sorted(stored.items()) if attr in acquired
+        (param, positions.get(attr, -1)) for param, attr in sorted(stored.items()) if attr in acquired or param in provided
     )
+
+
+def _provided(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]], stored: dict[str, str], acquired: set[str]) -> set[str]:
+    """The constructor parameters kept as a function that gives the very attribute the class
+    would otherwise acquire itself (``self._get_session = get_session``, then ``self._session =
+    self._get_session()``, the class making its own only when it has none): given one, the
+    instance keeps what its caller's function gives (Home Assistant's shared session) and makes
+    none (milanorszagh/evon-smart-home-homeassistant-integration's ``EvonApi(get_session=...)``)."""
+    keeper = {attr: param for param, attr in stored.items()}
+    found: set[str] = set()
+    for summary, facts in family:
+        node = class_node(module, summary, facts)
+        for function in (s for s in node[1].body if isinstance(s, FUNCTION_NODES)) if node is not None else ():
+            me = function.args.args[0].arg if function.args.args else None
+            for stmt in walk(function):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+                    continue
+                target, value = stmt.targets[0], stmt.value
+                if not (isinstance(target, ast.Attribute) and target.attr in acquired and isinstance(target.value, ast.Name) and target.value.id == me):
+                    continue
+                if isinstance(value, ast.Name):
+                    value = bound_once(function, value.id) or value
+                if isinstance(value, ast.Await):
+                    value = value.value
+                if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
+                        and value.func.value.id == me and value.func.attr in keeper):
+                    found.add(keeper[value.func.attr])
+    return found
 
 
 def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]]) -> tuple[dict[str, str], dict[int, str]]:
