@@ -45,6 +45,16 @@ it is reported there as before); and a plain function that
 returns an `async` maker's call unawaited hands out a coroutine: only an awaited call of it
 makes one.
 
+A first-party class that keeps a given value in the very attribute it would otherwise make (`if
+session: self.session = session`, else `self.session = ClientSession()`, its `aclose()` closing
+only its own) borrows what it is given. An instance given a parameter of the caller, a session
+the caller ends itself (`finally: await session.close()`), one the caller makes only when it was
+given none (`if session is None: session = ClientSession()`), or the function that gives one
+(`Api(host, get_session=lambda: async_get_clientsession(hass))`, where the getter stores
+`self._get_session()`'s result in that attribute) holds nothing: not reported. So is an instance
+of a subclass that hands the argument to the base's `__init__` by position or by keyword
+(`super().__init__(host, session)`). Given nothing, it makes its own and is reported.
+
 A resource moves into a holder only where the holder's own release is shown to release it
 (issue 28). A library class read into tradelint's table as one whose release closes what a
 constructor parameter is given (aiogram 3's `RedisStorage(redis=...)`, whose `close()` awaits
