@@ -67,6 +67,11 @@ def decorated_by(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Collec
 
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+# What runs its body again: the loop statements, and the comprehensions (each with a frame of its
+# own), for ``isinstance``.
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
+COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Fields that hold statements (or handlers and cases, which hold them in their ``body``).
 STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 

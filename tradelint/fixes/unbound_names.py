@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from tradelint.facts.syntax import COMPREHENSION_NODES
+
 # Names every module has at runtime without binding them.
 _MODULE_NAMES = frozenset(
     {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__",
@@ -28,7 +30,6 @@ _CLASS_NAMES = frozenset({"__module__", "__qualname__"})
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 ComprehensionNode = Union[ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp]
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 

@@ -639,12 +639,12 @@ def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFa
     own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
     names = {*own, *(a.arg for a in init.args.kwonlyargs)}
     bases = family[1:]
-    for call, base in base_init_calls(init):
+    for call, named in base_init_calls(init):
         # What the class hands its base's ``__init__`` by keyword or by position, the base
         # stores: the parameter is stored there, and called at the class's own position.
         handed = [(value, next((f.stored_params[k] for _, f in bases if k in f.stored_params), None))
                   for k, value in ((k.arg, k.value) for k in call.keywords if k.arg is not None)]
-        for index, value in enumerate(call.args[0 if base is None else 1:]):
+        for index, value in enumerate(call.args[0 if named is None else 1:]):
             if isinstance(value, ast.Starred):
                 break
             handed.append((value, next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)))

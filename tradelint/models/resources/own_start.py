@@ -36,7 +36,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
+from tradelint.facts.syntax import LOOP_NODES, TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
 from tradelint.facts.uses import self_attr
 
 __all__ = ["started_clean"]
@@ -48,7 +48,6 @@ _PLAIN_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
 # An exit stack made in ``__init__`` holds nothing until something is entered into it, which is
 # an acquisition of the method that does it.
 _EMPTY_STACKS = frozenset({"contextlib.AsyncExitStack", "contextlib.ExitStack"})
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _CONSTRUCTION = ("__new__", "__init__", "__post_init__", "__attrs_post_init__")
 _FAILING = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Raise)
 
@@ -257,7 +256,7 @@ def _a_property(method: Function | None) -> bool:
 def _in_a_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     while id(node) in parents:
         node = parents[id(node)]
-        if isinstance(node, _LOOPS):
+        if isinstance(node, LOOP_NODES):
             return True
     return False
 

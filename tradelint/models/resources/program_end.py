@@ -39,13 +39,11 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.handlers import catches_every_error, stopped_before
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import own_nodes, walk
+from tradelint.facts.syntax import COMPREHENSION_NODES, LOOP_NODES, own_nodes, walk
 from tradelint.facts.uses import in_cleanup_block, only_reads_arguments
 from tradelint.models.resources.resource_types import Creation
 
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST]) -> bool:
@@ -65,7 +63,7 @@ def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AS
         ways = _ways(module, statement, function)
         if any(ways.get(key) != way for key, way in made.items() if key in ways) or not set(ways) <= set(made):
             continue  # (under a branch, in a ``try``'s ``else`` or another block the value is not made in)
-        if any(isinstance(node, _LOOPS) and id(node) not in ways for node in module.ancestors(c.stmt, function)):
+        if any(isinstance(node, LOOP_NODES) and id(node) not in ways for node in module.ancestors(c.stmt, function)):
             continue  # (made on each turn of a loop the close is after: the earlier ones stay open)
         start = (statement.lineno, statement.col_offset)
         if start > end and all(_caught(module, n, function, closes, c.stmt, close) for n in between if end < _at(n) < start):
@@ -94,7 +92,7 @@ def _may_fail(module: ModuleInfo, node: ast.AST) -> bool:
     names and constants only)."""
     if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith, *_LEAVES)):
         return True
-    if isinstance(node, _COMPREHENSIONS):
+    if isinstance(node, COMPREHENSION_NODES):
         return any(g.is_async for g in node.generators)
     if not isinstance(node, ast.Call):
         return False
@@ -110,7 +108,7 @@ def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[in
     error; or ``node`` ends something else; or it is a ``break`` or ``continue`` of a loop inside
     the way (from the statement ``made`` that makes the value), not of one around it."""
     if isinstance(node, (ast.Break, ast.Continue)):
-        loop = next((a for a in module.ancestors(node, function) if isinstance(a, _LOOPS)), None)
+        loop = next((a for a in module.ancestors(node, function) if isinstance(a, LOOP_NODES)), None)
         return loop is not None and not any(a is loop for a in module.ancestors(made))
     if isinstance(node, ast.Return):
         return False

@@ -21,13 +21,12 @@ import ast
 from collections.abc import Iterable
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, LOOP_NODES
 from tradelint.facts.uses import INSPECTORS, name_loads
 from tradelint.models.resources.resource_types import Creation
 
 # Any release of a response, whatever the library: a handler calling one is taken to release it.
 _RELEASES = frozenset({"close", "aclose", "release", "read", "aread", "text", "json"})
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 # Builtins that only look at what they are given.
 _LOOKS = INSPECTORS | {"hasattr", "getattr"}
 
@@ -104,8 +103,8 @@ def _leaves_it(
     if any(_calls_release(s) for s in handler.body) or _hands_on(handler, name):
         return False
     outcomes = _outcomes(handler.body)
-    loop = next((a for a in module.ancestors(try_node) if isinstance(a, (*_LOOPS, *FUNCTION_NODES))), None)
-    in_loop = isinstance(loop, _LOOPS)
+    loop = next((a for a in module.ancestors(try_node) if isinstance(a, (*LOOP_NODES, *FUNCTION_NODES))), None)
+    in_loop = isinstance(loop, LOOP_NODES)
     if "continue" in outcomes and in_loop:
         return True  # (the next turn's request is awaited before the name lets go of this one)
     if finalized and not any(isinstance(n, ast.Await) for s in handler.body for n in _own_nodes(s)):
@@ -179,7 +178,7 @@ def _stmt_outcomes(stmt: ast.stmt) -> set[str]:
         return _outcomes(stmt.body) | _outcomes(stmt.orelse)
     if isinstance(stmt, (ast.With, ast.AsyncWith)):
         return _outcomes(stmt.body)
-    if isinstance(stmt, _LOOPS):
+    if isinstance(stmt, LOOP_NODES):
         inner = _outcomes(stmt.body) | _outcomes(stmt.orelse)
         return (inner & {"raise", "return"}) | {"through"}
     if isinstance(stmt, ast.Try):

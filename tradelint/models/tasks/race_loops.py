@@ -24,11 +24,10 @@ from collections.abc import Iterator, Sequence
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, LOOP_NODES
 from tradelint.facts.uses import TRY_NODES, classify
 from tradelint.models.tasks.races import _loads as name_loads_in
 
-LOOPS = (ast.While, ast.For, ast.AsyncFor)
 
 
 def race_loop_exit(
@@ -40,8 +39,8 @@ def race_loop_exit(
     waited = call.args[0] if call.args else None
     if not (isinstance(waited, ast.Name) and waited.id == pending):
         return None
-    loop = next((a for a in module.ancestors(assign) if isinstance(a, LOOPS) or isinstance(a, FUNCTION_NODES)), None)
-    if not isinstance(loop, LOOPS) or module.enclosing_function(loop) is not function:
+    loop = next((a for a in module.ancestors(assign) if isinstance(a, LOOP_NODES) or isinstance(a, FUNCTION_NODES)), None)
+    if not isinstance(loop, LOOP_NODES) or module.enclosing_function(loop) is not function:
         return None
     if not _own_collection(function, assign, pending):
         return None
@@ -101,13 +100,13 @@ def _exits(loop: ast.While | ast.For | ast.AsyncFor) -> Iterator[ast.stmt]:
                 continue
             if isinstance(child, (ast.Return, ast.Raise)) or (isinstance(child, ast.Break) and not inner_loop):
                 yield child
-            yield from visit(child, inner_loop or (isinstance(child, LOOPS) and child is not loop))
+            yield from visit(child, inner_loop or (isinstance(child, LOOP_NODES) and child is not loop))
 
     for stmt in loop.body:
         if isinstance(stmt, (ast.Return, ast.Raise, ast.Break)):
             yield stmt
         elif not isinstance(stmt, (*FUNCTION_NODES, ast.ClassDef)):
-            yield from visit(stmt, isinstance(stmt, LOOPS))
+            yield from visit(stmt, isinstance(stmt, LOOP_NODES))
 
 
 def _loads(node: ast.AST, name: str) -> bool:
@@ -223,7 +222,7 @@ def _after(module: ModuleInfo, function: ast.AST, loop: ast.AST) -> list[ast.stm
     node: ast.AST = loop
     while node is not function:
         parent = module.parent(node)
-        if parent is None or (isinstance(parent, (*LOOPS, *FUNCTION_NODES)) and parent is not function):
+        if parent is None or (isinstance(parent, (*LOOP_NODES, *FUNCTION_NODES)) and parent is not function):
             return []  # inside another loop, the loop runs again: no code after it is sure to end it
         for field in ("body", "orelse", "finalbody"):
             block = getattr(parent, field, None)

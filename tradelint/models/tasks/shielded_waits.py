@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, LOOP_NODES, walk
 
 SHIELD = frozenset({"asyncio.shield", "asyncio.tasks.shield"})
 WAIT_FOR = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
@@ -34,7 +34,6 @@ _TIMEOUTS = frozenset({"TimeoutError", "Exception", "BaseException"})
 # the future's work (a thread's) goes on whatever is cancelled.
 _FUTURE_MAKERS = frozenset({"run_in_executor", "wrap_future", "create_future"})
 
-_LOOPS = (ast.While, ast.For, ast.AsyncFor)
 
 
 def shielded_timeout_leak(module: ModuleInfo, call: ast.Call) -> ast.stmt | None:
@@ -73,7 +72,7 @@ def _guard_and_loop(module: ModuleInfo, statement: ast.stmt) -> tuple[ast.Try | 
     while node is not None and not isinstance(node, FUNCTION_NODES):
         if guard is None and isinstance(node, ast.Try) and any(child is s for s in node.body):
             guard = node
-        elif guard is not None and isinstance(node, _LOOPS) and any(child is s for s in node.body):
+        elif guard is not None and isinstance(node, LOOP_NODES) and any(child is s for s in node.body):
             return guard, node
         child = node
         node = module.parent(node)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import LOOP_NODES
 from tradelint.facts.uses import classify, declares_outer, name_loads
 
 
-LOOPS = (ast.For, ast.AsyncFor, ast.While)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
 LITERALS = (ast.List, ast.Set, ast.Tuple)
 
@@ -126,7 +126,7 @@ def _loops(function: ast.AST, node: ast.AST) -> list[ast.For | ast.AsyncFor | as
     """The loops of ``function`` whose body contains ``node``."""
     return [
         loop for loop in ast.walk(function)
-        if isinstance(loop, LOOPS) and any(inner is node for stmt in loop.body for inner in ast.walk(stmt))
+        if isinstance(loop, LOOP_NODES) and any(inner is node for stmt in loop.body for inner in ast.walk(stmt))
     ]
 
 
