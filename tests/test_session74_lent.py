@@ -13,7 +13,9 @@ only its own): given one, the instance holds nothing to release.
 2. A session the caller ends itself (``finally: await session.close()``) or one it makes only
    when it was given none (``if session is None: session = ClientSession()``) is lent to the
    instance, not given away. Twin: a session made and never ended is not lent (the instance
-   stays reported, as before).
+   stays reported, as before). A parameter that may be ``None`` (``session=None``,
+   ``session: ClientSession | None``) handed on as it came is not lent: given nothing, the
+   instance makes its own (pydaikin's parent, five development sites).
 3. A constructor parameter kept as the function that gives the very attribute the class would
    otherwise make (``self._get_session = get_session``, then ``self._session =
    self._get_session()`` in the getter that makes its own only without it) is lent as a value
@@ -126,6 +128,16 @@ async def made_when_absent(host, session=None):
     dev = Device(host, session)
     await dev.update()
     return dev
+
+
+async def maybe_given(host, session=None):
+    dev = SkyFi(host, session, "pw")
+    await dev.update()
+
+
+async def maybe_typed(host, session: ClientSession | None):
+    dev = Named(host, session)
+    await dev.update()
 '''
 
 
@@ -139,9 +151,12 @@ def _at(line: int, made: str) -> str:
 
 def test_a_borrowing_constructor_given_a_session_holds_nothing(tmp_path: Path) -> None:
     # Lines 7, 12, 17 (subclasses handing the parameter on), 34 (closed by the caller), 55
-    # (made only when absent): none reported. Line 22 and 27 (no session given) and 48 (a made
-    # session nobody ends) stay.
-    assert _findings(tmp_path) == [_at(22, "SkyFi"), _at(27, "Named"), _at(48, "Device")]
+    # (made only when absent): none reported. Lines 22 and 27 (no session given), 48 (a made
+    # session nobody ends), 61 and 66 (a parameter that may be ``None``, by its default or its
+    # annotation, handed on as it came) stay.
+    assert _findings(tmp_path) == [
+        _at(22, "SkyFi"), _at(27, "Named"), _at(48, "Device"), _at(61, "SkyFi"), _at(66, "Named"),
+    ]
 
 
 

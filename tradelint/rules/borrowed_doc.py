@@ -53,7 +53,8 @@ given none (`if session is None: session = ClientSession()`), or the function th
 (`Api(host, get_session=lambda: async_get_clientsession(hass))`, where the getter stores
 `self._get_session()`'s result in that attribute) holds nothing: not reported. So is an instance
 of a subclass that hands the argument to the base's `__init__` by position or by keyword
-(`super().__init__(host, session)`). Given nothing, it makes its own and is reported.
+(`super().__init__(host, session)`). Given nothing, or a parameter that may be `None` (`session=None`,
+`session: ClientSession | None`) handed on as it came, it makes its own and is reported.
 
 A resource moves into a holder only where the holder's own release is shown to release it
 (issue 28). A library class read into tradelint's table as one whose release closes what a

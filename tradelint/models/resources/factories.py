@@ -12,9 +12,9 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.summary_data import ClassFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, capword, class_method, exits, own_nodes, plain_assignments, walk
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.summary_data import ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, own_nodes, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.owned_elements import built_with
@@ -23,8 +23,8 @@ from tradelint.models.resources.resource_types import ResourceSpec, first_party_
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.cached_getters import kept_across_calls, result_cached
 from tradelint.models.resources.creation_shapes import passed_through
-from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere, sends_in_process
-from tradelint.models.resources.mocked_parts import stand_in
+from tradelint.models.resources.given_parts import pooled_elsewhere, sends_in_process
+from tradelint.models.resources.borrowing import borrows
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
@@ -424,52 +424,6 @@ class _Makers:
 MAKERS = _Makers()
 
 
-def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
-    """Whether ``call`` passes for one of ``params`` an object it did not make for it: not a
-    constructor call (``Pool(...)``, ``Pool.from_url(...)``), directly or through a local bound
-    once ; a parameter, an attribute, what another function provides is borrowed, and so is a
-    stand-in made in place that holds no resource (a test's ``Cloud(client=FakeClient())``,
-    :func:`.mocked_parts.stand_in`): the instance keeps it and makes none of its own."""
-    function = module.enclosing_function(call)
-    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
-    values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
-    for value in values:
-        if isinstance(value, ast.Constant) and value.value is None:
-            continue
-        if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES) and (
-                value.id in _parameters(function) or _released_here(function, value.id)):
-            # The caller's, or one made only when it gave none (``if session is None:``), or one
-            # this function ends itself (``finally: await session.close()``): lent, not given.
-            return True
-        if isinstance(value, ast.Name) and function is not None:
-            value = bound_once(function, value.id) or value
-        if isinstance(value, ast.Await):
-            value = value.value
-        if isinstance(value, ast.Call) and made_by_a_class(value.func) and not stand_in(module, function, value):
-            continue
-        return True
-    return False
-
-
-def _released_here(function: ast.AST, name: str) -> bool:
-    """Whether ``function`` ends the local ``name`` itself: ``name.close()`` (any release), or
-    ``async with name:`` / ``with name:``."""
-    for node in walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            if node.func.value.id == name and is_release_name(node.func.attr):
-                return True
-        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
-                isinstance(item.context_expr, ast.Name) and item.context_expr.id == name for item in node.items):
-            return True
-    return False
-
-
-def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    args = function.args
-    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-
-
-
 def given_own(
     module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...], spec_of: Callable[[ast.Call], ResourceSpec | None]
 ) -> bool:
@@ -564,96 +518,6 @@ def borrows_its_parts(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) ->
     (:func:`borrows`), or the part that holds its connections (:func:`pooled_elsewhere`), or a
     part that opens nothing (:func:`sends_in_process`)."""
     return borrows(module, call, spec.lends) or pooled_elsewhere(module, call, spec) or sends_in_process(module, call, spec)
-
-
-def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:
-    """The constructor parameters of a first-party resource type whose value ``__init__`` stores
-    in the very attribute it would otherwise acquire itself (``self._session = session``, made by
-    a getter only when absent, or ``self._session = session or ClientSession()``): given one, the
-    instance borrows its caller's resource and makes none (Home Assistant's shared session handed
-    to a client). As (name, position), position -1 when it is not ``__init__``'s. With ``model``,
-    only an attribute whose own making is a resource: ``self.ssl_context = ssl_context or
-    ssl.create_default_context()`` borrows nothing that could leak, and a caller handing one in
-    still makes a resource (fredrike/pydaikin ``69cf5c77``'s ``DaikinBRP072C``, whose base opens
-    a session)."""
-    found = class_named(module, func)
-    if found is None:
-        return ()
-    family = lineage(module.project, *found)
-    acquired = {
-        a.attr for owner, facts in family for a in facts.acquisitions
-        if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(owner, a.ref) is not None
-    }
-    stored, stored_positions = _stored_params(module, family)
-    positions = {attr: position for position, attr in stored_positions.items()}
-    provided = _provided(module, family, stored, acquired) if acquired and stored else {}
-    return tuple(
-        (param, positions.get(attr, -1)) for param, attr in sorted(stored.items()) if attr in acquired or param in provided
-    )
-
-
-def _provided(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]], stored: dict[str, str], acquired: set[str]) -> set[str]:
-    """The constructor parameters kept as a function that gives the very attribute the class
-    would otherwise acquire itself (``self._get_session = get_session``, then ``self._session =
-    self._get_session()``, the class making its own only when it has none): given one, the
-    instance keeps what its caller's function gives (Home Assistant's shared session) and makes
-    none (milanorszagh/evon-smart-home-homeassistant-integration's ``EvonApi(get_session=...)``)."""
-    keeper = {attr: param for param, attr in stored.items()}
-    found: set[str] = set()
-    for summary, facts in family:
-        node = class_node(module, summary, facts)
-        for function in (s for s in node[1].body if isinstance(s, FUNCTION_NODES)) if node is not None else ():
-            me = function.args.args[0].arg if function.args.args else None
-            for stmt in walk(function):
-                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
-                    continue
-                target, value = stmt.targets[0], stmt.value
-                if not (isinstance(target, ast.Attribute) and target.attr in acquired and isinstance(target.value, ast.Name) and target.value.id == me):
-                    continue
-                if isinstance(value, ast.Name):
-                    value = bound_once(function, value.id) or value
-                if isinstance(value, ast.Await):
-                    value = value.value
-                if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
-                        and value.func.value.id == me and value.func.attr in keeper):
-                    found.add(keeper[value.func.attr])
-    return found
-
-
-def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]]) -> tuple[dict[str, str], dict[int, str]]:
-    """What the constructor of ``family[0]`` stores its parameters in (by name, by position),
-    through its bases: a class without an ``__init__`` of its own takes its nearest base's, and
-    one whose ``__init__`` hands a parameter on by name (``super().__init__(session=session)``)
-    stores it where the base does (ruaan-deysel/ha-unifi-insights' ``UniFiProtectClient``)."""
-    summary, facts = family[0]
-    params, positions = dict(facts.stored_params), dict(facts.stored_positions)
-    if "__init__" not in facts.methods:
-        base = next((f for _, f in family[1:] if "__init__" in f.methods), None)
-        return ({**base.stored_params, **params}, positions or dict(base.stored_positions)) if base is not None else (params, positions)
-    if not any(base.stored_params for _, base in family[1:]):
-        return params, positions  # (nothing a base stores: its tree is not needed)
-    node = class_node(module, summary, facts)
-    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
-    if init is None:
-        return params, positions
-    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
-    names = {*own, *(a.arg for a in init.args.kwonlyargs)}
-    bases = family[1:]
-    for call, named in base_init_calls(init):
-        # What the class hands its base's ``__init__`` by keyword or by position, the base
-        # stores: the parameter is stored there, and called at the class's own position.
-        handed = [(value, next((f.stored_params[k] for _, f in bases if k in f.stored_params), None))
-                  for k, value in ((k.arg, k.value) for k in call.keywords if k.arg is not None)]
-        for index, value in enumerate(call.args[0 if named is None else 1:]):
-            if isinstance(value, ast.Starred):
-                break
-            handed.append((value, next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)))
-        for value, attr in handed:
-            if attr is not None and isinstance(value, ast.Name) and value.id in names:
-                params.setdefault(value.id, attr)
-                if value.id in own:
-                    positions.setdefault(own.index(value.id), attr)
-    return params, positions
 
 
 def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:

@@ -21,7 +21,8 @@ from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.part_releases import gives_held
-from tradelint.models.resources.factories import imported_factory, lazily_given
+from tradelint.models.resources.borrowing import lazily_given
+from tradelint.models.resources.factories import imported_factory
 from tradelint.models.resources.factory_runs import INIT, factory_run
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.release_leaves import left_by_release, stored_call

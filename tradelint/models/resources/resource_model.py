@@ -60,9 +60,9 @@ from tradelint.models.resources.ended_through_store import ended_through_store
 from tradelint.models.resources.reused_after_with import used_after_block
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.returned_parts import lent_instead
+from tradelint.models.resources.borrowing import lazily_given
 from tradelint.models.resources.factories import (
-    MAKERS, borrows_its_parts, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
-    self_method_factory,
+    MAKERS, borrows_its_parts, class_given_spec, given_own, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory, self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.library_holders import library_holder_spec
