@@ -51,7 +51,9 @@ only its own) borrows what it is given. An instance given a parameter of the cal
 the caller ends itself (`finally: await session.close()`), one the caller makes only when it was
 given none (`if session is None: session = ClientSession()`), or the function that gives one
 (`Api(host, get_session=lambda: async_get_clientsession(hass))`, where the getter stores
-`self._get_session()`'s result in that attribute) holds nothing: not reported. So is an instance
+`self._get_session()`'s result in that attribute) holds nothing: not reported. A function that
+makes a new one at each call (`lambda: ClientSession()`, or one returning `await
+establish_connection(BleakClient, device)`) makes it for the instance, which owns it. So is an instance
 of a subclass that hands the argument to the base's `__init__` by position or by keyword
 (`super().__init__(host, session)`). Given nothing, or a parameter that may be `None` (`session=None`,
 `session: ClientSession | None`) handed on as it came, it makes its own and is reported.

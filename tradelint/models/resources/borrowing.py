@@ -13,7 +13,7 @@ from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, walk
+from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, capword, own_nodes, own_returns, walk
 from tradelint.facts.uses import bound_once
 from tradelint.models.resources.given_parts import made_by_a_class
 from tradelint.models.resources.mocked_parts import stand_in
@@ -44,8 +44,38 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
             value = value.value
         if isinstance(value, ast.Call) and made_by_a_class(value.func) and not stand_in(module, function, value):
             continue
+        if any(_makes(given) for given in _given_returns(module, function, value)):
+            continue  # a function that makes a new one at each call (``establish_connection(BleakClient, ...)``)
         return True
     return False
+
+
+def _given_returns(module: ModuleInfo, function: ast.AST | None, value: ast.expr) -> list[ast.expr]:
+    """What a function handed on as ``value`` returns: a lambda's body, or the ``return`` values
+    of a function defined beside the call (in the function around it, or at the module's top)."""
+    if isinstance(value, ast.Lambda):
+        return [value.body]
+    if not isinstance(value, ast.Name):
+        return []
+    scopes = [own_nodes(function)] if function is not None else []
+    scopes.append(iter(module.tree.body))
+    for nodes in scopes:
+        found = next((n for n in nodes if isinstance(n, FUNCTION_NODES) and n.name == value.id), None)
+        if found is not None:
+            return [r.value for r in own_returns(found) if r.value is not None]
+    return []
+
+
+def _makes(returned: ast.expr) -> bool:
+    """``ClientSession()``, ``await establish_connection(BleakClient, device)``: a constructor's
+    call, or a call handed the class it makes an instance of; not a getter (``async_get_
+    clientsession(hass)``)."""
+    if isinstance(returned, ast.Await):
+        returned = returned.value
+    if not isinstance(returned, ast.Call):
+        return False
+    first = returned.args[0] if returned.args else None
+    return made_by_a_class(returned.func) or (isinstance(first, ast.Name) and capword(first.id))
 
 
 def _released_here(function: ast.AST, name: str) -> bool:
