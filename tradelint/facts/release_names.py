@@ -4,9 +4,13 @@ read (the elements a class keeps in a collection of its own) can ask them too.""
 
 from __future__ import annotations
 
+import ast
 import re
 
-__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "exit_release", "is_release_name", "release_arguments", "release_call"]
+__all__ = [
+    "BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "exit_release", "is_release_name", "release_arguments",
+    "release_call", "releases_name",
+]
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
@@ -32,6 +36,14 @@ def is_release_name(name: str) -> bool:
     if name in DUNDER_RELEASE:
         return name != "__del__"
     return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
+
+
+def releases_name(node: ast.AST, name: str) -> bool:
+    """``node`` is a call of a release of the local ``name``: ``name.close()``, ``name.stop_all()``."""
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_release_name(node.func.attr)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+    )
 
 
 def release_arguments(close: str) -> str:

@@ -11,9 +11,9 @@ from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summaries import is_release_name
+from tradelint.facts.release_names import releases_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, capword, own_nodes, own_returns, walk
+from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, capword, own_nodes, own_returns, parameter, walk
 from tradelint.facts.uses import bound_once
 from tradelint.models.resources.given_parts import made_by_a_class
 from tradelint.models.resources.mocked_parts import stand_in
@@ -34,7 +34,7 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
         if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES) and _may_be_none(function, value.id):
             continue  # ``session=None`` handed on as it came: given nothing, the instance makes its own
         if isinstance(value, ast.Name) and isinstance(function, FUNCTION_NODES) and (
-                value.id in _parameters(function) or _released_here(function, value.id)):
+                parameter(function, value.id) is not None or _released_here(function, value.id)):
             # The caller's, or one made only when it gave none (``if session is None:``), or one
             # this function ends itself (``finally: await session.close()``): lent, not given.
             return True
@@ -82,10 +82,9 @@ def _released_here(function: ast.AST, name: str) -> bool:
     """Whether ``function`` ends the local ``name`` itself: ``name.close()`` (any release), or
     ``async with name:`` / ``with name:``."""
     for node in walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            if node.func.value.id == name and is_release_name(node.func.attr):
-                return True
-        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+        if releases_name(node, name):
+            return True
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
                 isinstance(item.context_expr, ast.Name) and item.context_expr.id == name for item in node.items):
             return True
     return False
@@ -100,7 +99,7 @@ def _may_be_none(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) ->
     defaults = dict(zip((a.arg for a in positional[len(positional) - len(args.defaults):]), args.defaults))
     defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
     default = defaults.get(name)
-    param = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
+    param = parameter(function, name)
     if param is None or not (isinstance(default, ast.Constant) and default.value is None or _optional(param.annotation)):
         return False
     return not any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in walk(function))
@@ -122,12 +121,6 @@ def _optional(annotation: ast.expr | None) -> bool:
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         return any(isinstance(side, ast.Constant) and side.value is None or _optional(side) for side in (annotation.left, annotation.right))
     return False
-
-
-def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    args = function.args
-    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:

@@ -24,7 +24,7 @@ import ast
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.release_names import is_release_name
+from tradelint.facts.release_names import is_release_name, releases_name
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, walk
 from tradelint.facts.uses import name_loads, name_stores, self_attr, self_attribute_loads, self_name
 from tradelint.models.resources.callee_release import bound_parameter
@@ -184,13 +184,7 @@ def _released(classes: list[ClassRef], attr: str, container: bool) -> bool:
                 if container and isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
                     over = any(self_attr(n, me) == attr for n in walk(node.iter))
                     body = node.body if isinstance(node, (ast.For, ast.AsyncFor)) else [method]
-                    if over and any(_releases_name(n, node.target.id) for stmt in body for n in walk(stmt)):
+                    if over and any(releases_name(n, node.target.id) for stmt in body for n in walk(stmt)):
                         return True
     return False
 
-
-def _releases_name(node: ast.AST, name: str) -> bool:
-    return (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_release_name(node.func.attr)
-        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
-    )
