@@ -336,14 +336,24 @@ _AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionar
 
 
 def _runs_as_main(module: ModuleInfo) -> bool:
-    """The module has an ``if __name__ == "__main__":`` block (once per module)."""
+    """The module has an ``if __name__ == "__main__":`` block, or runs a coroutine at its top
+    level (``asyncio.run(check())``, ``loop.run_until_complete(main())``: importing it runs the
+    program, so it is a script whatever its name). Once per module."""
     found = _AS_MAIN.get(module)
     if found is None:
         found = _AS_MAIN[module] = any(
             isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+            or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _runs_a_coroutine(module, stmt.value)
             for stmt in module.tree.body
         )
     return found
+
+
+def _runs_a_coroutine(module: ModuleInfo, call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "run_until_complete":
+        return True
+    return module.imports.qualify(func) in ("asyncio.run", "asyncio.runners.run", "anyio.run", "trio.run", "uvloop.run")
 
 
 def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:

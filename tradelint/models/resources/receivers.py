@@ -14,6 +14,7 @@ from tradelint.facts.library_ownership import absent_library_class, library_clos
 from tradelint.models.resources.library_holders import holder_takes
 from tradelint.models.resources.factories import BuiltinSpec
 from tradelint.models.resources.method_stores import method_keeps
+from tradelint.models.resources.own_flags import closes_only_its_own
 from tradelint.models.resources.nested_holders import moved_into_returned_holder
 from tradelint.models.resources.returned_holders import taken_by_returned_instance
 from tradelint.models.resources.proofs import result_is_ended
@@ -25,6 +26,8 @@ def receiver_closes(
     """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
     and releases it, or an installed library whose source does (None: not known)."""
     first_party = model.keeps_and_releases(module, call, arg)
+    if first_party is True and closes_only_its_own(module, call, arg):
+        return False  # ``Client(session)`` whose ``close()`` closes only a session it made itself
     if first_party is False and moved_into_returned_holder(module, model, arg):
         return True  # ``return Device(Config(session))``, whose release releases ``config.session``
     if first_party is False and taken_by_returned_instance(module, model, cast("BuiltinSpec", builtin_spec), call, arg):
