@@ -79,6 +79,34 @@ async def run():
     storage = make_storage()                    # reported: never closed
     await storage.set_state(key, "menu")
 ```
+A class that keeps what it is given but closes the attribute only under a flag of its own
+(`if self._close_session: await self._session.close()`, or after `if not self._owns: return`),
+a flag its class leaves false whenever a value is given (set true only beside making its own,
+under `if session is None:`, or `self._owns = session is None`), never closes a given session:
+`Client(aiohttp.ClientSession())` is reported where the session is made, even when the client
+is closed. A flag the caller sets (`Client(s, close_session=True)`, or `client._owns = True` in
+the caller's module) proves nothing, and the session is taken as before.
+```python
+class Client:
+    def __init__(self, session=None):
+        if session is None:
+            session = aiohttp.ClientSession()
+            self._close_session = True
+        else:
+            self._close_session = False
+        self._session = session
+
+    async def close(self):
+        if self._close_session:
+            await self._session.close()
+
+async def fetch(url):
+    client = Client(aiohttp.ClientSession())    # reported: client.close() leaves it open
+    try:
+        return await client.get(url)
+    finally:
+        await client.close()
+```
 A module function's holder that never releases the part (`device = AxisDevice(Configuration(
 session, host))`, then `return device`) leaves its end to the callers only when every call of
 the function in the project ends it through the instance (`await device.config.session.aclose()`);

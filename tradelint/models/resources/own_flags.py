@@ -176,29 +176,40 @@ def _false_when_given(classes: list[ast.ClassDef], init: Function | None, param:
     seen = False
     for cls in classes:
         for stmt in cls.body:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else []
-            if any(isinstance(t, ast.Name) and t.id == flag for t in targets):
+            if any(isinstance(t, ast.Name) and t.id == flag for t in _targets(stmt)):
                 seen = True
-                if not _falsy(stmt.value):
+                if not _falsy(_value(stmt)):
                     return False
         for function in (s for s in cls.body if isinstance(s, FUNCTION_NODES)):
             me = _receiver(function)
             parents = _parents(function)
+            plain: set[int] = set()
             for node in walk(function):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
-                if not any(_is_self_attr(t, me, flag) for t in targets):
+                if not any(_is_self_attr(t, me, flag) for t in _targets(node)):
                     continue
                 seen = True
-                value = node.value
-                assert value is not None
+                value = _value(node)
+                plain.update(id(t) for t in _targets(node))
                 if _falsy(value):
                     continue
-                if function is init and _tests_absent(value, param) and not _bound_before(function, param, node):
+                if function is init and value is not None and _tests_absent(value, param) and not _bound_before(function, param, node):
                     continue  # ``self._close_session = session is None``
-                if _truthy(value) and _makes_its_own(function, parents, node, param if function is init else None, attr, me):
+                if value is not None and _truthy(value) and _makes_its_own(function, parents, node, param if function is init else None, attr, me):
                     continue
                 return False
+            if any(_is_self_attr(n, me, flag) and isinstance(n.ctx, ast.Store) and id(n) not in plain for n in walk(function) if isinstance(n, ast.Attribute)):
+                return False  # (``self.F, x = ...``, ``self.F |= ...``: not read here)
     return seen
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return node.targets
+    return [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+
+
+def _value(node: ast.AST) -> ast.expr | None:
+    return node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
 
 
 def _falsy(value: ast.expr | None) -> bool:
