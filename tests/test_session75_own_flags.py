@@ -8,10 +8,14 @@ that runs a coroutine at its top level is a script.
    forms: set in the branch that makes the session, ``self._owns = session is None``, a class
    default of ``False`` set true by a lazy getter that makes it; the guard as ``if self.F:``,
    ``if self._session and self.F:`` or ``if not self.F: return``. Twins: a flag the caller sets
-   (``close_session=True``), a close that is not guarded, a caller that closes the session
-   itself, a module that sets the flag on the instance (``client._close_session = True``, as
-   fredrike/pydaikin ``69cf5c77``'s factory does through ``setattr``): none reported.
-2. A module that runs ``asyncio.run(check())`` at its top level is a script, as one with an ``if
+   (``close_session=True``, a dataclass field), a close that is not guarded (or a base's
+   ``close()`` run through ``super()``), a ``setattr`` in the class, the parameter passed
+   through a call before the flag is set, the value kept in a second attribute, a caller that
+   closes the session itself, another module that sets the flag on an instance
+   (``client._close_session = True``, as fredrike/pydaikin ``69cf5c77``'s factory does through
+   ``setattr``): none reported.
+2. A module that runs ``asyncio.run(check())`` (or ``anyio.run(fetch)``, ``trio.run(fetch)``,
+   which call the function they are given) at its top level is a script, as one with an ``if
    __name__ == "__main__":`` block is: when every error on the way to the close is caught, only
    the program's end (Ctrl-C) can skip it, and nothing is reported (a development application's
    ``scripts/check_zkp_funding.py``, labelled false in ``benchmarks/labels/apps72.tsv``). Twin:
@@ -168,30 +172,152 @@ async def always():
         await c.close()
 '''
 
-FLAGGED_HERE = '''\
+FACTORY = '''\
 import aiohttp
 
 from lib import Client
 
 
-async def flag_set_here(url):
-    client = Client(aiohttp.ClientSession())
+def make_owning(session):
+    client = Client(session)
     client._close_session = True
-    try:
-        return await client.get(url)
-    finally:
-        await client.close()
+    return client
+'''
+
+# Twins the rule must not read as proof (each class closes a given session on some path).
+UNPROVEN = '''\
+import dataclasses
+
+import aiohttp
+
+
+@dataclasses.dataclass
+class Field:
+    session: aiohttp.ClientSession
+    close_session: bool = False
+
+    async def close(self):
+        if self.close_session:
+            await self.session.close()
+
+
+class SetAttr:
+    def __init__(self, session=None, **options):
+        self._session = session
+        self._close_session = False
+        for key, value in options.items():
+            setattr(self, "_" + key, value)
+
+    async def close(self):
+        if self._close_session:
+            await self._session.close()
+
+
+class Rebound:
+    def __init__(self, session=None):
+        if session is not None:
+            session = checked(session)
+            self._open = True
+        else:
+            self._open = False
+        self._session = session
+
+    async def close(self):
+        if self._open:
+            await self._session.close()
+
+
+class Base:
+    def __init__(self, session=None):
+        self._session = session
+
+    async def close(self):
+        await self._session.close()
+
+
+class Drained(Base):
+    def __init__(self, session=None):
+        super().__init__(session)
+        self._drain = False
+
+    async def close(self):
+        if self._drain:
+            await self._session.close()
+        await super().close()
+
+
+class TwoAttributes:
+    def __init__(self, session=None):
+        self.session = session
+        self._session = session
+        self._closed = False
+
+    async def close(self):
+        if self._closed:
+            await self.session.close()
+        await self._session.close()
+
+
+def checked(session):
+    return session
+'''
+
+USE_UNPROVEN = '''\
+import aiohttp
+
+from unproven import Drained, Field, Rebound, SetAttr, TwoAttributes
+
+
+async def field():
+    c = Field(session=aiohttp.ClientSession(), close_session=True)
+    await c.close()
+
+
+async def set_attr():
+    c = SetAttr(aiohttp.ClientSession(), close_session=True)
+    await c.close()
+
+
+async def rebound():
+    c = Rebound(aiohttp.ClientSession())
+    await c.close()
+
+
+async def drained():
+    c = Drained(aiohttp.ClientSession())
+    await c.close()
+
+
+async def two_attributes():
+    c = TwoAttributes(aiohttp.ClientSession())
+    await c.close()
 '''
 
 
 def test_a_session_handed_to_a_class_that_closes_only_its_own_stays_the_callers(tmp_path: Path) -> None:
-    files = {"lib.py": LIB, "use.py": USE, "flagged_here.py": FLAGGED_HERE}
+    files = {"lib.py": LIB, "use.py": USE}
     assert tree_findings(tmp_path, files, "TRD2") == [
         "use.py:15:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         "use.py:42:18 TRD201 `aiohttp.ClientSession(...)` given to `Compared(...)` is never closed; call `close()` when done",
         "use.py:50:14 TRD201 `aiohttp.ClientSession(...)` given to `Lazy(...)` is never closed; call `close()` when done",
         "use.py:7:21 TRD201 `aiohttp.ClientSession(...)` given to `Client(...)` is never closed; call `close()` when done",
     ]
+
+
+def test_a_flag_another_module_sets_proves_nothing(tmp_path: Path) -> None:
+    # ``factory.py`` sets ``_close_session`` on an instance: ``Client`` and ``Lazy`` (the same
+    # flag's name) are taken as closing what they are given; ``Compared``'s ``_owns`` still proves.
+    files = {"lib.py": LIB, "use.py": USE, "factory.py": FACTORY}
+    assert tree_findings(tmp_path, files, "TRD2") == [
+        "use.py:42:18 TRD201 `aiohttp.ClientSession(...)` given to `Compared(...)` is never closed; call `close()` when done",
+    ]
+
+
+def test_flags_the_class_does_not_prove_false_move_the_session(tmp_path: Path) -> None:
+    # A dataclass field the caller sets, a ``setattr`` in the class, a parameter passed through a
+    # call before the flag is set, a base's ``close()`` that closes it anyway, a second attribute
+    # closed without the flag: each closes a given session on some path, so none is reported.
+    assert tree_findings(tmp_path, {"unproven.py": UNPROVEN, "use.py": USE_UNPROVEN}, "TRD2") == []
 
 
 SCRIPT_BODY = '''\
@@ -214,8 +340,34 @@ async def check():
 '''
 
 
+ANYIO_SCRIPT = '''\
+import anyio
+
+import aiohttp
+
+
+async def fetch():
+    session = aiohttp.ClientSession()
+    try:
+        async with session.get("https://example.com") as resp:
+            text = await resp.text()
+    except Exception as e:
+        print(f"error: {e}")
+        text = ""
+    print(text)
+    await session.close()
+
+
+anyio.run(fetch)
+'''
+
+
 def test_a_module_that_runs_a_coroutine_at_its_top_level_is_a_script(tmp_path: Path) -> None:
-    files = {"scripts/check_funding.py": SCRIPT_BODY + "\nasyncio.run(check())\n", "lib/funding.py": SCRIPT_BODY}
+    # ``anyio.run(fetch)`` is given the function, and calls it: ``fetch`` is what the script runs.
+    files = {
+        "scripts/check_funding.py": SCRIPT_BODY + "\nasyncio.run(check())\n", "lib/funding.py": SCRIPT_BODY,
+        "scripts/fetch.py": ANYIO_SCRIPT,
+    }
     assert tree_findings(tmp_path, files, "TRD2") == [
         "funding.py:7:5 TRD201 `bybit` (`ccxtpro.bybit(...)`) is closed outside `finally`; open it with `async with`",
     ]

@@ -349,11 +349,19 @@ def _runs_as_main(module: ModuleInfo) -> bool:
     return found
 
 
+# Runners given the coroutine function itself (``anyio.run(main)``): what they are given is called.
+_FUNCTION_RUNNERS = ("anyio.run", "trio.run")
+
+
 def _runs_a_coroutine(module: ModuleInfo, call: ast.Call) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr == "run_until_complete":
         return True
-    return module.imports.qualify(func) in ("asyncio.run", "asyncio.runners.run", "anyio.run", "trio.run", "uvloop.run")
+    return module.imports.qualify(func) in ("asyncio.run", "asyncio.runners.run", "uvloop.run", *_FUNCTION_RUNNERS)
+
+
+def _runs_a_function(module: ModuleInfo, call: ast.Call) -> bool:
+    return module.imports.qualify(call.func) in _FUNCTION_RUNNERS
 
 
 def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:
@@ -394,7 +402,8 @@ def _handed_on(module: ModuleInfo, function: ast.AST) -> bool:
         uses = list(name_loads(module.tree, name))  # one walk of the module answers every name
     else:
         return False
-    called = [n for n in uses if isinstance(parent := module.parent(n), ast.Call) and parent.func is n]
+    called = [n for n in uses if isinstance(parent := module.parent(n), ast.Call) and (
+        parent.func is n or parent.args[:1] == [n] and _runs_a_function(module, parent))]
     return bool(uses) and not called
 
 

@@ -27,20 +27,31 @@ true (under ``if self.F:``, or after ``if not self.F: return``), and every assig
 in the class leaves it false when the value is given: a false constant, a true one only where
 the class makes the attribute's value itself (beside a constructor's call assigned to it, or
 under ``if session is None:``), or ``F = session is None`` before the parameter is bound again.
-A flag the caller sets (``close_session=True``), or anything else, proves nothing, and the value
-is handed over as before."""
+Read over the whole class family (every method, bases' too, methods under a class-level ``if``):
+a release that is not guarded, an alias of the attribute, the parameter kept in a second attribute,
+a flag the caller sets (``close_session=True``, a field of a dataclass), one set through
+``setattr`` or ``__dict__``, or one any other file of the project names (a factory's
+``obj._own_session = True``, fredrike/pydaikin ``69cf5c77``) proves nothing, and the value is
+handed over as before. The verdict is kept per class and parameter (the project's memo)."""
 
 from __future__ import annotations
 
 import ast
+import weakref
 
 from tradelint.facts.class_family import class_node, class_of_cls
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.ownership import attr_releasers, lineage
+from tradelint.facts.ownership import lineage
+from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+Classes = list[tuple[ModuleInfo, ast.ClassDef]]
+
+# Per module: the attribute names it stores on anything but ``self`` (``obj.F = ...``) or names to
+# ``setattr``, with the line of each store.
+_STORES: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[int]]] = weakref.WeakKeyDictionary()
 
 
 def closes_only_its_own(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
@@ -51,54 +62,82 @@ def closes_only_its_own(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bo
         return False
     family = lineage(module.project, *found)
     nodes = [class_node(module, summary, facts) for summary, facts in family]
-    classes = [node[1] for node in nodes if node is not None]
+    classes = [node for node in nodes if node is not None]
     if len(classes) != len(family):
         return False
-    methods: dict[str, Function] = {}
-    for cls in classes:
-        for stmt in cls.body:
-            if isinstance(stmt, FUNCTION_NODES):
-                methods.setdefault(stmt.name, stmt)
-    param = _param_of(methods.get("__init__"), call, arg)
+    init = next((s for _, cls in classes for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
+    param = _param_of(init, call, arg)
     attr = next((f.stored_params[param] for _, f in family if param is not None and param in f.stored_params), None)
     if param is None or attr is None:
         return False
-    words = frozenset({"close", "aclose"}) | frozenset(how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
-    releasers = attr_releasers(family, attr, words)
+    key = ("own-flags", found[0].path, found[1].line, param)
+    memo = module.project.class_memo
+    if key not in memo:
+        words = frozenset({"close", "aclose"}) | frozenset(
+            how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
+        memo[key] = _proven_flags(classes, init, param, attr, words)
+    flags: frozenset[str] = memo[key]
+    return bool(flags) and not _set_elsewhere(module, classes, flags)
+
+
+def _proven_flags(classes: Classes, init: Function | None, param: str, attr: str, words: frozenset[str]) -> frozenset[str]:
+    """The flags every release of ``self.attr`` in the family runs under, when each is proven
+    false for a given value; empty when anything is not proven."""
+    functions: list[Function] = [f for _, cls in classes for f in walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
     flags: set[str] = set()
-    for name in releasers:
-        method = methods.get(name)
-        if method is None:
-            return False
-        sites = list(_releases(method, attr, words))
-        if not sites:
-            return False  # (released through an alias or a property: not read here)
-        for site in sites:
-            flag = _guard(method, site, attr)
+    for function in functions:
+        me = _receiver(function)
+        for node in walk(function):
+            if _writes_around(node, me) or _kept_elsewhere(node, me, param, attr):
+                return frozenset()  # (``setattr(self, ...)``, ``self.__dict__``, the value in a second attribute)
+            if isinstance(node, ast.Assign) and _is_self_attr(node.value, me, attr):
+                return frozenset()  # (an alias: ``session = self._session``, released as a local)
+        for site in _releases(function, me, attr, words):
+            flag = _guard(function, me, site, attr)
             if flag is None:
-                return False
+                return frozenset()
             flags.add(flag)
-    return (
-        bool(flags) and all(_false_when_given(classes, methods.get("__init__"), param, attr, flag) for flag in flags)
-        and not _set_from_outside(module, classes, flags)
-    )
+    if not flags or not all(_false_when_given(classes, functions, init, param, attr, flag) for flag in flags):
+        return frozenset()
+    return frozenset(flags)
 
 
-def _set_from_outside(module: ModuleInfo, classes: list[ast.ClassDef], flags: set[str]) -> bool:
-    """The caller's module sets one of the flags on an instance itself (``obj._own_session =
-    True``, ``setattr(obj, "_own_session", True)``: fredrike/pydaikin ``69cf5c77``'s factory)."""
-    inside = {id(node) for cls in classes for node in walk(cls)}
-    for node in walk(module.tree):
-        if id(node) in inside:
-            continue
-        if isinstance(node, ast.Attribute) and node.attr in flags and isinstance(node.ctx, ast.Store):
+def _set_elsewhere(module: ModuleInfo, classes: Classes, flags: frozenset[str]) -> bool:
+    """A flag is set outside the class family: in the caller's module or a class's module outside
+    the classes (``obj._own_session = True``, ``setattr(obj, "_own_session", True)``: fredrike/
+    pydaikin ``69cf5c77``'s factory), or named by any other file of the project."""
+    inside = {(owner.path, line) for owner, cls in classes for line in range(cls.lineno, (cls.end_lineno or cls.lineno) + 1)}
+    owners = {module.path: module} | {owner.path: owner for owner, _ in classes}
+    for path, owner in owners.items():
+        stores = _stores(owner)
+        if any((path, line) not in inside for flag in flags for line in stores.get(flag, ())):
             return True
-        if (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" and len(node.args) > 1
-            and isinstance(node.args[1], ast.Constant) and node.args[1].value in flags
-        ):
-            return True
+    # (A bare folder of modules has no project marker: the folder of the caller's package is read.)
+    root = project_root(module) or (module.roots[0] if module.roots else module.path.parent)
+    for flag in sorted(flags):
+        module.project.note_scan(f"mentions {flag}", root)
+        for path, _ in files_naming(module.project, root, flag, skip=module.path):
+            if module.project.absolute(path) in owners:
+                continue
+            other = module.project.module_at(path)
+            if other is None or flag in _stores(other):
+                return True
     return False
+
+
+def _stores(module: ModuleInfo) -> dict[str, list[int]]:
+    found = _STORES.get(module)
+    if found is None:
+        found = {}
+        for node in module.index.attributes:
+            # (``self.F = ...`` in a method is that class's own flag, read with its class)
+            if isinstance(node.ctx, ast.Store) and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.setdefault(node.attr, []).append(node.lineno)
+        for call in module.index.calls:
+            if isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) > 1 and isinstance(call.args[1], ast.Constant):
+                found.setdefault(str(call.args[1].value), []).append(call.lineno)
+        _STORES[module] = found
+    return found
 
 
 def _param_of(init: Function | None, call: ast.Call, arg: ast.expr) -> str | None:
@@ -112,17 +151,38 @@ def _param_of(init: Function | None, call: ast.Call, arg: ast.expr) -> str | Non
 
 
 def _receiver(function: Function) -> str | None:
-    return function.args.args[0].arg if function.args.args else None
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[0].arg if positional else None
 
 
-def _is_self_attr(node: ast.AST, me: str | None, attr: str) -> bool:
+def _is_self_attr(node: ast.AST | None, me: str | None, attr: str) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == me
 
 
-def _releases(method: Function, attr: str, words: frozenset[str]) -> list[ast.AST]:
-    """The statements of ``method`` that release ``self.attr``: a call of one of ``words`` on it,
-    or an ``async with`` / ``with`` of it."""
-    me = _receiver(method)
+def _writes_around(node: ast.AST, me: str | None) -> bool:
+    """``setattr(self, ...)``, ``object.__setattr__(self, ...)``, ``self.__dict__``: stores not read here."""
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        return True
+    if isinstance(node, ast.Call) and (
+            isinstance(node.func, ast.Name) and node.func.id == "setattr" or isinstance(node.func, ast.Attribute) and node.func.attr == "__setattr__"):
+        return True
+    return False
+
+
+def _kept_elsewhere(node: ast.AST, me: str | None, param: str, attr: str) -> bool:
+    """The parameter kept in a second attribute (``self.session = session`` beside ``self._session``)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return False
+    value = node.value
+    keeps = isinstance(value, ast.Name) and value.id == param or isinstance(value, (ast.BoolOp, ast.IfExp)) and any(
+        isinstance(v, ast.Name) and v.id == param for v in ast.iter_child_nodes(value))
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return keeps and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me and t.attr != attr for t in targets)
+
+
+def _releases(method: Function, me: str | None, attr: str, words: frozenset[str]) -> list[ast.AST]:
+    """The nodes of ``method`` that release ``self.attr``: a call of one of ``words`` on it, or an
+    ``async with`` / ``with`` of it."""
     found: list[ast.AST] = []
     for node in walk(method):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in words and _is_self_attr(node.func.value, me, attr):
@@ -146,10 +206,9 @@ def _parents(function: ast.AST) -> dict[int, ast.AST]:
     return {id(child): node for node in walk(function) for child in ast.iter_child_nodes(node)}
 
 
-def _guard(method: Function, site: ast.AST, attr: str) -> str | None:
+def _guard(method: Function, me: str | None, site: ast.AST, attr: str) -> str | None:
     """The flag ``site`` runs only under: an ``if self.F:`` around it, or an ``if not self.F:``
     that leaves the method before it, in a block around it."""
-    me = _receiver(method)
     parents = _parents(method)
     child: ast.AST = site
     node = parents.get(id(site))
@@ -171,34 +230,38 @@ def _guard(method: Function, site: ast.AST, attr: str) -> str | None:
     return None
 
 
-def _false_when_given(classes: list[ast.ClassDef], init: Function | None, param: str, attr: str, flag: str) -> bool:
-    """Every assignment of the flag in the class family leaves it false when ``param`` is given."""
+def _false_when_given(classes: Classes, functions: list[Function], init: Function | None, param: str, attr: str, flag: str) -> bool:
+    """Every assignment of the flag in the class family leaves it false when ``param`` is given.
+    A class-level default proves only in a plain class (not a dataclass's, attrs' or a model's
+    field, which its generated ``__init__`` takes from the caller)."""
     seen = False
-    for cls in classes:
+    for _, cls in classes:
         for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == flag:
+                return False
             if any(isinstance(t, ast.Name) and t.id == flag for t in _targets(stmt)):
                 seen = True
-                if not _falsy(_value(stmt)):
+                if cls.decorator_list or not _falsy(_value(stmt)):
                     return False
-        for function in (s for s in cls.body if isinstance(s, FUNCTION_NODES)):
-            me = _receiver(function)
-            parents = _parents(function)
-            plain: set[int] = set()
-            for node in walk(function):
-                if not any(_is_self_attr(t, me, flag) for t in _targets(node)):
-                    continue
-                seen = True
-                value = _value(node)
-                plain.update(id(t) for t in _targets(node))
-                if _falsy(value):
-                    continue
-                if function is init and value is not None and _tests_absent(value, param) and not _bound_before(function, param, node):
-                    continue  # ``self._close_session = session is None``
-                if value is not None and _truthy(value) and _makes_its_own(function, parents, node, param if function is init else None, attr, me):
-                    continue
-                return False
-            if any(_is_self_attr(n, me, flag) and isinstance(n.ctx, ast.Store) and id(n) not in plain for n in walk(function) if isinstance(n, ast.Attribute)):
-                return False  # (``self.F, x = ...``, ``self.F |= ...``: not read here)
+    for function in functions:
+        me = _receiver(function)
+        parents = _parents(function)
+        plain: set[int] = set()
+        for node in walk(function):
+            if not any(_is_self_attr(t, me, flag) for t in _targets(node)):
+                continue
+            seen = True
+            value = _value(node)
+            plain.update(id(t) for t in _targets(node))
+            if _falsy(value):
+                continue
+            if function is init and value is not None and _tests_absent(value, param) and not _bound_before(function, param, node):
+                continue  # ``self._close_session = session is None``
+            if value is not None and _truthy(value) and _makes_its_own(parents, node, param if function is init else None, attr, me):
+                continue
+            return False
+        if any(_is_self_attr(n, me, flag) and isinstance(n.ctx, ast.Store) and id(n) not in plain for n in walk(function) if isinstance(n, ast.Attribute)):
+            return False  # (``self.F, x = ...``, ``self.F |= ...``: not read here)
     return seen
 
 
@@ -230,6 +293,16 @@ def _tests_absent(test: ast.expr, param: str) -> bool:
     )
 
 
+def _tests_given(test: ast.expr, param: str) -> bool:
+    """``param`` or ``param is not None``: true when the caller gave one."""
+    if isinstance(test, ast.Name):
+        return test.id == param
+    return (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    )
+
+
 def _bound_before(function: Function, name: str, stmt: ast.AST) -> bool:
     at = (getattr(stmt, "lineno", 0), getattr(stmt, "col_offset", 0))
     return any(
@@ -238,23 +311,23 @@ def _bound_before(function: Function, name: str, stmt: ast.AST) -> bool:
     )
 
 
-def _makes_its_own(function: Function, parents: dict[int, ast.AST], assign: ast.AST, param: str | None, attr: str, me: str | None) -> bool:
+def _makes_its_own(parents: dict[int, ast.AST], assign: ast.AST, param: str | None, attr: str, me: str | None) -> bool:
     """The flag is set true where the class makes the value itself: in a block that also assigns
-    a call to the attribute (or to the parameter, in ``__init__``), or under a test that the
-    parameter was not given."""
+    to the attribute (or to the parameter, in ``__init__``) a call given neither (not
+    ``session = checked(session)``), or under a test that the parameter was not given."""
     node = parents.get(id(assign))
     block = next((b for f in ("body", "orelse") if isinstance(b := getattr(node, f, None), list) and any(s is assign for s in b)), None)
     if node is None or block is None:
         return False
     for stmt in block:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.Call, ast.Await)) and any(
+        value = stmt.value.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Await) else getattr(stmt, "value", None)
+        if isinstance(stmt, ast.Assign) and isinstance(value, ast.Call) and not _mentions(value, param, attr, me) and any(
                 _is_self_attr(t, me, attr) or param is not None and isinstance(t, ast.Name) and t.id == param for t in stmt.targets):
             return True
     if isinstance(node, ast.If) and param is not None:
-        given_absent = _tests_absent(node.test, param)
-        given_present = isinstance(node.test, ast.Name) and node.test.id == param or (
-            isinstance(node.test, ast.Compare) and isinstance(node.test.left, ast.Name) and node.test.left.id == param
-            and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.IsNot)
-            and isinstance(node.test.comparators[0], ast.Constant) and node.test.comparators[0].value is None)
-        return (given_absent and block is node.body) or (given_present and block is node.orelse)
+        return (_tests_absent(node.test, param) and block is node.body) or (_tests_given(node.test, param) and block is node.orelse)
     return False
+
+
+def _mentions(call: ast.Call, param: str | None, attr: str, me: str | None) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == param or _is_self_attr(n, me, attr) for n in walk(call))
