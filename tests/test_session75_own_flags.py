@@ -29,6 +29,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import tree_findings
 
 LIB = '''\
@@ -392,3 +394,21 @@ def test_the_handed_session_is_really_left_open() -> None:
 
     left_open, own_closed = asyncio.run(run())
     assert left_open and own_closed
+
+
+def test_a_cached_run_rechecks_the_caller_when_a_file_starts_setting_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The proof reads every file that names the flag (a ``mentions`` scan): a factory added later
+    # that sets it on an instance rechecks ``use.py``, which did not change, and its findings go.
+    from tests.test_cache_scans import run
+    from tests.trees import write
+
+    tree, cache = tmp_path / "tree", tmp_path / "cache"
+    write(tree / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tree / "lib.py", LIB)
+    write(tree / "use.py", USE)
+    first = [(path, line) for path, line, code in run(tree, cache, monkeypatch)[1] if code.startswith("TRD2")]
+    assert first == [("use.py", 7), ("use.py", 15), ("use.py", 42), ("use.py", 50)]
+    write(tree / "factory.py", FACTORY)
+    checked, findings = run(tree, cache, monkeypatch)
+    assert "use.py" in checked
+    assert [(path, line) for path, line, code in findings if code.startswith("TRD2")] == [("use.py", 42)]
