@@ -260,6 +260,22 @@ class TwoAttributes:
         await self._session.close()
 
 
+class Factory:
+    def __init__(self, session=None):
+        self._session = session
+        self._owns = False
+
+    @staticmethod
+    def owning():
+        client = Factory(aiohttp.ClientSession())
+        client._owns = True
+        return client
+
+    async def close(self):
+        if self._owns:
+            await self._session.close()
+
+
 def checked(session):
     return session
 '''
@@ -267,7 +283,7 @@ def checked(session):
 USE_UNPROVEN = '''\
 import aiohttp
 
-from unproven import Drained, Field, Rebound, SetAttr, TwoAttributes
+from unproven import Drained, Factory, Field, Rebound, SetAttr, TwoAttributes
 
 
 async def field():
@@ -292,6 +308,11 @@ async def drained():
 
 async def two_attributes():
     c = TwoAttributes(aiohttp.ClientSession())
+    await c.close()
+
+
+async def factory():
+    c = Factory(aiohttp.ClientSession())
     await c.close()
 '''
 
@@ -318,7 +339,9 @@ def test_a_flag_another_module_sets_proves_nothing(tmp_path: Path) -> None:
 def test_flags_the_class_does_not_prove_false_move_the_session(tmp_path: Path) -> None:
     # A dataclass field the caller sets, a ``setattr`` in the class, a parameter passed through a
     # call before the flag is set, a base's ``close()`` that closes it anyway, a second attribute
-    # closed without the flag: each closes a given session on some path, so none is reported.
+    # closed without the flag, the class's own factory setting the flag on an instance
+    # (livekit/agents ``LLM.with_azure``: ``llm._owns_client = True``): each closes a given
+    # session on some path, so none is reported.
     assert tree_findings(tmp_path, {"unproven.py": UNPROVEN, "use.py": USE_UNPROVEN}, "TRD2") == []
 
 

@@ -103,15 +103,14 @@ def _proven_flags(classes: Classes, init: Function | None, param: str, attr: str
 
 
 def _set_elsewhere(module: ModuleInfo, classes: Classes, flags: frozenset[str]) -> bool:
-    """A flag is set outside the class family: in the caller's module or a class's module outside
-    the classes (``obj._own_session = True``, ``setattr(obj, "_own_session", True)``: fredrike/
-    pydaikin ``69cf5c77``'s factory), or named by any other file of the project."""
-    inside = {(owner.path, line) for owner, cls in classes for line in range(cls.lineno, (cls.end_lineno or cls.lineno) + 1)}
+    """A flag is set on an instance other than through ``self`` (``obj._own_session = True``,
+    ``setattr(obj, "_own_session", True)``: fredrike/pydaikin ``69cf5c77``'s factory) in the
+    caller's module or a class's, or in any other file of the project that names it."""
     owners = {module.path: module} | {owner.path: owner for owner, _ in classes}
-    for path, owner in owners.items():
-        stores = _stores(owner)
-        if any((path, line) not in inside for flag in flags for line in stores.get(flag, ())):
-            return True
+    # (The class's own factory counts too: ``llm = LLM(client=c); llm._owns_client = True`` in a
+    # static method of ``LLM``, livekit/agents' ``with_azure``.)
+    if any(flag in _stores(owner) for owner in owners.values() for flag in flags):
+        return True
     # (A bare folder of modules has no project marker: the folder of the caller's package is read.)
     root = project_root(module) or (module.roots[0] if module.roots else module.path.parent)
     for flag in sorted(flags):
