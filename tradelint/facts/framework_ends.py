@@ -336,17 +336,22 @@ _AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionar
 
 
 def _runs_as_main(module: ModuleInfo) -> bool:
-    """The module has an ``if __name__ == "__main__":`` block, or runs a coroutine at its top
-    level (``asyncio.run(check())``, ``loop.run_until_complete(main())``: importing it runs the
-    program, so it is a script whatever its name). Once per module."""
+    """The module has an ``if __name__ == "__main__":`` block (once per module)."""
     found = _AS_MAIN.get(module)
     if found is None:
         found = _AS_MAIN[module] = any(
             isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
-            or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _runs_a_coroutine(module, stmt.value)
             for stmt in module.tree.body
         )
     return found
+
+
+def runs_at_top(module: ModuleInfo) -> bool:
+    """The module runs a coroutine at its top level (``asyncio.run(check())``,
+    ``loop.run_until_complete(main())``, ``anyio.run(fetch)``): importing it runs the program, so
+    it is a script whatever its name, and only the program's end cancels what it runs. (Its errors
+    are still reported as any function's: an unguarded script's failed step is labelled a leak.)"""
+    return any(isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _runs_a_coroutine(module, stmt.value) for stmt in module.tree.body)
 
 
 # Runners given the coroutine function itself (``anyio.run(main)``): what they are given is called.

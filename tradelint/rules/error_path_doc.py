@@ -118,8 +118,11 @@ branch or after a loop it is made in) is not reported when everything between th
 `except Exception` (or wider) goes on, none of its handlers raising or returning, or in a `try`
 every handler of which closes the resource, one catching every error; or awaits a release of
 something else; and no `return`, `raise`, or `break` or `continue` of a loop around it comes
-between (Shmuel18/Arbitrage-'s funding scripts). The same coroutine in a module that is no
-script is reported: a cancellation of a service's call leaves the session open.
+between (Shmuel18/Arbitrage-'s funding scripts). A module that runs a coroutine at its top level
+(`asyncio.run(check())` unguarded, `loop.run_until_complete(...)`, `anyio.run(check)`,
+`trio.run(check)`) is a script for this too: importing it runs the program. The same coroutine
+in a module that is no script is reported: a cancellation of a service's call leaves the
+session open.
 ```python
 async def check():
     exchange = ccxt.pro.bybit()

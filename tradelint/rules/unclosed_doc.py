@@ -556,8 +556,8 @@ class Bot:
 A first-party (or library-table) type closed only on the success path is reported wherever
 the program goes on after the error: a service's or a library's method, a request handler, a
 bot command, a Home Assistant integration. Not in a test (its failure ends the test) nor in
-what a script runs (`__main__.py`, a module with an `if __name__ == "__main__":` block or an
-`asyncio.run(...)` at its top level, a `main`, a click or typer `command`; not what it hands on, never
+what a script runs (`__main__.py`, a module with an `if __name__ == "__main__":` block, a
+function named `main`, a click or typer `command`; not what such a module only hands on, never
 calling it, as a request handler given to a router, `web.post("/login", proxy.login)`, whose
 errors the server answers: matrix-org/pantalaimon `c6c04b68`): there the error ends the process, unless
 an `await` lies between the creation and every close: a failed login or a cancellation there

@@ -36,7 +36,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.framework_ends import goes_on_after_errors, runs_at_top
 from tradelint.facts.handlers import catches_every_error, stopped_before
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import COMPREHENSION_NODES, LOOP_NODES, own_nodes, walk
@@ -50,8 +50,8 @@ def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AS
     """Whether ``c`` is closed on the way on in a function whose failure ends the program, and
     nothing between but a cancellation can skip that close."""
     function = c.function
-    if function is None or goes_on_after_errors(module, function, lifespans_end=False):
-        return False
+    if function is None or goes_on_after_errors(module, function, lifespans_end=False) and not runs_at_top(module):
+        return False  # (a module running ``asyncio.run(check())`` at its top level is a script too)
     made = _ways(module, c.stmt, function)
     end = (getattr(c.stmt, "end_lineno", 0) or 0, getattr(c.stmt, "end_col_offset", 0) or 0)
     closes = set(map(id, close_nodes))
