@@ -52,9 +52,9 @@ def _awaited_itself(module: ModuleInfo, node: ast.expr) -> bool:
 # given the coroutine (``asyncio.run(client.get_me())``, ``loop.run_until_complete(...)``, by its
 # method's name on any loop) or given the coroutine function, called with its arguments
 # (``async_to_sync(bot.get_me)()``, ``anyio.run(client.fetch, url)``).
-_CORO_RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
-_LOOP_RUNNERS = frozenset({"run_until_complete"})
-_FUNCTION_RUNNERS = frozenset({"asgiref.sync.async_to_sync", "anyio.run", "anyio.from_thread.run", "trio.run"})
+CORO_RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
+LOOP_RUNNERS = frozenset({"run_until_complete"})
+FUNCTION_RUNNERS = frozenset({"asgiref.sync.async_to_sync", "anyio.run", "anyio.from_thread.run", "trio.run"})
 
 
 def run_through(module: ModuleInfo, node: ast.expr) -> bool:
@@ -71,9 +71,9 @@ def run_through(module: ModuleInfo, node: ast.expr) -> bool:
         runner = module.parent(parent)
         return (
             isinstance(runner, ast.Call) and runner.args[:1] == [parent]
-            and ((isinstance(runner.func, ast.Attribute) and runner.func.attr in _LOOP_RUNNERS) or module.imports.qualify(runner.func) in _CORO_RUNNERS)
+            and ((isinstance(runner.func, ast.Attribute) and runner.func.attr in LOOP_RUNNERS) or module.imports.qualify(runner.func) in CORO_RUNNERS)
         )
-    if isinstance(parent, ast.Call) and parent.args[:1] == [node] and module.imports.qualify(parent.func) in _FUNCTION_RUNNERS:
+    if isinstance(parent, ast.Call) and parent.args[:1] == [node] and module.imports.qualify(parent.func) in FUNCTION_RUNNERS:
         converted = module.parent(parent)  # ``async_to_sync(bot.get_me)()`` calls what it converts
         return module.imports.qualify(parent.func) != "asgiref.sync.async_to_sync" or (isinstance(converted, ast.Call) and converted.func is parent)
     return False

@@ -23,6 +23,7 @@ import weakref
 from pathlib import Path
 from typing import cast
 
+from tradelint.facts.awaited_uses import CORO_RUNNERS, LOOP_RUNNERS
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.entry_reach import reached_only_on_the_way_in
 from tradelint.facts.lifespans import is_lifespan
@@ -355,14 +356,17 @@ def runs_at_top(module: ModuleInfo) -> bool:
 
 
 # Runners given the coroutine function itself (``anyio.run(main)``): what they are given is called.
-_FUNCTION_RUNNERS = ("anyio.run", "trio.run")
+# (Of ``awaited_uses.FUNCTION_RUNNERS``, the two a script's top level runs its program with; the
+# coroutine runners are that module's too, with uvloop's.)
+_FUNCTION_RUNNERS = frozenset({"anyio.run", "trio.run"})
+_PROGRAM_RUNNERS = CORO_RUNNERS | {"uvloop.run"} | _FUNCTION_RUNNERS
 
 
 def _runs_a_coroutine(module: ModuleInfo, call: ast.Call) -> bool:
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr == "run_until_complete":
+    if isinstance(func, ast.Attribute) and func.attr in LOOP_RUNNERS:
         return True
-    return module.imports.qualify(func) in ("asyncio.run", "asyncio.runners.run", "uvloop.run", *_FUNCTION_RUNNERS)
+    return module.imports.qualify(func) in _PROGRAM_RUNNERS
 
 
 def _runs_a_function(module: ModuleInfo, call: ast.Call) -> bool:

@@ -611,7 +611,7 @@ class OwnershipModel:
             # ``**kwargs`` forwarded to a base we cannot read, or a parameter used without being
             # stored: not proven either way, so the handoff is trusted as a third-party one.
             return None
-        return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
+        return releases_attr(family, attr, frozenset({"close", "aclose"}) | release_words(family, attr)) is not None
 
     def released_params(self, module: ModuleInfo, func: ast.expr) -> tuple[tuple[tuple[str, int], ...], MethodFacts] | None:
         """For a first-party class that is no resource type of its own: the constructor
@@ -635,7 +635,7 @@ class OwnershipModel:
         places = sorted({position for _, f in family for position in f.stored_positions})
         positions = {kept: position for position in places if (kept := stored_at(self.project, family, position)) is not None}
         for param, attr in sorted(stored.items()):
-            releaser = releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr))
+            releaser = releases_attr(family, attr, frozenset({"close", "aclose"}) | release_words(family, attr))
             method = _entry_for(family, releaser, self.configured) if releaser is not None else None
             if method is not None:
                 params.append((param, positions.get(attr, -1)))
@@ -670,7 +670,8 @@ class OwnershipModel:
         return None
 
 
-def _release_words(family: Family, attr: str) -> frozenset[str]:
+def release_words(family: Family, attr: str) -> frozenset[str]:
+    """The release calls the family's summaries record on ``self.attr`` (``disconnect``, ``stop``...)."""
     return frozenset(how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
 
 

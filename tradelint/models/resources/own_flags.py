@@ -42,16 +42,17 @@ import weakref
 from tradelint.facts.class_family import class_node, class_of_cls
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.ownership import lineage
+from tradelint.facts.ownership import lineage, release_words
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Classes = list[tuple[ModuleInfo, ast.ClassDef]]
+Methods = list[tuple[ModuleInfo, Function]]  # each with the module whose tree holds it (its parents)
 
 # Per module: the attribute names it stores on anything but ``self`` (``obj.F = ...``) or names to
-# ``setattr``, with the line of each store.
-_STORES: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+# ``setattr``.
+_STORES: weakref.WeakKeyDictionary[ModuleInfo, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def closes_only_its_own(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
@@ -73,8 +74,7 @@ def closes_only_its_own(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bo
     key = ("own-flags", found[0].path, found[1].line, param)
     memo = module.project.class_memo
     if key not in memo:
-        words = frozenset({"close", "aclose"}) | frozenset(
-            how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
+        words = frozenset({"close", "aclose"}) | release_words(family, attr)
         memo[key] = _proven_flags(classes, init, param, attr, words)
     flags: frozenset[str] = memo[key]
     return bool(flags) and not _set_elsewhere(module, classes, flags)
@@ -83,20 +83,20 @@ def closes_only_its_own(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bo
 def _proven_flags(classes: Classes, init: Function | None, param: str, attr: str, words: frozenset[str]) -> frozenset[str]:
     """The flags every release of ``self.attr`` in the family runs under, when each is proven
     false for a given value; empty when anything is not proven."""
-    functions: list[Function] = [f for _, cls in classes for f in walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions: Methods = [(owner, f) for owner, cls in classes for f in walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
     flags: set[str] = set()
-    for function in functions:
+    for owner, function in functions:
         me = _receiver(function)
         for node in walk(function):
             if _writes_around(node, me) or _kept_elsewhere(node, me, param, attr):
                 return frozenset()  # (``setattr(self, ...)``, ``self.__dict__``, the value in a second attribute)
             if isinstance(node, ast.Assign) and _is_self_attr(node.value, me, attr):
                 return frozenset()  # (an alias: ``session = self._session``, released as a local)
-        for site in _releases(function, me, attr, words):
-            flag = _guard(function, me, site, attr)
-            if flag is None:
-                return frozenset()
-            flags.add(flag)
+            if _releases(node, me, attr, words):
+                flag = _guard(owner, function, me, node, attr)
+                if flag is None:
+                    return frozenset()
+                flags.add(flag)
     if not flags or not all(_false_when_given(classes, functions, init, param, attr, flag) for flag in flags):
         return frozenset()
     return frozenset(flags)
@@ -109,7 +109,7 @@ def _set_elsewhere(module: ModuleInfo, classes: Classes, flags: frozenset[str]) 
     owners = {module.path: module} | {owner.path: owner for owner, _ in classes}
     # (The class's own factory counts too: ``llm = LLM(client=c); llm._owns_client = True`` in a
     # static method of ``LLM``, livekit/agents' ``with_azure``.)
-    if any(flag in _stores(owner) for owner in owners.values() for flag in flags):
+    if any(flags & _stores(owner) for owner in owners.values()):
         return True
     # (A bare folder of modules has no project marker: the folder of the caller's package is read.)
     root = project_root(module) or (module.roots[0] if module.roots else module.path.parent)
@@ -124,18 +124,17 @@ def _set_elsewhere(module: ModuleInfo, classes: Classes, flags: frozenset[str]) 
     return False
 
 
-def _stores(module: ModuleInfo) -> dict[str, list[int]]:
+def _stores(module: ModuleInfo) -> frozenset[str]:
     found = _STORES.get(module)
     if found is None:
-        found = {}
-        for node in module.index.attributes:
+        found = _STORES[module] = frozenset(
             # (``self.F = ...`` in a method is that class's own flag, read with its class)
-            if isinstance(node.ctx, ast.Store) and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-                found.setdefault(node.attr, []).append(node.lineno)
-        for call in module.index.calls:
-            if isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) > 1 and isinstance(call.args[1], ast.Constant):
-                found.setdefault(str(call.args[1].value), []).append(call.lineno)
-        _STORES[module] = found
+            node.attr for node in module.index.attributes
+            if isinstance(node.ctx, ast.Store) and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        ) | frozenset(
+            str(call.args[1].value) for call in module.index.calls
+            if isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+        )
     return found
 
 
@@ -150,6 +149,8 @@ def _param_of(init: Function | None, call: ast.Call, arg: ast.expr) -> str | Non
 
 
 def _receiver(function: Function) -> str | None:
+    # (Not ``uses.self_name``, which gives a static method no instance: here its first parameter
+    # is read as one, so a static helper's unguarded close of it proves the flag nothing.)
     positional = [*function.args.posonlyargs, *function.args.args]
     return positional[0].arg if positional else None
 
@@ -179,16 +180,12 @@ def _kept_elsewhere(node: ast.AST, me: str | None, param: str, attr: str) -> boo
     return keeps and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me and t.attr != attr for t in targets)
 
 
-def _releases(method: Function, me: str | None, attr: str, words: frozenset[str]) -> list[ast.AST]:
-    """The nodes of ``method`` that release ``self.attr``: a call of one of ``words`` on it, or an
-    ``async with`` / ``with`` of it."""
-    found: list[ast.AST] = []
-    for node in walk(method):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in words and _is_self_attr(node.func.value, me, attr):
-            found.append(node)
-        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_is_self_attr(item.context_expr, me, attr) for item in node.items):
-            found.append(node)
-    return found
+def _releases(node: ast.AST, me: str | None, attr: str, words: frozenset[str]) -> bool:
+    """``node`` releases ``self.attr``: a call of one of ``words`` on it, or an ``async with`` /
+    ``with`` of it."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in words:
+        return _is_self_attr(node.func.value, me, attr)
+    return isinstance(node, (ast.With, ast.AsyncWith)) and any(_is_self_attr(item.context_expr, me, attr) for item in node.items)
 
 
 def _flag_of(test: ast.expr, me: str | None, attr: str) -> str | None:
@@ -201,16 +198,11 @@ def _flag_of(test: ast.expr, me: str | None, attr: str) -> str | None:
     return None
 
 
-def _parents(function: ast.AST) -> dict[int, ast.AST]:
-    return {id(child): node for node in walk(function) for child in ast.iter_child_nodes(node)}
-
-
-def _guard(method: Function, me: str | None, site: ast.AST, attr: str) -> str | None:
+def _guard(owner: ModuleInfo, method: Function, me: str | None, site: ast.AST, attr: str) -> str | None:
     """The flag ``site`` runs only under: an ``if self.F:`` around it, or an ``if not self.F:``
     that leaves the method before it, in a block around it."""
-    parents = _parents(method)
     child: ast.AST = site
-    node = parents.get(id(site))
+    node = owner.parent(site)
     while node is not None:
         if isinstance(node, ast.If) and any(s is child for s in node.body) and (flag := _flag_of(node.test, me, attr)) is not None:
             return flag
@@ -225,11 +217,11 @@ def _guard(method: Function, me: str | None, site: ast.AST, attr: str) -> str | 
                         return flag
         if node is method:
             return None
-        child, node = node, parents.get(id(node))
+        child, node = node, owner.parent(node)
     return None
 
 
-def _false_when_given(classes: Classes, functions: list[Function], init: Function | None, param: str, attr: str, flag: str) -> bool:
+def _false_when_given(classes: Classes, functions: Methods, init: Function | None, param: str, attr: str, flag: str) -> bool:
     """Every assignment of the flag in the class family leaves it false when ``param`` is given.
     A class-level default proves only in a plain class (not a dataclass's, attrs' or a model's
     field, which its generated ``__init__`` takes from the caller)."""
@@ -242,11 +234,13 @@ def _false_when_given(classes: Classes, functions: list[Function], init: Functio
                 seen = True
                 if cls.decorator_list or not _falsy(_value(stmt)):
                     return False
-    for function in functions:
+    for owner, function in functions:
         me = _receiver(function)
-        parents = _parents(function)
         plain: set[int] = set()
+        stored: list[ast.Attribute] = []
         for node in walk(function):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _is_self_attr(node, me, flag):
+                stored.append(node)
             if not any(_is_self_attr(t, me, flag) for t in _targets(node)):
                 continue
             seen = True
@@ -256,10 +250,10 @@ def _false_when_given(classes: Classes, functions: list[Function], init: Functio
                 continue
             if function is init and value is not None and _tests_absent(value, param) and not _bound_before(function, param, node):
                 continue  # ``self._close_session = session is None``
-            if value is not None and _truthy(value) and _makes_its_own(parents, node, param if function is init else None, attr, me):
+            if value is not None and _truthy(value) and _makes_its_own(owner, node, param if function is init else None, attr, me):
                 continue
             return False
-        if any(_is_self_attr(n, me, flag) and isinstance(n.ctx, ast.Store) and id(n) not in plain for n in walk(function) if isinstance(n, ast.Attribute)):
+        if any(id(n) not in plain for n in stored):
             return False  # (``self.F, x = ...``, ``self.F |= ...``: not read here)
     return seen
 
@@ -286,19 +280,20 @@ def _tests_absent(test: ast.expr, param: str) -> bool:
     """``param is None`` or ``not param``: true only when the caller gave nothing."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return isinstance(test.operand, ast.Name) and test.operand.id == param
-    return (
-        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
-    )
+    return _compared_to_none(test, param, ast.Is)
 
 
 def _tests_given(test: ast.expr, param: str) -> bool:
     """``param`` or ``param is not None``: true when the caller gave one."""
     if isinstance(test, ast.Name):
         return test.id == param
+    return _compared_to_none(test, param, ast.IsNot)
+
+
+def _compared_to_none(test: ast.expr, param: str, op: type[ast.cmpop]) -> bool:
     return (
         isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == param and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+        and isinstance(test.ops[0], op) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     )
 
 
@@ -310,11 +305,11 @@ def _bound_before(function: Function, name: str, stmt: ast.AST) -> bool:
     )
 
 
-def _makes_its_own(parents: dict[int, ast.AST], assign: ast.AST, param: str | None, attr: str, me: str | None) -> bool:
+def _makes_its_own(owner: ModuleInfo, assign: ast.AST, param: str | None, attr: str, me: str | None) -> bool:
     """The flag is set true where the class makes the value itself: in a block that also assigns
     to the attribute (or to the parameter, in ``__init__``) a call given neither (not
     ``session = checked(session)``), or under a test that the parameter was not given."""
-    node = parents.get(id(assign))
+    node = owner.parent(assign)
     block = next((b for f in ("body", "orelse") if isinstance(b := getattr(node, f, None), list) and any(s is assign for s in b)), None)
     if node is None or block is None:
         return False
