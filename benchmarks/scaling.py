@@ -355,7 +355,8 @@ PREVIEW = False  # ``--preview``: every tree's configuration turns preview on
 
 def write(tree: Tree, root: Path) -> None:
     if not any(name == "pyproject.toml" for name in tree):
-        (root / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+        # (Excerpts: their methods are judged whether or not anything calls them.)
+        (root / "pyproject.toml").write_text("[tool.tradelint]\ncheck-uncalled-methods = true\n", encoding="utf-8")
     if PREVIEW:
         tree = dict(tree)
         config = tree.get("pyproject.toml", "[tool.tradelint]\n")

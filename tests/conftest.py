@@ -108,7 +108,7 @@ def tree_findings(
 ) -> list[str]:
     """``file:line:column CODE message`` of each finding of ``select`` in ``files`` (relative
     path: source) written under ``tmp_path`` and checked together, sorted; with ``project``, in a
-    project named ``app`` (a ``pyproject.toml``); with ``preview``, as ``--preview`` checks."""
+    project named ``app`` (a ``pyproject.toml`` that judges methods nothing calls, as in an excerpt); with ``preview``, as ``--preview`` checks."""
     from tradelint.api import check_paths
 
     paths = []
@@ -118,7 +118,8 @@ def tree_findings(
         path.write_text(source)
         paths.append(path)
     if project:
-        (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+        # (An excerpt: the code calling its methods is left out, so they are judged as if run.)
+        (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n\n[tool.tradelint]\ncheck-uncalled-methods = true\n")
     return sorted(
         f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}"
         for f in check_paths(paths, select=[select], preview=preview)
@@ -146,7 +147,8 @@ def ha_integration(tmp_path: Path, source: str, unload: str = "") -> Path:
     ``source``, with ``UNLOAD`` replaced by ``unload`` (the body of ``async_unload_entry``)."""
     folder = tmp_path / "custom_components" / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    # (An excerpt: what runs its methods is left out, so they are judged as if run.)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n\n[tool.tradelint]\ncheck-uncalled-methods = true\n", encoding="utf-8")
     (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
     path = folder / "__init__.py"
     path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")

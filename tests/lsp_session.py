@@ -93,7 +93,8 @@ def keep(task: F) -> F:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     # A package's discarded task is fixed with the project's own keeper (no keeper: no fix).
-    (tmp_path / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "pkg.tasks.keep"\n', encoding="utf-8")
+    # (An excerpt: its methods are judged whether or not anything calls them.)
+    (tmp_path / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "pkg.tasks.keep"\ncheck-uncalled-methods = true\n', encoding="utf-8")
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("", encoding="utf-8")

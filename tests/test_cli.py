@@ -163,7 +163,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     [
         ("[tool.tradelint]\nselec = ['TRD']\n", ":2:1: [tool.tradelint] key 'selec': unknown key; did you mean 'select'?"),
         ('[tool.tradelint]\nper_file_ignores = {}\n', ":2:1: [tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
-        ('[tool.tradelint]\ncolour = true\n', ":2:1: [tool.tradelint] key 'colour': unknown key (known keys: select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, renames-unknown-receivers, preview, fixable, unfixable, extend, respect-gitignore, runtime)"),
+        ('[tool.tradelint]\ncolour = true\n', ":2:1: [tool.tradelint] key 'colour': unknown key (known keys: select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, renames-unknown-receivers, preview, check-uncalled-methods, fixable, unfixable, extend, respect-gitignore, runtime)"),
         ("[tool.tradelint]\nselect = ['TDR301']\n", ":2:1: [tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
         ("[tool.tradelint]\nexclude = ['gen[erated']\n", ":2:1: [tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
         ("[tool.tradelint]\nselect = ['TRD999']\n", ":2:1: [tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),

@@ -83,6 +83,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'rename-packs = ["web3-v6"]\n'
         "renames-unknown-receivers = true\n"
         "preview = true\n"
+        "check-uncalled-methods = false\n"
         'fixable = ["ALL"]\n'
         "unfixable = []\n"
         "respect-gitignore = true\n"

@@ -20,7 +20,7 @@ def _fresh_config_cache() -> None:
 
 KNOWN = (
     "select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, "
-    "rename-packs, renames-unknown-receivers, preview, fixable, unfixable, extend, respect-gitignore, runtime"
+    "rename-packs, renames-unknown-receivers, preview, check-uncalled-methods, fixable, unfixable, extend, respect-gitignore, runtime"
 )
 
 FAULTS: list[tuple[str, bytes, str]] = [

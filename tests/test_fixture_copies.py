@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES, load_benchmark
 # The benchmark's own copies (``benchmarks/fixture_scaling.py``).
 renamed_copies = load_benchmark("fixture_scaling").renamed_copies
 
-CONFIG = "[tool.tradelint]\npreview = true\n\n[tool.ruff]\nline-length = 400\n"
+CONFIG = "[tool.tradelint]\npreview = true\ncheck-uncalled-methods = true\n\n[tool.ruff]\nline-length = 400\n"
 
 # The fixtures whose shapes the indexes of session 19 serve (each was above the exponent limit,
 # or is checked through code that changed).

@@ -347,7 +347,7 @@ def test_configuration_errors_are_reported_once_per_file(site_python: str, tmp_p
     problem = (
         f"{pyproject}:6:1: [tool.tradelint] key 'bogus': unknown key (known keys: select, extend-select, "
         "ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, "
-        "renames-unknown-receivers, preview, fixable, unfixable, extend, respect-gitignore, runtime)"
+        "renames-unknown-receivers, preview, check-uncalled-methods, fixable, unfixable, extend, respect-gitignore, runtime)"
     )
     # On each file mypy checks, as flake8 reports it on each file it checks.
     files = ["__init__.py", "cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py",

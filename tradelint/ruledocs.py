@@ -70,6 +70,30 @@ PREVIEW_TEXT = (
 )
 
 
+# Every TRD2xx and TRD3xx rule says what happens when code runs (tradelint/facts/unreachable.py).
+UNCALLED_TEXT = """\
+Not in a method an application never runs. In a Home Assistant integration, or a project that no
+`setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]`) makes a library, a
+method that no file of the project names (no call, no bound method handed on, no string, no
+comment; a `def` of the same name elsewhere is no mention) is not judged when its class is in use
+(another of its methods is named), has no decorator, metaclass or subclass, and derives only
+from first-party classes (a library base may call it by name), the method has no decorator but
+`staticmethod`/`classmethod` and is no dunder, its module looks nothing up with a computed
+`getattr`, and the module is not a test. A development application's `process_audio()`, left
+behind when its handler moved on, raced two tasks that nothing could leave running:
+```python
+class GeminiApp:
+    async def start(self): ...                 # called by the application's entry
+
+    async def process_audio(self, chunk):      # named nowhere in the project
+        timeout = asyncio.create_task(asyncio.sleep(3))
+        response = asyncio.create_task(self._collect())
+        await asyncio.wait([timeout, response], return_when=asyncio.FIRST_COMPLETED)   # not reported
+```
+`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods too (for excerpts whose
+callers are elsewhere)."""
+
+
 @dataclass(frozen=True)
 class RuleDoc:
     code: str
@@ -184,6 +208,8 @@ def _all_docs() -> tuple[RuleDoc, ...]:
     for code, cls in all_rules().items():
         incident = INCIDENTS[cls.incident] if cls.incident is not None else None
         sections = parse_sections(code, cls.__doc__)
+        if code[:4] in ("TRD2", "TRD3"):
+            sections = tuple((title, f"{body}\n\n{UNCALLED_TEXT}" if title == "What it does" else body) for title, body in sections)
         docs.append(RuleDoc(code, cls.name, cls.fix_availability, incident, sections, cls.preview))
     return tuple(sorted(docs, key=lambda d: d.code))
 

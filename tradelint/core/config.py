@@ -53,6 +53,7 @@ KNOWN_KEYS = (
     "rename-packs",
     "renames-unknown-receivers",
     "preview",
+    "check-uncalled-methods",
     "fixable",
     "unfixable",
     "extend",
@@ -84,6 +85,9 @@ class Config:
     # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
     pack_renames: tuple[Rename, ...] = ()
     renames_unknown_receivers: bool = False
+    # Whether TRD2xx/TRD3xx judge a method an application never runs (``facts/unreachable.py``):
+    # off, nothing is reported in one; on for excerpts whose callers are elsewhere.
+    check_uncalled_methods: bool = False
     # Preview rules on (``preview = true`` or ``--preview``); off, one runs only if selected by name.
     preview: bool = False
     # The pytest plugin (``tradelint.runtime``) records leaks whenever pytest runs, without
@@ -439,6 +443,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("rename-packs", _rename_packs),
     ("renames-unknown-receivers", _flag("renames-unknown-receivers")),
     ("preview", _flag("preview")),
+    ("check-uncalled-methods", _flag("check-uncalled-methods")),
     ("fixable", _fixable),
     ("unfixable", _unfixable),
     ("respect-gitignore", _flag("respect-gitignore")),
