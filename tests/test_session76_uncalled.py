@@ -1,4 +1,5 @@
-"""Session 76: a method an application never runs leaks nothing (``facts/unreachable.py``).
+"""Session 76: a method an application never runs leaks nothing (``facts/unreachable.py``); a field
+filtered in place holds nothing (``unopened._filters_itself``).
 
 In an application (a Home Assistant integration, or a project that no ``setup.py``,
 ``setup.cfg`` or ``pyproject.toml`` ``[project]``/``[tool.poetry]`` makes a distribution), a
@@ -164,3 +165,54 @@ def test_the_configuration_judges_uncalled_methods_too(tmp_path: Path) -> None:
     root = _app(tmp_path)
     write(root / "pyproject.toml", "[tool.tradelint]\ncheck-uncalled-methods = true\n")
     assert findings(root, "TRD2") == [UNUSED]
+
+
+WS = '''\
+import aiohttp
+
+
+class WsClient:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+        self._ws = None
+        self._subs: list[dict] = []
+
+    async def connect(self) -> None:
+        self._ws = await self._session.ws_connect("ws://x")
+
+    async def subscribe(self, subs: list[dict]) -> None:
+        self._subs = list(subs)
+
+    async def unsubscribe(self, ids: list[str]) -> None:
+        self._subs = [s for s in self._subs if s.get("id") not in ids]
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+'''
+
+CHECK = '''\
+from app.ws import WsClient
+
+
+async def stores_subscriptions(session):
+    client = WsClient(session)
+    await client.subscribe([{"id": "a"}])
+    assert client._subs == [{"id": "a"}]
+'''
+
+
+@pytest.mark.parametrize("unsubscribe", ["[s for s in self._subs if", "[dict(s) for s in self._subs if"])
+def test_a_field_filtered_in_place_holds_nothing(tmp_path: Path, unsubscribe: str) -> None:
+    # A lazy client never connected holds nothing; reading a field it keeps plain values in opens
+    # nothing, also when a method stores back a filter of the field itself (a development
+    # application's test, labelled false in benchmarks/labels/apps72.tsv). Twin: a comprehension
+    # that makes new elements may hold anything.
+    write(tmp_path / "requirements.txt", "aiohttp\n")
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "ws.py", WS.replace("[s for s in self._subs if", unsubscribe))
+    write(tmp_path / "app" / "check.py", CHECK)
+    expected = [] if unsubscribe.startswith("[s ") else [
+        "app/check.py:5:5 TRD201 `client` (`WsClient(...)`) is never closed; call `await client.close()` in a `finally`"
+    ]
+    assert findings(tmp_path, "TRD2") == expected

@@ -392,13 +392,30 @@ _PLAIN_MAKERS = frozenset({"list", "dict", "set", "tuple", "frozenset", "str", "
 def _plain_store(module: ModuleInfo, target: ast.Attribute) -> bool:
     """``self.<attr> = value`` where ``value`` is a plain value: a constant, a display, a
     comprehension, an operation on plain values or names, or a builtin's container or number
-    (``list(items)``); ``self.http = http_factory()`` may hold anything."""
+    (``list(items)``), or a filter of the field itself (:func:`_filters_itself`);
+    ``self.http = http_factory()`` may hold anything."""
     stmt = module.parent(target)
     value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else None
+    if isinstance(value, (ast.ListComp, ast.SetComp)) and _filters_itself(value, target):
+        return True  # (``self._subs = [s for s in self._subs if s.get("id") not in ids]``)
     return value is not None and all(
         not isinstance(n, ast.Call) or (isinstance(n.func, ast.Name) and n.func.id in _PLAIN_MAKERS and n.func.id not in module.imports.names)
         for n in ast.walk(value)
     ) and not any(isinstance(n, (ast.Await, ast.Attribute, ast.Subscript, ast.Lambda)) for n in ast.walk(value))
+
+
+def _filters_itself(value: ast.ListComp | ast.SetComp, target: ast.Attribute) -> bool:
+    """``[s for s in self.<attr> if ...]`` stored back in ``self.<attr>``: the elements it keeps
+    are the field's own, whatever the test that picks them; plain when the field's other stores
+    are."""
+    (generator, *rest) = value.generators
+    source = generator.iter
+    return (
+        not rest and isinstance(generator.target, ast.Name) and isinstance(value.elt, ast.Name)
+        and value.elt.id == generator.target.id and isinstance(source, ast.Attribute)
+        and source.attr == target.attr and isinstance(source.value, ast.Name) and isinstance(target.value, ast.Name)
+        and source.value.id == target.value.id
+    )
 
 
 def _hands_self_on(module: ModuleInfo, method: ast.AST, receiver: str) -> bool:
