@@ -10,8 +10,9 @@ TRD2xx or TRD3xx finding is made in it. Development applications labelled these 
 ``benchmarks/labels/apps72.tsv``: tg_arbitrage's ``get_contract_info()``, a TRD202).
 
 Twins, each still reported: the method's name in a string, a library project, a library base,
-a decorated method, a subclass in the project, a ``getattr`` with a computed name in the module,
-a test module, a module-level function. A cached run rechecks the file when another file starts
+a decorated method, a subclass in the project with a library base, a ``getattr`` with a
+computed name in the module, a test module, a module-level function. A subclass whose lineage
+is all first-party (a mixin composed into a controller) calls nothing by name either. A cached run rechecks the file when another file starts
 calling the method.
 """
 
@@ -101,7 +102,8 @@ def test_twins_that_may_run_the_method_are_still_reported(tmp_path: Path, case: 
     elif case == "decorated":
         client = client.replace("    async def unused", "    @register\n    async def unused").replace("import aiohttp\n", "import aiohttp\nfrom somelib import register\n")
     elif case == "subclass":
-        main += "\n\nclass Special(Client):\n    pass\n"
+        # (A subclass with a library base: the library may call the method by name.)
+        main += "\n\nfrom somelib import Base\n\n\nclass Special(Client, Base):\n    pass\n"
     elif case == "getattr":
         client += "\n\nasync def dispatch(client, name):\n    await getattr(client, name)()\n"
     root = _app(tmp_path, client, main, marker)
@@ -216,3 +218,21 @@ def test_a_field_filtered_in_place_holds_nothing(tmp_path: Path, unsubscribe: st
         "app/check.py:5:5 TRD201 `client` (`WsClient(...)`) is never closed; call `await client.close()` in a `finally`"
     ]
     assert findings(tmp_path, "TRD2") == expected
+
+
+def test_a_first_party_subclass_calls_nothing_by_name(tmp_path: Path) -> None:
+    main = MAIN + "\n\nclass Special(Client):\n    pass\n"
+    assert findings(_app(tmp_path, main=main), "TRD2") == []
+
+
+def test_a_class_nothing_names_runs_none_of_its_methods(tmp_path: Path) -> None:
+    # Left behind whole: no import, no call, no base, no string names it.
+    assert findings(_app(tmp_path, main="print('started')\n"), "TRD2") == []
+
+
+def test_twin_a_base_that_registers_its_subclasses(tmp_path: Path) -> None:
+    client = CLIENT.replace("class Client:", "class Plugin:\n    def __init_subclass__(cls, **kw):\n        REGISTRY.append(cls)\n\n\nclass Client(Plugin):")
+    client = "REGISTRY = []\n\n" + client
+    assert findings(_app(tmp_path, client, main="print('started')\n"), "TRD2") == [
+        UNUSED.replace(":9:", ":16:")
+    ]

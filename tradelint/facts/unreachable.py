@@ -9,12 +9,15 @@ client's ``get_contract_info()`` nothing asks for).
 
 A method counts as never run only when all of these hold, each a way its code could still run:
 
-- it is a method of a module-level class that is in use (another of its methods is named in
-  the project: an excerpt, or a class nothing uses, is not judged), neither a dunder (Python calls those) nor decorated
+- it is a method of a module-level class that nothing outside the class names (no import, no
+  call, no base, no string: a whole class left behind, unless a base of it defines
+  ``__init_subclass__``), or of one in use (another of its methods is named outside the class:
+  an excerpt is not judged) that nothing names the method of, neither a dunder (Python calls those) nor decorated
   other than as a ``staticmethod`` or ``classmethod`` (a decorator may register it);
-- the class has no decorator, no metaclass, no subclass in the project, and every class of its
-  lineage is first-party (a library base, or a framework's, calls its methods by name:
-  ``async_turn_on``, ``_async_update_data``, ``run``); ``object`` and ``ABC`` aside;
+- the class has no decorator and no metaclass, and every class of its lineage is first-party (a
+  library base, or a framework's, calls its methods by name: ``async_turn_on``,
+  ``_async_update_data``, ``run``; ``object`` and ``ABC`` aside), as is every lineage of its
+  subclasses in the project (a mixin composed into a first-party controller);
 - no ``getattr(x, name)`` of its module looks a method up by a computed name;
 - no file of the project names it as a word other than where a ``def`` defines it: not a call,
   not a bound method handed on, not a string (``"process_audio"`` in a dispatch table), not a
@@ -34,7 +37,7 @@ import ast
 import re
 from pathlib import Path
 
-from tradelint.facts.class_family import resolve_class_node, subclasses_in_project
+from tradelint.facts.class_family import class_and_bases, resolve_class_node, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.packaging import is_installable
@@ -94,16 +97,51 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     text = module.text
     if text is None:
         return False  # (a module without its text at hand is not judged)
+    lines = text.splitlines(keepends=True)
+    outside = "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
+    memo = module.project.class_memo
+    key = ("class_named", cls)
+    if key not in memo:
+        memo[key] = _named_in_project(module, root, cls.name, outside)
+    if not memo[key]:
+        # Nothing outside the class names it (no import, no call, no base, no string): none of
+        # its methods runs, unless a base registers its subclasses itself.
+        return not _registers_subclasses(module, cls)
     if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")):
         return False
     # The class is in use: another of its methods is named outside the class, and not this one.
-    # (A class nothing uses may be an excerpt, or reached in ways a name search does not see.)
-    lines = text.splitlines(keepends=True)
-    outside = "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
+    # (A class nothing calls a method of may be an excerpt, or reached in ways a name search
+    # does not see.)
     others = [s.name for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name != name and not s.name.startswith("__")]
     if not any(_named_in_project(module, root, other, outside) for other in others):
         return False
-    return not subclasses_in_project(module, cls, mixins_only=False)
+    return _subclasses_first_party(module, cls)
+
+
+def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+    """Whether every subclass of ``cls`` in the project, and theirs in turn, is undecorated, has
+    no metaclass and derives only from first-party classes: no library base of one of them may
+    call a method of ``cls`` by name (a mixin composed into a controller of mixins)."""
+    seen = {cls}
+    queue = [(module, cls)]
+    while queue:
+        current, node = queue.pop()
+        for sub_module, sub in subclasses_in_project(current, node, mixins_only=False):
+            if sub in seen:
+                continue
+            if sub.decorator_list or sub.keywords or not _first_party_lineage(sub_module, sub):
+                return False
+            seen.add(sub)
+            queue.append((sub_module, sub))
+    return True
+
+
+def _registers_subclasses(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+    """Whether ``cls`` or a base of it defines ``__init_subclass__`` (a registry of subclasses)."""
+    return any(
+        isinstance(s, FUNCTION_NODES) and s.name == "__init_subclass__"
+        for _, node in class_and_bases(module, cls) for s in node.body
+    )
 
 
 def _named_in_project(module: ModuleInfo, root: Path, name: str, own: bytes) -> bool:
@@ -116,10 +154,10 @@ def _named_in_project(module: ModuleInfo, root: Path, name: str, own: bytes) -> 
 
 
 def _named(data: bytes, name: str) -> bool:
-    """Whether ``data`` names ``name`` as a word anywhere but right after ``def``."""
+    """Whether ``data`` names ``name`` as a word anywhere but right after ``def`` or ``class``."""
     word = re.escape(name.encode("utf-8"))
     every = len(re.findall(rb"(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_])", data))
-    defined = len(re.findall(rb"(?<![A-Za-z0-9_])def[ \t]+" + word + rb"(?![A-Za-z0-9_])", data))
+    defined = len(re.findall(rb"(?<![A-Za-z0-9_])(?:def|class)[ \t]+" + word + rb"(?![A-Za-z0-9_])", data))
     return every > defined
 
 

@@ -8,6 +8,12 @@ close it before they return, so a client (or an object keeping one) used only th
 holds nothing. So does an object that keeps a part of the project's opening only on use
 (`self.lookup = Lookup()`, whose session its first request makes) and never uses it, when
 making the part hands neither it nor a bound method of it on (a route it registers may use it).
+A first-party class that opens only in some of its methods (`connect()`, `start()`) holds
+nothing until one of them runs: an instance whose uses reach none of them (a test that only
+subscribes, then reads `client._subs`) is not reported. Reading a field that its methods keep
+plain values in opens nothing, also one a method stores back filtered (`self._subs = [s for s in
+self._subs if s.get("id") not in ids]`); a comprehension making new elements (`[dict(s) for s
+in self._subs]`) may hold anything.
 """
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with

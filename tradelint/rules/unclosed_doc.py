@@ -199,13 +199,6 @@ async def run(cmd):
     return out
 ```
 
-A first-party class that opens only in some of its methods (`connect()`, `start()`) holds
-nothing until one of them runs: an instance whose uses reach none of them (a test that only
-subscribes, then reads `client._subs`) is not reported. Reading a field that its methods keep
-plain values in opens nothing, also one a method stores back filtered (`self._subs = [s for s in
-self._subs if s.get("id") not in ids]`); a comprehension making new elements (`[dict(s) for s
-in self._subs]`) may hold anything.
-
 A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
 session a getter makes) opens nothing until used: kept by an object that nothing shows
 closes it (a first-party class that stores it and never releases it, `Worker(broker=broker)`;
