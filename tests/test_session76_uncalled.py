@@ -11,8 +11,9 @@ TRD2xx or TRD3xx finding is made in it. Development applications labelled these 
 
 Twins, each still reported: the method's name in a string, a library project, a library base,
 a decorated method, a subclass in the project with a library base, a ``getattr`` with a
-computed name in the module, a test module, a module-level function. A subclass whose lineage
-is all first-party (a mixin composed into a controller) calls nothing by name either. A cached run rechecks the file when another file starts
+computed name in the module, a test module, a module-level function, an instance handed to a library (which may call any
+method by name). A subclass whose lineage is all first-party (a mixin composed into a
+controller) calls nothing by name either. A cached run rechecks the file when another file starts
 calling the method.
 """
 
@@ -156,11 +157,21 @@ def test_a_cached_run_rechecks_the_class_when_a_file_starts_calling_the_method(t
     assert [(path, line) for path, line, code in found if code.startswith("TRD2")] == [("app/client.py", 9)]
 
 
-def test_a_class_nothing_uses_is_still_judged(tmp_path: Path) -> None:
-    # No other method of it is named either: an excerpt, or a class reached in ways a name
-    # search does not see.
+def test_a_class_named_but_none_of_whose_methods_is(tmp_path: Path) -> None:
+    # (Made, never used: a development application's ``self.etherscan = EtherscanClient()``.)
     main = "from app.client import Client\n\nprint(Client)\n"
-    assert findings(_app(tmp_path, main=main), "TRD2") == [UNUSED]
+    assert findings(_app(tmp_path, main=main), "TRD2") == []
+
+
+def test_twin_an_instance_handed_to_a_library_may_have_any_method_called(tmp_path: Path) -> None:
+    # discord.py's ``bot.add_cog(Mentions(bot))`` registers the cog's ``on_message`` by its name
+    # (Rapptz/RoboDanny's cogs, plain classes); so does any library given the instance.
+    for main in (
+        "from somelib import register\nfrom app.client import Client\n\nregister(Client())\n",
+        "from somelib import register\nfrom app.client import Client\n\nclient = Client()\nregister(client)\n",
+    ):
+        write(tmp_path / "app" / "main.py", main)
+        assert findings(_app(tmp_path, main=main), "TRD2") == [UNUSED], main
 
 
 def test_the_configuration_judges_uncalled_methods_too(tmp_path: Path) -> None:

@@ -74,15 +74,16 @@ PREVIEW_TEXT = (
 UNCALLED_TEXT = """\
 Not in a method an application never runs. In a Home Assistant integration, or a project that no
 `setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]`) makes a library, a
-method is not judged when nothing in the project can run it: its class is named nowhere outside
-its own body (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
-or the class is in use (another of its methods is named outside it) and no file names the method
-(no call, no bound method handed on, no string, no comment; a `def` of the same name elsewhere is
-no mention). The class has no decorator or metaclass and derives, as do its subclasses in the
-project, only from first-party classes (a library base may call a method by name); the method
-has no decorator but `staticmethod`/`classmethod` and is no dunder; its module looks nothing up
-with a computed `getattr`, and is not a test. A development application's `process_audio()`,
-left behind when its handler moved on, raced two tasks that nothing could leave running:
+method is not judged when nothing in the project can run it: no file names its class outside the
+class itself (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
+or none names the method (no call, no bound method handed on, no string, no comment; a `def` of
+the same name elsewhere is no mention) and no instance of the class reaches code outside the
+project, which may call any method by name (`bot.add_cog(Mentions(bot))`). The class has no
+decorator or metaclass and derives, as do its subclasses in the project, only from first-party
+classes (a library base may call a method by name); the method has no decorator but
+`staticmethod`/`classmethod` and is no dunder; its module looks nothing up with a computed
+`getattr`, and is not a test. A development application's `process_audio()`, left behind when its
+handler moved on, raced two tasks that nothing could leave running:
 ```python
 class GeminiApp:
     async def start(self): ...                 # called by the application's entry

@@ -11,14 +11,16 @@ A method counts as never run only when all of these hold, each a way its code co
 
 - it is a method of a module-level class that nothing outside the class names (no import, no
   call, no base, no string: a whole class left behind, unless a base of it defines
-  ``__init_subclass__``), or of one in use (another of its methods is named outside the class:
-  an excerpt is not judged) that nothing names the method of, neither a dunder (Python calls those) nor decorated
+  ``__init_subclass__``), or one that no file names (below), neither a dunder (Python calls those) nor decorated
   other than as a ``staticmethod`` or ``classmethod`` (a decorator may register it);
 - the class has no decorator and no metaclass, and every class of its lineage is first-party (a
   library base, or a framework's, calls its methods by name: ``async_turn_on``,
   ``_async_update_data``, ``run``; ``object`` and ``ABC`` aside), as is every lineage of its
   subclasses in the project (a mixin composed into a first-party controller);
-- no ``getattr(x, name)`` of its module looks a method up by a computed name;
+- no ``getattr(x, name)`` of its module looks a method up by a computed name, and no instance of
+  the class made in the project reaches code outside it, which may call any method by name
+  (``bot.add_cog(Mentions(bot))``: an argument of a call of no first-party function, directly or
+  through the name or attribute it is bound to, returned, yielded or put in a container);
 - no file of the project names it as a word other than where a ``def`` defines it: not a call,
   not a bound method handed on, not a string (``"process_audio"`` in a dispatch table), not a
   comment;
@@ -37,7 +39,7 @@ import ast
 import re
 from pathlib import Path
 
-from tradelint.facts.class_family import class_and_bases, resolve_class_node, subclasses_in_project
+from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.packaging import is_installable
@@ -109,13 +111,7 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         return not _registers_subclasses(module, cls)
     if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")):
         return False
-    # The class is in use: another of its methods is named outside the class, and not this one.
-    # (A class nothing calls a method of may be an excerpt, or reached in ways a name search
-    # does not see.)
-    others = [s.name for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name != name and not s.name.startswith("__")]
-    if not any(_named_in_project(module, root, other, outside) for other in others):
-        return False
-    return _subclasses_first_party(module, cls)
+    return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
 
 
 def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -134,6 +130,45 @@ def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
             seen.add(sub)
             queue.append((sub_module, sub))
     return True
+
+
+def _handed_to_a_library(module: ModuleInfo, root: Path, cls: ast.ClassDef) -> bool:
+    """Whether an instance of ``cls`` made in the project may reach code outside it, which may
+    call any of its methods by name (discord.py's ``bot.add_cog(Mentions(bot))`` registers its
+    ``on_message``): given to a call of no first-party function, directly or through the name
+    or attribute it is bound to, or returned, yielded or put in a container."""
+    for path, _ in files_naming(module.project, root, cls.name):
+        other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
+        if other is None:
+            return True
+        for call in other.index.calls:
+            func = call.func
+            if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") == cls.name and _escapes(other, call):
+                return True
+    return False
+
+
+def _escapes(module: ModuleInfo, made: ast.Call) -> bool:
+    parent = module.parent(made)
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
+    if isinstance(parent, ast.Call) and parent.func is not made:
+        return resolve_definition(module, parent.func) is None
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        scope = module.enclosing_function(made) or module.tree
+        if any(isinstance(t, ast.Attribute) for t in targets):
+            scope = module.tree  # (``self.app = App()``: any method of the module may hand it on)
+        spelled = {ast.unparse(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute))}
+        if len(spelled) != len(targets):
+            return True  # (unpacked, subscripted: followed no further)
+        return any(
+            isinstance(node, ast.Call) and resolve_definition(module, node.func) is None
+            and any(ast.unparse(a) in spelled for a in (*node.args, *(k.value for k in node.keywords)))
+            or isinstance(node, (ast.Return, ast.Yield)) and node.value is not None and ast.unparse(node.value) in spelled
+            for node in ast.walk(scope)
+        )
+    return not isinstance(parent, (ast.Expr, ast.Attribute, ast.Await))
 
 
 def _registers_subclasses(module: ModuleInfo, cls: ast.ClassDef) -> bool:
