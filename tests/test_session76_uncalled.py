@@ -11,7 +11,7 @@ TRD2xx or TRD3xx finding is made in it. Development applications labelled these 
 
 Twins, each still reported: the method's name in a string, a library project, a library base,
 a decorated method, a subclass in the project with a library base, a ``getattr`` with a
-computed name in the module, a test module, a module-level function, an instance handed to a library (which may call any
+computed name in the module or one composed around a part of the name in another, a test module, a module-level function, an instance handed to a library (which may call any
 method by name). A subclass whose lineage is all first-party (a mixin composed into a
 controller) calls nothing by name either. A cached run rechecks the file when another file starts
 calling the method.
@@ -90,7 +90,7 @@ def test_a_home_assistant_integration_is_an_application_whatever_its_pyproject(t
 
 @pytest.mark.parametrize(
     "case",
-    ["string", "library", "library_base", "decorated", "subclass", "getattr", "test_module"],
+    ["string", "library", "library_base", "decorated", "subclass", "getattr", "composed", "test_module"],
 )
 def test_twins_that_may_run_the_method_are_still_reported(tmp_path: Path, case: str) -> None:
     client, main, marker = CLIENT, MAIN, ("requirements.txt", "aiohttp\n")
@@ -105,6 +105,9 @@ def test_twins_that_may_run_the_method_are_still_reported(tmp_path: Path, case: 
     elif case == "subclass":
         # (A subclass with a library base: the library may call the method by name.)
         main += "\n\nfrom somelib import Base\n\n\nclass Special(Client, Base):\n    pass\n"
+    elif case == "composed":
+        # (A dispatcher of another module composes the name: ``getattr(handler, f"on_{event}")``.)
+        main += '\n\ndef dispatch(client, kind):\n    return getattr(client, f"un{kind}")()\n'
     elif case == "getattr":
         client += "\n\nasync def dispatch(client, name):\n    await getattr(client, name)()\n"
     root = _app(tmp_path, client, main, marker)
@@ -159,8 +162,11 @@ def test_a_cached_run_rechecks_the_class_when_a_file_starts_calling_the_method(t
 
 def test_a_class_named_but_none_of_whose_methods_is(tmp_path: Path) -> None:
     # (Made, never used: a development application's ``self.etherscan = EtherscanClient()``.)
-    main = "from app.client import Client\n\nprint(Client)\n"
+    main = "from app.client import Client\n\nclient = Client()\n"
     assert findings(_app(tmp_path, main=main), "TRD2") == []
+    # Twin: the class itself given away (``print(Client)``, a factory a library calls) escapes.
+    main = "from app.client import Client\n\nprint(Client)\n"
+    assert findings(_app(tmp_path, main=main), "TRD2") == [UNUSED]
 
 
 def test_twin_an_instance_handed_to_a_library_may_have_any_method_called(tmp_path: Path) -> None:
@@ -169,6 +175,10 @@ def test_twin_an_instance_handed_to_a_library_may_have_any_method_called(tmp_pat
     for main in (
         "from somelib import register\nfrom app.client import Client\n\nregister(Client())\n",
         "from somelib import register\nfrom app.client import Client\n\nclient = Client()\nregister(client)\n",
+        # (Through a first-party helper, a container, an alias.)
+        "from somelib import register\nfrom app.client import Client\n\n\ndef install(c):\n    register(c)\n\n\ninstall(Client())\n",
+        "from somelib import Bot\nfrom app.client import Client\n\nclient = Client()\nBot(cogs=[client])\n",
+        "from somelib import register\nfrom app.client import Client as C\n\nregister(C())\n",
     ):
         write(tmp_path / "app" / "main.py", main)
         assert findings(_app(tmp_path, main=main), "TRD2") == [UNUSED], main

@@ -17,10 +17,13 @@ A method counts as never run only when all of these hold, each a way its code co
   library base, or a framework's, calls its methods by name: ``async_turn_on``,
   ``_async_update_data``, ``run``; ``object`` and ``ABC`` aside), as is every lineage of its
   subclasses in the project (a mixin composed into a first-party controller);
-- no ``getattr(x, name)`` of its module looks a method up by a computed name, and no instance of
-  the class made in the project reaches code outside it, which may call any method by name
-  (``bot.add_cog(Mentions(bot))``: an argument of a call of no first-party function, directly or
-  through the name or attribute it is bound to, returned, yielded or put in a container);
+- the class body runs no call (``atexit.register(cleanup)``); no ``getattr(x, name)`` with a
+  computed name, ``dir()``, ``vars()`` or ``getmembers()`` in a module of its lineage; no module of the
+  project composes one around a constant part the method's name has (``getattr(h,
+  f"on_{event}")``), and nothing of the class reaches code outside the project, which may call
+  any method by name (``bot.add_cog(Mentions(bot))``): every instance made in the project is
+  only called methods on, read attributes of or tested, the class is used only by calling it,
+  and no module names ``__subclasses__`` (see :func:`_handed_to_a_library`);
 - no file of the project names it as a word other than where a ``def`` defines it: not a call,
   not a bound method handed on, not a string (``"process_audio"`` in a dispatch table), not a
   comment;
@@ -91,8 +94,10 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         return False
     if cls.decorator_list or cls.keywords or in_tests(module) or not _application(module):
         return False
-    if not _first_party_lineage(module, cls) or _looked_up_by_name(module):
+    if not _first_party_lineage(module, cls) or any(_looked_up_by_name(owner) for owner, _ in class_and_bases(module, cls)):
         return False
+    if any(isinstance(n, ast.Call) for stmt in cls.body if not isinstance(stmt, FUNCTION_NODES) for n in ast.walk(stmt)):
+        return False  # (the class body runs code: ``atexit.register(cleanup)`` may register a method)
     root = project_root(module)
     if root is None:
         return False
@@ -108,8 +113,8 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     if not memo[key]:
         # Nothing outside the class names it (no import, no call, no base, no string): none of
         # its methods runs, unless a base registers its subclasses itself.
-        return not _registers_subclasses(module, cls)
-    if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")):
+        return not _registers_subclasses(module, cls) and not any(True for _ in files_naming(module.project, root, "__subclasses__"))
+    if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")) or _composed_in_project(module, root, name):
         return False
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
 
@@ -133,42 +138,116 @@ def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
 
 
 def _handed_to_a_library(module: ModuleInfo, root: Path, cls: ast.ClassDef) -> bool:
-    """Whether an instance of ``cls`` made in the project may reach code outside it, which may
-    call any of its methods by name (discord.py's ``bot.add_cog(Mentions(bot))`` registers its
-    ``on_message``): given to a call of no first-party function, directly or through the name
-    or attribute it is bound to, or returned, yielded or put in a container."""
+    """Whether the class, or an instance of it made in the project, may reach code that calls a
+    method by a name the project does not spell (discord.py's ``bot.add_cog(Mentions(bot))``
+    registers its ``on_message``). Only an instance whose every use is a method call or an
+    attribute read on it, or a test of it, stays in the project's hands: one given to any call
+    (a first-party helper may hand it on), put in a container, returned, yielded, aliased or
+    stored where another module reads it escapes; so does the class itself used as a value
+    (a factory given to a library, a base of ``type(...)``, a registry's entry), imported under
+    another name, or made by a class method (``Mentions.create()``)."""
+    if any(True for _ in files_naming(module.project, root, "__subclasses__")):
+        return True  # (classes found by walking a base's subclasses)
     for path, _ in files_naming(module.project, root, cls.name):
         other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
         if other is None:
             return True
-        for call in other.index.calls:
-            func = call.func
-            if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") == cls.name and _escapes(other, call):
-                return True
+        for node in ast.walk(other.tree):
+            if isinstance(node, ast.alias) and node.name.rpartition(".")[2] == cls.name and node.asname not in (None, cls.name):
+                return True  # (``from app.cog import Mentions as M``)
+            named = isinstance(node, ast.Name) and node.id == cls.name or isinstance(node, ast.Attribute) and node.attr == cls.name
+            if not named or isinstance(getattr(node, "ctx", None), ast.Store) or _in_annotation(other, node):
+                continue
+            parent = other.parent(node)
+            if isinstance(parent, ast.ClassDef) and node in parent.bases:
+                continue  # (a subclass: judged by its lineage)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                if _escapes(other, root, parent):
+                    return True
+            elif isinstance(parent, ast.Attribute) and parent.value is node:
+                call = other.parent(parent)
+                if not (isinstance(call, ast.Call) and call.func is parent) or _escapes(other, root, call):
+                    return True  # (``Mentions.create()``: a factory's instance, followed as one)
+            else:
+                return True  # (the class itself as a value)
     return False
 
 
-def _escapes(module: ModuleInfo, made: ast.Call) -> bool:
+def _in_annotation(module: ModuleInfo, node: ast.AST) -> bool:
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.AnnAssign) and ancestor.annotation is child:
+            return True
+        if isinstance(ancestor, ast.arg) and ancestor.annotation is child:
+            return True
+        if isinstance(ancestor, FUNCTION_NODES) and ancestor.returns is child:
+            return True
+        if isinstance(ancestor, ast.stmt):
+            return False
+        child = ancestor
+    return False
+
+
+def _escapes(module: ModuleInfo, root: Path, made: ast.Call) -> bool:
+    """Whether what ``made`` makes may reach code outside the project (see
+    :func:`_handed_to_a_library`)."""
     parent = module.parent(made)
-    if isinstance(parent, ast.keyword):
-        parent = module.parent(parent)
-    if isinstance(parent, ast.Call) and parent.func is not made:
-        return resolve_definition(module, parent.func) is None
-    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
-        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-        scope = module.enclosing_function(made) or module.tree
-        if any(isinstance(t, ast.Attribute) for t in targets):
-            scope = module.tree  # (``self.app = App()``: any method of the module may hand it on)
-        spelled = {ast.unparse(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute))}
-        if len(spelled) != len(targets):
-            return True  # (unpacked, subscripted: followed no further)
+    if isinstance(parent, (ast.Expr, ast.Await)):
+        return False
+    if isinstance(parent, ast.Attribute) and parent.value is made:
+        return False  # (``Client().run()``)
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not made:
+        return True
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    if len(targets) != 1 or not isinstance(targets[0], (ast.Name, ast.Attribute)):
+        return True
+    target = targets[0]
+    if isinstance(target, ast.Attribute):
+        if not isinstance(target.value, ast.Name) or target.value.id not in ("self", "cls") and target.value.id in module.imports.names:
+            return True  # (``sys.stdout = Tee()``: given to a library's module)
+        # Read anywhere in the project through the attribute's name (``core.cog`` elsewhere).
+        uses = [
+            (other, node)
+            for path, _ in files_naming(module.project, root, target.attr)
+            if (other := module if module.project.absolute(path) == module.path else module.project.module_at(path)) is not None
+            for node in ast.walk(other.tree)
+            if isinstance(node, ast.Attribute) and node.attr == target.attr and isinstance(node.ctx, ast.Load)
+        ]
+        if any(other is None for other, _ in uses):
+            return True
+        return any(not _used_in_place(other, node) for other, node in uses)
+    scope = module.enclosing_function(made)
+    declared = scope is not None and any(isinstance(n, ast.Global) and target.id in n.names for n in ast.walk(scope))
+    if scope is not None and not declared:
         return any(
-            isinstance(node, ast.Call) and resolve_definition(module, node.func) is None
-            and any(ast.unparse(a) in spelled for a in (*node.args, *(k.value for k in node.keywords)))
-            or isinstance(node, (ast.Return, ast.Yield)) and node.value is not None and ast.unparse(node.value) in spelled
+            isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load) and not _used_in_place(module, node)
             for node in ast.walk(scope)
         )
-    return not isinstance(parent, (ast.Expr, ast.Attribute, ast.Await))
+    # A module's global: read in the module, or in any module importing it (``getattr(COMMANDS,
+    # sys.argv[1])`` in another module).
+    for path, _ in files_naming(module.project, root, target.id):
+        other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
+        if other is None or any(
+            isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load) and not _used_in_place(other, node)
+            for node in ast.walk(other.tree)
+        ):
+            return True
+    return False
+
+
+def _used_in_place(module: ModuleInfo, node: ast.expr) -> bool:
+    """A use that keeps the value where it is: an attribute read or method call on it, or a test
+    of it (``if app:``, ``app is None``)."""
+    parent = module.parent(node)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return True
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and getattr(parent, "test", None) is node:
+        return True
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return True
+    if isinstance(parent, ast.BoolOp):
+        return _used_in_place(module, parent)
+    return isinstance(parent, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
 
 
 def _registers_subclasses(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -219,11 +298,48 @@ def _first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     return True
 
 
+def _composed_in_project(module: ModuleInfo, root: Path, name: str) -> bool:
+    """Whether some module of the project looks an attribute up by a name it composes around a
+    constant part that ``name`` has (``getattr(handler, f"on_{event}")``, ``getattr(self,
+    "handle_" + kind)``): a dispatcher may call the method without naming it."""
+    module.project.note_scan("mentions getattr", root)
+    memo = module.project.class_memo
+    key = ("composed_lookups", root)
+    if key not in memo:
+        parts: set[tuple[str, str]] = set()
+        for path, _ in files_naming(module.project, root, "getattr"):
+            other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
+            if other is None:
+                continue
+            for call in other.index.calls:
+                if isinstance(call.func, ast.Name) and call.func.id in ("getattr", "hasattr") and len(call.args) >= 2:
+                    parts.add(_constant_ends(call.args[1]))
+        memo[key] = frozenset(parts - {("", "")})
+    return any(name.startswith(prefix) and name.endswith(suffix) for prefix, suffix in memo[key])
+
+
+def _constant_ends(expr: ast.expr) -> tuple[str, str]:
+    """The constant prefix and suffix of a composed string: ``f"on_{event}"`` -> ``("on_", "")``,
+    ``"handle_" + kind`` -> ``("handle_", "")``; a constant or a bare name composes nothing."""
+    pieces: list[ast.expr] = list(expr.values) if isinstance(expr, ast.JoinedStr) else []
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        pieces = [expr.left, expr.right]
+    if len(pieces) < 2:
+        return ("", "")
+    first, last = pieces[0], pieces[-1]
+    prefix = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    suffix = last.value if isinstance(last, ast.Constant) and isinstance(last.value, str) else ""
+    return (prefix, suffix)
+
+
 def _looked_up_by_name(module: ModuleInfo) -> bool:
-    """``getattr(obj, name)`` with a name computed at run time somewhere in the module."""
+    """``getattr(obj, name)`` with a name computed at run time somewhere in the module, or a
+    walk of an object's names (``dir(self)``, ``inspect.getmembers(self)``)."""
     return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-        and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant)
+        isinstance(node.func, ast.Name) and (
+            node.func.id == "getattr" and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant)
+            or node.func.id in ("dir", "vars", "getmembers"))
+        or isinstance(node.func, ast.Attribute) and node.func.attr == "getmembers"
         for node in module.index.calls
     )
 
