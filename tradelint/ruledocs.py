@@ -77,12 +77,15 @@ Not in a method an application never runs. In a Home Assistant integration, or a
 method is not judged when nothing in the project can run it: no file names its class outside the
 class itself (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
 or none names the method (no call, no bound method handed on, no string, no comment; a `def` of
-the same name elsewhere is no mention) and no instance of the class reaches code outside the
-project, which may call any method by name (`bot.add_cog(Mentions(bot))`). The class has no
-decorator or metaclass and derives, as do its subclasses in the project, only from first-party
-classes (a library base may call a method by name); the method has no decorator but
-`staticmethod`/`classmethod` and is no dunder; its module looks nothing up with a computed
-`getattr`, and is not a test. A development application's `process_audio()`, left behind when its
+the same name elsewhere is no mention) and nothing of the class may reach code that calls a
+method by name (`bot.add_cog(Mentions(bot))`): every instance the project makes is only called
+methods on, read or tested (given to any call, put in a container, aliased or read in another
+module, it may reach one), and the class itself is only called. The class has no decorator or
+metaclass, runs no call in its body, and derives, as do its subclasses in the project, only from
+first-party classes (a library base may call a method by name); the method has no decorator but
+`staticmethod`/`classmethod` and is no dunder; no module of its lineage looks names up
+(`getattr` with a computed name, `dir()`, `getmembers()`), none of the project composes one
+around a part of the method's name or names `__subclasses__`, and the module is not a test. A development application's `process_audio()`, left behind when its
 handler moved on, raced two tasks that nothing could leave running:
 ```python
 class GeminiApp:
