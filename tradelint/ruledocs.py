@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tradelint.core.registry import ENGINE_CODES, ENGINE_NAMES, FixAvailability, all_rules, family
+from tradelint.facts.unreachable import JUDGED_FAMILIES
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
@@ -70,7 +71,7 @@ PREVIEW_TEXT = (
 )
 
 
-# Every TRD2xx and TRD3xx rule says what happens when code runs (tradelint/facts/unreachable.py).
+# Every rule of ``JUDGED_FAMILIES`` says what happens when code runs (tradelint/facts/unreachable.py).
 UNCALLED_TEXT = """\
 Not in a method an application never runs. In a Home Assistant integration, or a project that no
 `setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]`) makes a library, a
@@ -85,8 +86,9 @@ metaclass, runs no call in its body, and derives, as do its subclasses in the pr
 first-party classes (a library base may call a method by name); the method has no decorator but
 `staticmethod`/`classmethod` and is no dunder; no module of its lineage looks names up
 (`getattr` with a computed name, `dir()`, `getmembers()`), none of the project composes one
-around a part of the method's name or names `__subclasses__`, and the module is not a test. A development application's `process_audio()`, left behind when its
-handler moved on, raced two tasks that nothing could leave running:
+around a part of the method's name or names `__subclasses__`, and the module is not a test. A
+development application's `process_audio()`, left behind when its handler moved on, raced two
+tasks that nothing could leave running:
 ```python
 class GeminiApp:
     async def start(self): ...                 # called by the application's entry
@@ -214,7 +216,7 @@ def _all_docs() -> tuple[RuleDoc, ...]:
     for code, cls in all_rules().items():
         incident = INCIDENTS[cls.incident] if cls.incident is not None else None
         sections = parse_sections(code, cls.__doc__)
-        if code[:4] in ("TRD2", "TRD3"):
+        if code[:4] in JUDGED_FAMILIES:
             sections = tuple((title, f"{body}\n\n{UNCALLED_TEXT}" if title == "What it does" else body) for title, body in sections)
         docs.append(RuleDoc(code, cls.name, cls.fix_availability, incident, sections, cls.preview))
     return tuple(sorted(docs, key=lambda d: d.code))

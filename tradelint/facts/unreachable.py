@@ -11,15 +11,16 @@ A method counts as never run only when all of these hold, each a way its code co
 
 - it is a method of a module-level class that nothing outside the class names (no import, no
   call, no base, no string: a whole class left behind, unless a base of it defines
-  ``__init_subclass__``), or one that no file names (below), neither a dunder (Python calls those) nor decorated
-  other than as a ``staticmethod`` or ``classmethod`` (a decorator may register it);
+  ``__init_subclass__``), or one that no file names (below); neither a dunder (Python calls
+  those) nor decorated other than as a ``staticmethod`` or ``classmethod`` (a decorator may
+  register it);
 - the class has no decorator and no metaclass, and every class of its lineage is first-party (a
   library base, or a framework's, calls its methods by name: ``async_turn_on``,
   ``_async_update_data``, ``run``; ``object`` and ``ABC`` aside), as is every lineage of its
   subclasses in the project (a mixin composed into a first-party controller);
 - the class body runs no call (``atexit.register(cleanup)``); no ``getattr(x, name)`` with a
-  computed name, ``dir()``, ``vars()`` or ``getmembers()`` in a module of its lineage; no module of the
-  project composes one around a constant part the method's name has (``getattr(h,
+  computed name, ``dir()``, ``vars()`` or ``getmembers()`` in a module of its lineage; no module
+  of the project composes one around a constant part the method's name has (``getattr(h,
   f"on_{event}")``), and nothing of the class reaches code outside the project, which may call
   any method by name (``bot.add_cog(Mentions(bot))``): every instance made in the project is
   only called methods on, read attributes of or tested, the class is used only by calling it,
@@ -33,13 +34,15 @@ A method counts as never run only when all of these hold, each a way its code co
   declaring a distribution (``[project]``, ``[tool.poetry]``): a library's public method is
   called by the code that imports it, which is not in the project.
 
-Which files name the method is a ``mentions NAME`` scan of the project's folder, so a cached
-verdict is read again when a file starts or stops naming it."""
+Which files name the method, the class, an instance's binding, ``getattr`` or
+``__subclasses__`` are ``mentions`` scans of the project's folder, so a cached verdict is read
+again when a file starts or stops naming one."""
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
@@ -49,13 +52,18 @@ from tradelint.facts.packaging import is_installable
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
-__all__ = ["uncalled"]
+__all__ = ["JUDGED_FAMILIES", "uncalled"]
+
+# The families whose findings say what happens when the code runs (a resource left open, a task
+# left running): none is reported in a method the application never runs.
+JUDGED_FAMILIES = frozenset({"TRD2", "TRD3"})
 
 # Bases that add no method a library calls.
 _NEUTRAL_BASES = frozenset({"object", "ABC"})
 
 # Decorators that change how a method is bound, not who calls it.
 _BINDING_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
 
 def uncalled(module: ModuleInfo, node: ast.AST) -> bool:
     """Whether ``node`` lies in a method of an application that no code of the project can run
@@ -104,16 +112,18 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     text = module.text
     if text is None:
         return False  # (a module without its text at hand is not judged)
-    lines = text.splitlines(keepends=True)
-    outside = "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
     memo = module.project.class_memo
     key = ("class_named", cls)
     if key not in memo:
+        lines = text.splitlines(keepends=True)
+        outside = "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
         memo[key] = _named_in_project(module, root, cls.name, outside)
+    else:
+        module.project.note_scan(f"mentions {cls.name}", root)  # (every file relying on it, memo hit or not)
     if not memo[key]:
         # Nothing outside the class names it (no import, no call, no base, no string): none of
         # its methods runs, unless a base registers its subclasses itself.
-        return not _registers_subclasses(module, cls) and not any(True for _ in files_naming(module.project, root, "__subclasses__"))
+        return not _registers_subclasses(module, cls) and not _walks_subclasses(module, root)
     if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")) or _composed_in_project(module, root, name):
         return False
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
@@ -146,10 +156,9 @@ def _handed_to_a_library(module: ModuleInfo, root: Path, cls: ast.ClassDef) -> b
     stored where another module reads it escapes; so does the class itself used as a value
     (a factory given to a library, a base of ``type(...)``, a registry's entry), imported under
     another name, or made by a class method (``Mentions.create()``)."""
-    if any(True for _ in files_naming(module.project, root, "__subclasses__")):
+    if _walks_subclasses(module, root):
         return True  # (classes found by walking a base's subclasses)
-    for path, _ in files_naming(module.project, root, cls.name):
-        other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
+    for other in _modules_naming(module, root, cls.name):
         if other is None:
             return True
         for node in ast.walk(other.tree):
@@ -206,16 +215,13 @@ def _escapes(module: ModuleInfo, root: Path, made: ast.Call) -> bool:
         if not isinstance(target.value, ast.Name) or target.value.id not in ("self", "cls") and target.value.id in module.imports.names:
             return True  # (``sys.stdout = Tee()``: given to a library's module)
         # Read anywhere in the project through the attribute's name (``core.cog`` elsewhere).
-        uses = [
-            (other, node)
-            for path, _ in files_naming(module.project, root, target.attr)
-            if (other := module if module.project.absolute(path) == module.path else module.project.module_at(path)) is not None
-            for node in ast.walk(other.tree)
-            if isinstance(node, ast.Attribute) and node.attr == target.attr and isinstance(node.ctx, ast.Load)
-        ]
-        if any(other is None for other, _ in uses):
-            return True
-        return any(not _used_in_place(other, node) for other, node in uses)
+        return any(
+            other is None or any(
+                isinstance(node, ast.Attribute) and node.attr == target.attr and isinstance(node.ctx, ast.Load) and not _used_in_place(other, node)
+                for node in ast.walk(other.tree)
+            )
+            for other in _modules_naming(module, root, target.attr)
+        )
     scope = module.enclosing_function(made)
     declared = scope is not None and any(isinstance(n, ast.Global) and target.id in n.names for n in ast.walk(scope))
     if scope is not None and not declared:
@@ -225,14 +231,13 @@ def _escapes(module: ModuleInfo, root: Path, made: ast.Call) -> bool:
         )
     # A module's global: read in the module, or in any module importing it (``getattr(COMMANDS,
     # sys.argv[1])`` in another module).
-    for path, _ in files_naming(module.project, root, target.id):
-        other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
-        if other is None or any(
+    return any(
+        other is None or any(
             isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load) and not _used_in_place(other, node)
             for node in ast.walk(other.tree)
-        ):
-            return True
-    return False
+        )
+        for other in _modules_naming(module, root, target.id)
+    )
 
 
 def _used_in_place(module: ModuleInfo, node: ast.expr) -> bool:
@@ -248,6 +253,24 @@ def _used_in_place(module: ModuleInfo, node: ast.expr) -> bool:
     if isinstance(parent, ast.BoolOp):
         return _used_in_place(module, parent)
     return isinstance(parent, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
+
+
+def _modules_naming(module: ModuleInfo, root: Path, word: str) -> Iterator[ModuleInfo | None]:
+    """Each module of the project under ``root`` whose text names ``word`` (None: one that cannot
+    be read), the ``mentions`` scan noted for the cache."""
+    module.project.note_scan(f"mentions {word}", root)
+    return (module.project.module_at(path) for path, _ in files_naming(module.project, root, word))
+
+
+def _walks_subclasses(module: ModuleInfo, root: Path) -> bool:
+    """Whether a file of the project names ``__subclasses__`` (classes found by walking a base's
+    subclasses)."""
+    module.project.note_scan("mentions __subclasses__", root)
+    memo = module.project.class_memo
+    key = ("walks_subclasses", root)
+    if key not in memo:
+        memo[key] = any(True for _ in files_naming(module.project, root, "__subclasses__"))
+    return bool(memo[key])
 
 
 def _registers_subclasses(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -302,13 +325,12 @@ def _composed_in_project(module: ModuleInfo, root: Path, name: str) -> bool:
     """Whether some module of the project looks an attribute up by a name it composes around a
     constant part that ``name`` has (``getattr(handler, f"on_{event}")``, ``getattr(self,
     "handle_" + kind)``): a dispatcher may call the method without naming it."""
-    module.project.note_scan("mentions getattr", root)
     memo = module.project.class_memo
     key = ("composed_lookups", root)
+    others = _modules_naming(module, root, "getattr")  # (the scan noted on every call, memo hit or not)
     if key not in memo:
         parts: set[tuple[str, str]] = set()
-        for path, _ in files_naming(module.project, root, "getattr"):
-            other = module if module.project.absolute(path) == module.path else module.project.module_at(path)
+        for other in others:
             if other is None:
                 continue
             for call in other.index.calls:

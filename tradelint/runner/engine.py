@@ -24,12 +24,8 @@ from tradelint.runner.unused_noqa import unused_noqa
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
-from tradelint.facts.unreachable import uncalled
+from tradelint.facts.unreachable import JUDGED_FAMILIES, uncalled
 from tradelint.runner.fix_check import verified
-
-# The families whose findings say what happens when the code runs (a resource left open, a task
-# left running): none of them is reported in a method the application never runs.
-RUNTIME_FAMILIES = frozenset({"TRD2", "TRD3"})
 
 # TRD001's help when nothing more specific can be said.
 NOT_CHECKED = "No rule ran on this file"
@@ -216,7 +212,7 @@ class Checker:
                     reports.extend((code, report) for report in rule.check(ctx))
             # What an application never runs leaks nothing (``facts.unreachable``).
             if not config.check_uncalled_methods:
-                reports = [(code, r) for code, r in reports if code[:4] not in RUNTIME_FAMILIES or not uncalled(module, r.node)]
+                reports = [(code, r) for code, r in reports if code[:4] not in JUDGED_FAMILIES or not uncalled(module, r.node)]
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
         finally:
