@@ -14,6 +14,14 @@ subscribes, then reads `client._subs`) is not reported. Reading a field that its
 plain values in opens nothing, also one a method stores back filtered (`self._subs = [s for s in
 self._subs if s.get("id") not in ids]`); a comprehension making new elements (`[dict(s) for s
 in self._subs]`) may hold anything.
+A part of the project's kept from `__init__` (`self._transport = Transport(address)`, whose
+`connect()` makes the connection) holds nothing until its own opening methods run, when every
+attribute its class releases is one it is known to acquire: the holder opens only where a use
+reaches one of them (`await client.connect()`, `await client._transport.connect()`), not where a
+test exchanges through the part with its `send` replaced, or replaces the part itself
+(`device._transport = Mock()`) before starting the holder. In an application, an acquisition in a
+method nothing in the project names (a lazy `_get_session()` no request calls) opens nothing: an
+instance no use opens is not reported, however it is closed.
 """
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with

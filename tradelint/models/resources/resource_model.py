@@ -519,6 +519,8 @@ class ResourceAnalysis:
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
                 return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes)
+        if closes and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
+            return None  # a lazy one no use opens holds nothing, however it is closed
         if registration is not None:  # ends it on success, as a close there would; what comes before is judged
             ended = closed_only_before_cancellation(self.module, c.function, [*closes, None], [*close_nodes, registration])
             return "cancel_skips_close" if ended else handoff_problem(self.module, c, registration, close_nodes)
@@ -544,9 +546,8 @@ class ResourceAnalysis:
         if closes and not by_callee and closed_at_once(self.module, c.stmt, close_nodes):
             return None  # ``_, writer = await open_connection(h, p); writer.close()``: a probe
         if closes:
-            # A first-party type released on the success path is used as its class asks in a test (its failure
-            # ends the test). Not where an ``except`` goes on without it, nor where the program goes on after
-            # the error, nor in a script's ``main()`` where an ``await`` before the close can fail (point 5).
+            # A first-party type released on the success path is used as its class asks in a test (its failure ends the test); not
+            # where an ``except`` goes on without it, the program goes on after the error, or a script's ``main()`` awaits first (point 5).
             swallowed = (
                 closed_where_errors_are_swallowed(self.module, close_nodes)
                 or left_open_by_a_handler(self.module, c, close_nodes)
@@ -554,10 +555,9 @@ class ResourceAnalysis:
                 or (not in_tests(self.module) and awaited_before_close(self.module, c.stmt, close_nodes))
             )
             return None if c.spec.first_party and not swallowed else "not_in_finally_callee" if by_callee else "not_in_finally"
-        # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
-        # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
+        # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`); ccxt's ``describe()`` opens no session.
         if used and c.spec.first_party and not c.spec.library and (
                 never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))
                 or mocked_before_use(self.module, self.model, c)):

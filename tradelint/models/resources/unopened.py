@@ -40,11 +40,12 @@ from typing import TypeGuard
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.class_family import bases_naming, class_and_bases, class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.named_classes import class_named
+from tradelint.facts.named_classes import Found, class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
-from tradelint.facts.summary_data import Acquisition, ModuleSummary
+from tradelint.facts.summary_data import Acquisition, ClassFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
+from tradelint.facts.unreachable import uncalled
 from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
@@ -89,6 +90,12 @@ def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, 
                 continue  # (``client._ws = MagicMock()``, then ``client._ws.closed = False``)
             if isinstance(attribute.ctx, ast.Store):
                 overwritten.add(attribute.attr)
+                if attribute.attr in dict(opening.parts):
+                    # A lazy part replaced (``dev._comm = Mock()``): what the class made there
+                    # holds nothing, and its methods reach the stand-in from then on.
+                    replaced.add(attribute.attr)
+                    opening = opening_methods(module, model, func, frozenset(replaced))
+                    continue
         if _opens(module, load, opening):
             return True
     return False
@@ -213,7 +220,7 @@ def holder_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) 
     if not _known(opening):
         return False
     if c.kind == "local":
-        return c.function is not None and not any(_opens(module, load, opening) for load in name_loads(c.function, c.name))
+        return c.function is not None and not _opened_in_order(module, model, c.call.func, name_loads(c.function, c.name), opening)
     if not _unread_in_module(module, c) or any(_opens(module, load, opening) for load in _own_loads(module, c)):
         return False
     assert c.cls is not None
@@ -307,6 +314,10 @@ class Opening:
     methods: frozenset[str]
     opening: frozenset[str]
     fields: frozenset[str] = frozenset()
+    parts: tuple[tuple[str, Opening | None], ...] = ()  # lazy parts made in ``__init__``
+    # Whether every attribute a method of the family releases is one it is known to acquire (or
+    # a part of it): only then is a part of this class known to hold nothing until it is opened.
+    whole: bool = False
 
 
 # A first-party class whose opening methods are not known: any use through it may open it.
@@ -330,23 +341,42 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
     found = class_named(module, func)
     if found is None:
         return None
+    return _opening_of(module, model, found, replaced, frozenset())
+
+
+def _opening_of(module: ModuleInfo, model: OwnershipModel, found: Found, replaced: frozenset[str], seen: frozenset[tuple[str, int]]) -> Opening:
+    """:func:`opening_methods` of a class found, ``seen`` the classes whose opening asks for it
+    (a part of a part: a class that keeps itself, directly or not, is not known)."""
     family = lineage(module.project, *found)
+    seen = seen | {(str(found[0].path), found[1].line)}
     acquiring: set[str] = set()
-    parts: set[str] = set()  # lazy library clients made in ``__init__``: opened where a method opens them
+    # Parts made in ``__init__`` that hold nothing until a method opens them: lazy library
+    # clients (None: the library rule of :func:`_opens`), and first-party classes whose opening
+    # methods are known (their ``Opening``).
+    parts: dict[str, Opening | None] = {}
     kept: set[str] = set()  # what the family keeps that holds something: no field
+    swapped = False  # a lazy part a store on the instance replaced (``dev._comm = Mock()``)
     for owner_module, facts in family:
         held = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
         kept.update(a.attr for a in (*held, *facts.elements))
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
-                if acquisition in facts.acquisitions and _opened_on_use(model, acquisition):
-                    parts.add(acquisition.attr)
+                lazy = acquisition in facts.acquisitions and _opened_on_use(model, acquisition)
+                part = None if lazy or acquisition not in facts.acquisitions else _lazy_part(module, model, owner_module, acquisition, seen)
+                if lazy or part is not None:
+                    if acquisition.attr in replaced:
+                        swapped = True  # (what it made there holds nothing and is no longer reached)
+                    else:
+                        parts[acquisition.attr] = part
                     continue
                 # (a task started there runs from the start: held, whatever opens the rest)
                 return _HELD if acquisition.ref[1].rpartition(".")[2] in TASK_STARTERS else _UNKNOWN
+            if _never_runs(module, owner_module, facts, acquisition.method):
+                swapped = True  # (an acquisition no code of the application can reach holds nothing)
+                continue
             acquiring.add(acquisition.method)
-    if not acquiring and not parts:
+    if not acquiring and not parts and not swapped:
         return _UNKNOWN
     reaches: dict[str, set[str]] = {}
     stored: set[str] = set()
@@ -368,9 +398,9 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                     (stored if _plain_store(node[0], n) else valued).add(n.attr)
             if parts and _hands_self_on(node[0], stmt, receiver):
                 acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
-            if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, None) for n in loads):
+            if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, parts[n.attr]) for n in loads):
                 acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
-    if not acquiring:
+    if not acquiring and not swapped:
         return _UNKNOWN
     opening = (acquiring - replaced) | _PROTOCOL
     changed = True
@@ -382,7 +412,32 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr, r
                 changed = True
     if parts and "__init__" in opening:
         return _UNKNOWN  # (opened as it is made: ``__init__`` uses the client, or hands the instance on)
-    return Opening(frozenset(reaches), frozenset(opening), frozenset(stored - valued - kept - parts - set(reaches)))
+    fields = frozenset(stored - valued - kept - parts.keys() - set(reaches))
+    released = {attr for _, facts in family for method in facts.methods.values() for attr, _ in method.releases}
+    whole = released <= kept | parts.keys()
+    return Opening(frozenset(reaches), frozenset(opening), fields, tuple(parts.items()), whole)
+
+
+def _never_runs(module: ModuleInfo, owner: ModuleSummary, facts: ClassFacts, name: str) -> bool:
+    """Whether the method ``name`` of the class ``facts`` is one its application never runs
+    (:func:`~tradelint.facts.unreachable.uncalled`: a lazy getter nothing calls, OctopusClient's
+    ``_get_session()``)."""
+    node = class_node(module, owner, facts)
+    if node is None:
+        return False
+    method = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
+    return method is not None and uncalled(node[0], method)
+
+
+def _lazy_part(module: ModuleInfo, model: OwnershipModel, owner: ModuleSummary, acquisition: Acquisition, seen: frozenset[tuple[str, int]]) -> Opening | None:
+    """The opening of the first-party class ``self.<attr> = Part(...)`` makes in ``__init__``,
+    when its opening methods are known: the part holds nothing until one of them runs
+    (``self._transport = BleTransport(address)``, connected in ``connect()``)."""
+    target = resolve_ref(module.project, owner, acquisition.ref)
+    if target is None or (str(target[0].path), target[1].line) in seen:
+        return None
+    opening = _opening_of(module, model, target, frozenset(), seen)
+    return opening if _known(opening) and opening.whole else None
 
 
 # Python's own values, made of what they are given: a field set to one holds nothing to release.
@@ -462,6 +517,9 @@ def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: 
         # ``client._ws = MagicMock()``) acquires nothing either.
         if parent.attr not in opening.methods and (parent.attr in opening.fields or isinstance(parent.ctx, ast.Store)):
             return False
+        part = dict(opening.parts).get(parent.attr)
+        if part is not None and parent.attr not in opening.methods:
+            return _opens(module, parent, part)  # (``client._transport.exchange(frame)``: read by the part's class)
         return parent.attr in opening.opening or parent.attr not in opening.methods
     call = module.parent(parent)
     if not (isinstance(call, ast.Call) and call.func is parent) or run_through(module, load):
