@@ -159,6 +159,7 @@ def run_tradelint(cmd: list[str], root: str, folder: Path, preview: bool) -> lis
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        PYTHONSAFEPATH="1",  # (the checked folder is the working directory: never import from it)
     )
     args = [
         *cmd,

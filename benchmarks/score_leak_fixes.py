@@ -148,9 +148,12 @@ def git_dir_of(mirrors: Path, repo: str) -> Path:
 
 
 def tool_env(root: Path | None = None) -> dict[str, str]:
-    """The environment of each run: ``root`` (default ``SOURCE_ROOT``) first on ``PYTHONPATH``."""
+    """The environment of each run: ``root`` (default ``SOURCE_ROOT``) first on ``PYTHONPATH``, and
+    ``PYTHONSAFEPATH`` set: ``python -m tradelint`` run in a checked tree would otherwise put the tree
+    first on ``sys.path``, and a module of it named like one of the standard library (a repository's
+    own ``types.py``) would be imported, and run, in its place (Python 3.11+; 3.10 ignores it)."""
     root = SOURCE_ROOT if root is None else root
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHONSAFEPATH="1")
     if root is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
     return env

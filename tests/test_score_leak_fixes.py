@@ -4,6 +4,8 @@ maintainers' fix, and what the scorer reads from them (no network)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,16 @@ def test_checkout_checks_the_scope_in_the_whole_commit(
     assert run["sites"][0]["found"] == (["app/tick.py:11:5: TRD301 task from `spawn(...)` is discarded; keep it and await or cancel it"] if checkout else [])
     assert run["kept_after_fix"]["TRD3"] == 0
     assert run["not_sites"] == []
+
+
+def test_the_checked_tree_is_never_imported_from(tmp_path: Path) -> None:
+    # Each run is ``python -m tradelint`` with the checked tree as its working directory. Under
+    # Python 3.13, ``runpy`` imports ``importlib.util`` and ``types`` before tradelint's own guard
+    # (``tradelint/__main__.py``) runs: a repository's own ``types.py`` was imported in their place
+    # (round 1's crafty-controller integration failed so). The runs' environment keeps the working
+    # directory off ``sys.path`` (``PYTHONSAFEPATH``: Python 3.11's; 3.10 has no such guard).
+    (tmp_path / "shadow_probe.py").write_text("")
+    env = SCORER.tool_env(Path(__file__).resolve().parent.parent)
+    probe = "import importlib.util; print(importlib.util.find_spec('shadow_probe') is not None)"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout == f"{sys.version_info < (3, 11)}\n"
