@@ -223,7 +223,7 @@ def test_the_checked_tree_is_never_imported_from(tmp_path: Path) -> None:
     # Each run is ``python -m tradelint`` with the checked tree as its working directory. Under
     # Python 3.13, ``runpy`` imports ``importlib.util`` and ``types`` before tradelint's own guard
     # (``tradelint/__main__.py``) runs: a repository's own ``types.py`` was imported in their place
-    # (round 1's crafty-controller integration failed so). The runs' environment keeps the working
+    # (a Home Assistant integration of round 24, half a, failed so). The runs' environment keeps the working
     # directory off ``sys.path`` (``PYTHONSAFEPATH``: Python 3.11's; 3.10 has no such guard).
     (tmp_path / "shadow_probe.py").write_text("")
     env = SCORER.tool_env(Path(__file__).resolve().parent.parent)
