@@ -33,8 +33,8 @@ For a value kept on ``self``, every spelling of the attribute outside the lineag
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from tradelint.facts.awaited_uses import run_through
@@ -43,7 +43,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import Found, class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
-from tradelint.facts.summary_data import Acquisition, ClassFacts, ModuleSummary
+from tradelint.facts.summary_data import Acquisition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
 from tradelint.facts.unreachable import uncalled
 from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
@@ -90,7 +90,7 @@ def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, 
                 continue  # (``client._ws = MagicMock()``, then ``client._ws.closed = False``)
             if isinstance(attribute.ctx, ast.Store):
                 overwritten.add(attribute.attr)
-                if attribute.attr in dict(opening.parts):
+                if attribute.attr in opening.parts:
                     # A lazy part replaced (``dev._comm = Mock()``): what the class made there
                     # holds nothing, and its methods reach the stand-in from then on.
                     replaced.add(attribute.attr)
@@ -314,7 +314,7 @@ class Opening:
     methods: frozenset[str]
     opening: frozenset[str]
     fields: frozenset[str] = frozenset()
-    parts: tuple[tuple[str, Opening | None], ...] = ()  # lazy parts made in ``__init__``
+    parts: Mapping[str, Opening | None] = field(default_factory=dict)  # lazy parts made in ``__init__``
     # Whether every attribute a method of the family releases is one it is known to acquire (or
     # a part of it): only then is a part of this class known to hold nothing until it is opened.
     whole: bool = False
@@ -355,34 +355,45 @@ def _opening_of(module: ModuleInfo, model: OwnershipModel, found: Found, replace
     # methods are known (their ``Opening``).
     parts: dict[str, Opening | None] = {}
     kept: set[str] = set()  # what the family keeps that holds something: no field
-    swapped = False  # a lazy part a store on the instance replaced (``dev._comm = Mock()``)
-    for owner_module, facts in family:
+    # Something the family holds was set aside as holding nothing (a lazy part a store on the
+    # instance replaced, an acquisition no code of the application runs): acquiring nothing
+    # then says that nothing opens it, not that what opens it is unknown.
+    set_aside = False
+    nodes: dict[int, tuple[ModuleInfo, ast.ClassDef] | None] = {}
+
+    def node_of(index: int) -> tuple[ModuleInfo, ast.ClassDef] | None:
+        if index not in nodes:
+            nodes[index] = class_node(module, *family[index])
+        return nodes[index]
+
+    for index, (owner_module, facts) in enumerate(family):
         held = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
         kept.update(a.attr for a in (*held, *facts.elements))
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
-                lazy = acquisition in facts.acquisitions and _opened_on_use(model, acquisition)
-                part = None if lazy or acquisition not in facts.acquisitions else _lazy_part(module, model, owner_module, acquisition, seen)
+                own = acquisition in facts.acquisitions
+                lazy = own and _opened_on_use(model, acquisition)
+                part = _lazy_part(module, model, owner_module, acquisition, seen) if own and not lazy else None
                 if lazy or part is not None:
                     if acquisition.attr in replaced:
-                        swapped = True  # (what it made there holds nothing and is no longer reached)
+                        set_aside = True  # (what it made there holds nothing and is no longer reached)
                     else:
                         parts[acquisition.attr] = part
                     continue
                 # (a task started there runs from the start: held, whatever opens the rest)
                 return _HELD if acquisition.ref[1].rpartition(".")[2] in TASK_STARTERS else _UNKNOWN
-            if _never_runs(module, owner_module, facts, acquisition.method):
-                swapped = True  # (an acquisition no code of the application can reach holds nothing)
+            if _never_runs(node_of(index), acquisition.method):
+                set_aside = True
                 continue
             acquiring.add(acquisition.method)
-    if not acquiring and not parts and not swapped:
+    if not acquiring and not parts and not set_aside:
         return _UNKNOWN
     reaches: dict[str, set[str]] = {}
     stored: set[str] = set()
     valued: set[str] = set()  # set to something else than a plain value somewhere: may hold anything
-    for owner_module, facts in family:
-        node = class_node(module, owner_module, facts)
+    for index in range(len(family)):
+        node = node_of(index)
         if node is None:
             return _UNKNOWN
         for stmt in node[1].body:
@@ -400,7 +411,7 @@ def _opening_of(module: ModuleInfo, model: OwnershipModel, found: Found, replace
                 acquiring.add(stmt.name)  # (``bus.register(self)``: whoever gets it may use the clients)
             if any(n.attr in parts and isinstance(n.ctx, ast.Load) and _opens(node[0], n, parts[n.attr]) for n in loads):
                 acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
-    if not acquiring and not swapped:
+    if not acquiring and not set_aside:
         return _UNKNOWN
     opening = (acquiring - replaced) | _PROTOCOL
     changed = True
@@ -415,14 +426,13 @@ def _opening_of(module: ModuleInfo, model: OwnershipModel, found: Found, replace
     fields = frozenset(stored - valued - kept - parts.keys() - set(reaches))
     released = {attr for _, facts in family for method in facts.methods.values() for attr, _ in method.releases}
     whole = released <= kept | parts.keys()
-    return Opening(frozenset(reaches), frozenset(opening), fields, tuple(parts.items()), whole)
+    return Opening(frozenset(reaches), frozenset(opening), fields, parts, whole)
 
 
-def _never_runs(module: ModuleInfo, owner: ModuleSummary, facts: ClassFacts, name: str) -> bool:
-    """Whether the method ``name`` of the class ``facts`` is one its application never runs
+def _never_runs(node: tuple[ModuleInfo, ast.ClassDef] | None, name: str) -> bool:
+    """Whether the method ``name`` of the class ``node`` is one its application never runs
     (:func:`~tradelint.facts.unreachable.uncalled`: a lazy getter nothing calls, OctopusClient's
     ``_get_session()``)."""
-    node = class_node(module, owner, facts)
     if node is None:
         return False
     method = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
@@ -517,7 +527,7 @@ def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: 
         # ``client._ws = MagicMock()``) acquires nothing either.
         if parent.attr not in opening.methods and (parent.attr in opening.fields or isinstance(parent.ctx, ast.Store)):
             return False
-        part = dict(opening.parts).get(parent.attr)
+        part = opening.parts.get(parent.attr)
         if part is not None and parent.attr not in opening.methods:
             return _opens(module, parent, part)  # (``client._transport.exchange(frame)``: read by the part's class)
         return parent.attr in opening.opening or parent.attr not in opening.methods
