@@ -8,8 +8,11 @@ solaredge-modbus-multi ``82589730``, round 11's development half): the client is
 Proven, not guessed: the method is an undecorated ``async def`` of a class; its module calls it
 as a bare statement at least once; every mention of its name in the module is such a bare call
 (no ``await``, no ``return``, no callback, no task), and no other file of the project mentions it
-otherwise (an ``await x.disconnect()`` or a ``hub.disconnect`` handed on there may run it). A
-method of a module outside a project (no root) is not judged."""
+otherwise (an ``await x.disconnect()`` or a ``hub.disconnect`` handed on there may run it). A call
+on a part a class made itself is the part's, not the method's, and counts neither way (``writer =
+self._writer; writer.close()`` inside the class's own ``async def close()``, the writer filled
+only by ``asyncio.open_connection(...)``: python-kasa's transports). A method of a module outside
+a project (no root) is not judged."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, class_method, shadowed
+from tradelint.facts.uses import name_stores, self_attr
 
 _NEVER_RUN: weakref.WeakKeyDictionary[ModuleInfo, dict[str, bool]] = weakref.WeakKeyDictionary()
 
@@ -62,14 +66,40 @@ def _only_bare(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | None:
         if not (isinstance(node, ast.Attribute) and node.attr == name):
             continue
         call = module.parent(node)
+        function = module.enclosing_function(node)
+        if function is not None and _made_elsewhere(module, cls, function, node.value):
+            continue  # ``writer = self._writer; writer.close()``: a part the class made, not the class
         if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
             bare = True
             continue
-        function = module.enclosing_function(node)
         found = receiver_class(module, function, node.value) if function is not None else None
         if found is None or found[1] is cls or any(b is cls for _, b in class_and_bases(*found)):
             return False
     return bare
+
+
+def _made_elsewhere(module: ModuleInfo, cls: ast.ClassDef, function: ast.AST, receiver: ast.expr) -> bool:
+    """Whether ``receiver``, read in a method of a class, is an attribute of the method's own
+    instance (``self._writer``, or a local bound once to it: ``writer = self._writer``) that its
+    class only ever fills by calling something other than ``cls`` (``self._reader, self._writer =
+    await asyncio.open_connection(...)``) and never from a parameter: a part made there, whose
+    ``close()`` is the part's, not a call of ``cls``'s own method of that name."""
+    owner = module.parent(function)
+    if not isinstance(owner, ast.ClassDef) or not isinstance(function, FUNCTION_NODES) or not function.args.args:
+        return False
+    me = function.args.args[0].arg
+    if isinstance(receiver, ast.Name) and receiver.id != me:
+        stores = name_stores(function, receiver.id)
+        binding = module.parent(stores[0]) if len(stores) == 1 else None
+        if not (isinstance(binding, ast.Assign) and len(binding.targets) == 1 and binding.targets[0] is stores[0]):
+            return False
+        receiver = binding.value
+    attr = self_attr(receiver, me)
+    facts = module.summary.classes.get(owner.lineno)
+    if attr is None or facts is None or attr in facts.stored_params.values():
+        return False
+    refs = [a.ref for a in facts.acquisitions if a.attr == attr]
+    return bool(refs) and all(ref[1].split("[", 1)[0].rpartition(".")[2] != cls.name for ref in refs)
 
 
 def closer_never_run(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> str | None:

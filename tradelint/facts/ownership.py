@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.made_for_holder import held_through_holders
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.named_classes import class_named, resolve_ref, stored_at
 from tradelint.facts.element_owners import element_owner
@@ -445,6 +446,7 @@ class OwnershipModel:
                         acquired.append((made[0], replace(acquisition, ref=made[1])))
                 else:
                     acquired.append((owner_module, acquisition))
+        acquired = held_through_holders(acquired, self.owned_close)  # (a holder's part: only where the holder holds nothing)
         for owner_module, acquisition in acquired:
             close = self.owned_close(owner_module, acquisition.ref)
             if close is None:

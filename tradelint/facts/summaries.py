@@ -29,6 +29,7 @@ from tradelint.facts.class_body import field_facts, generated_init
 from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
 from tradelint.facts.element_owners import kept_elements
 from tradelint.facts.loop_receivers import kept_local, loop_ref
+from tradelint.facts.made_for_holder import given_made
 from tradelint.facts.summary_data import (
     _NO_RELEASES,
     _NONE,
@@ -368,6 +369,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                     ref = ("class_maker", maker[1]) if maker is not None else None
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
+                    # (and what its holder is given, made for it: ``Protocol(transport=Transport(host))``)
+                    acquisitions.extend(Acquisition(target.attr, inner, function.name, assign.lineno) for inner in given_made(value, ref, lambda f: _ref(module, f)))
                 elif (method := method_of_a_value(value, _receiver(function))) is not None:
                     made_by_methods.append(Acquisition(target.attr, ("method", method), function.name, assign.lineno))
             elif isinstance(value, ast.Name):

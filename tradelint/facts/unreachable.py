@@ -115,18 +115,69 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     memo = module.project.class_memo
     key = ("class_named", cls)
     if key not in memo:
-        lines = text.splitlines(keepends=True)
-        outside = "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
-        memo[key] = _named_in_project(module, root, cls.name, outside)
+        memo[key] = _named_in_project(module, root, cls.name, outside_of(text, cls))
     else:
         module.project.note_scan(f"mentions {cls.name}", root)  # (every file relying on it, memo hit or not)
-    if not memo[key]:
-        # Nothing outside the class names it (no import, no call, no base, no string): none of
-        # its methods runs, unless a base registers its subclasses itself.
+    if memo[key] and ("composed_into_dead", cls) not in memo:
+        scanned: list[str] = []  # (every name it asked about, noted again for each file relying on it)
+        memo["composed_into_dead", cls] = (_composed_only_into_dead(module, root, cls, outside_of(text, cls), scanned), scanned)
+    elif memo[key]:
+        for word in memo["composed_into_dead", cls][1]:
+            module.project.note_scan(f"mentions {word}", root)
+    if not memo[key] or memo["composed_into_dead", cls][0]:
+        # Nothing outside the class names it (no import, no call, no base, no string), or only
+        # imports and the bases of classes nothing names in turn (a mixin composed into a
+        # controller the integration never makes): none of its methods runs, unless a base
+        # registers its subclasses itself.
         return not _registers_subclasses(module, cls) and not _walks_subclasses(module, root)
     if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")) or _composed_in_project(module, root, name):
         return False
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
+
+
+def outside_of(text: str, cls: ast.ClassDef) -> bytes:
+    """The module's text without the lines of ``cls``'s statement."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
+
+
+def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: list[str], depth: int = 0) -> bool:
+    """Whether every mention of ``cls``'s name outside its body (``outside`` in its own module, the
+    whole text elsewhere) is an import of it or a base of a module-level class that is undecorated,
+    has no metaclass and only first-party bases, and that nothing names in turn, or only so: no
+    instance of a class built from ``cls`` is ever made (a mixin composed into a controller the
+    integration never makes). A mention in a string or a comment is none of these, and keeps it."""
+    if depth > 3:
+        return False
+    module.project.note_scan(f"mentions {cls.name}", root)
+    scanned.append(cls.name)
+    for path, data in [(module.path, outside), *files_naming(module.project, root, cls.name, skip=module.path)]:
+        other = module if path == module.path else module.project.module_at(path)
+        if other is None:
+            return False
+        accounted = 0
+        for node in ast.walk(other.tree):
+            if isinstance(node, ast.alias) and node.name.rpartition(".")[2] == cls.name and node.asname in (None, cls.name):
+                accounted += 1
+            elif isinstance(node, ast.ClassDef) and node is not cls and any(_names_class(b, cls.name) for b in node.bases):
+                if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not _first_party_lineage(other, node):
+                    return False
+                scanned.append(node.name)
+                text = other.text if other is module else data.decode("utf-8", "surrogateescape")
+                if text is None or (
+                    _named_in_project(other, root, node.name, outside_of(text, node))
+                    and not _composed_only_into_dead(other, root, node, outside_of(text, node), scanned, depth + 1)
+                ):
+                    return False
+                accounted += sum(_names_class(b, cls.name) for b in node.bases)
+        if _word_count(data, cls.name) != accounted:
+            return False
+    return True
+
+
+def _names_class(base: ast.expr, name: str) -> bool:
+    found = base_class(base)
+    return isinstance(found, ast.Name) and found.id == name or isinstance(found, ast.Attribute) and found.attr == name
 
 
 def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -292,10 +343,15 @@ def _named_in_project(module: ModuleInfo, root: Path, name: str, own: bytes) -> 
 
 def _named(data: bytes, name: str) -> bool:
     """Whether ``data`` names ``name`` as a word anywhere but right after ``def`` or ``class``."""
+    return _word_count(data, name) > 0
+
+
+def _word_count(data: bytes, name: str) -> int:
+    """How often ``data`` names ``name`` as a word, but right after ``def`` or ``class``."""
     word = re.escape(name.encode("utf-8"))
     every = len(re.findall(rb"(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_])", data))
     defined = len(re.findall(rb"(?<![A-Za-z0-9_])(?:def|class)[ \t]+" + word + rb"(?![A-Za-z0-9_])", data))
-    return every > defined
+    return every - defined
 
 
 def _first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:

@@ -138,19 +138,18 @@ def awaited_result(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ast
 def awaited_call(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.Call | None:
     """The call whose result ``value`` awaits, read through ``asyncio.wait_for(call, t)`` and a
     local bound once to the call (``coro = open_connection(...)``; ``await wait_for(coro, 5)``):
-    the converse of :func:`awaited_result`. None for anything else."""
+    the converse of :func:`awaited_result`; also a local bound once to the call and awaited
+    itself (``task = open_connection(...)``; ``await task``). None for anything else."""
+    if isinstance(value, ast.Await) and isinstance(value.value, ast.Name):
+        bound = bound_once(function, value.value.id)
+        return bound if isinstance(bound, ast.Call) else None
     if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
         return None
     call = value.value
     inner = passed_argument(module, call)
     if inner is not None:
         if isinstance(inner, ast.Name):
-            bound = [
-                node.value for node in walk(function)
-                if isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == inner.id
-            ]
-            inner = bound[0] if len(bound) == 1 else inner
+            inner = bound_once(function, inner.id) or inner
         return inner if isinstance(inner, ast.Call) else None
     return call
 

@@ -12,7 +12,10 @@ caller's `reader, writer = await open_irc(host)` binds the writer. An asynchrono
 makes the instance and awaits a method of it before returning it (`manager = cls(urls); await
 manager.connect_all(); return manager`) hands on an instance in use, which holds what it opens from the
 start. A caller's exit under `if client is None:` (or `if not client:`) of a maker that returns `None`
-on some path is taken when nothing was made, and leaks nothing. A tuple or
+on some path is taken when nothing was made, and leaks nothing. A first-party client the factory
+returns given what it would otherwise make for itself (`return Client(key, session=
+async_get_clientsession(hass))`, whose `__init__` keeps the session it is given and makes its own
+only when given none) borrows it, as where the class is called: its caller owns nothing. A tuple or
 holder of what the factory was given makes nothing:
 ```python
 def login(path):
@@ -22,6 +25,22 @@ def login(path):
 async def rename(path, name):
     client, credentials = login(path)              # reported: never closed
     await client.update_device(credentials["id"], name)
+```
+
+A class that keeps a holder given a part made for it there and releases the holder owns the part
+through it, as a factory owns the holder it returns: whoever makes one owns the transport, unless
+it gives its own protocol (python-kasa's `Device`):
+```python
+class Device:
+    def __init__(self, host, *, protocol=None):
+        self.protocol = protocol or Protocol(transport=Transport(host))   # Protocol.close() closes it
+
+    async def disconnect(self):
+        await self.protocol.close()
+
+async def poll(host):
+    device = Device(host)                          # reported: never disconnected
+    await device.update()
 ```
 
 A class or static method that hands what it makes to the instance of its own class it returns

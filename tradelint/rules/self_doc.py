@@ -196,7 +196,10 @@ without `await`, where the resource's close is a coroutine function ("its `close
 awaited"), and a close inside an `async def` of the class that the project only ever calls
 without `await` (`self.disconnect()` from `shutdown()` and every error path, never awaited nor
 handed on anywhere, another class's `await scanner.disconnect()` aside): "`disconnect()`
-closes it but is never awaited" (TRD205 reports each call and adds the `await`). An
+closes it but is never awaited" (TRD205 reports each call and adds the `await`). A bare
+`writer.close()` is no such call when `writer` is a part a class made itself (`writer =
+self._writer`, filled only by `asyncio.open_connection(...)`): a stream's close, not the class's
+own `async def close()`, which still runs where it is awaited. An
 `__aexit__` runs only where an instance is entered: a class whose only close of the
 attribute is its `__aexit__`, made by the project (bound to a name or a place, or dropped)
 and never entered (no `async with` of the call or of the name it is bound to, no exit stack,

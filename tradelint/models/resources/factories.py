@@ -24,7 +24,7 @@ from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.cached_getters import kept_across_calls, result_cached
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.given_parts import pooled_elsewhere, sends_in_process
-from tradelint.models.resources.borrowing import borrows
+from tradelint.models.resources.borrowing import borrows, lazily_given
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
@@ -319,7 +319,9 @@ def _returned(
                 return held  # (also through the parts it keeps: ``return Device(Config(session))``)
             return _class_methods(module, value.func)
         else:
-            spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+            # (with the parameters through which it borrows what it would otherwise make, as a
+            # call of the class is judged where it is written: ``return Client(session=shared)``)
+            spec = replace(first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited), lends=lazily_given(module, value.func, model))
     if (spec.given and wraps_given(value, spec) and not _owns_what_it_is_given(module, function, value, spec, builtin_spec, model)) or borrows_its_parts(
         module, value, spec
     ):
