@@ -142,23 +142,26 @@ def outside_of(text: str, cls: ast.ClassDef) -> bytes:
 
 
 def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: list[str], depth: int = 0) -> bool:
-    """Whether every mention of ``cls``'s name outside its body (``outside`` in its own module, the
-    whole text elsewhere) is an import of it or a base of a module-level class that is undecorated,
-    has no metaclass and only first-party bases, and that nothing names in turn, or only so: no
-    instance of a class built from ``cls`` is ever made (a mixin composed into a controller the
-    integration never makes). A mention in a string or a comment is none of these, and keeps it."""
+    """Whether ``cls`` is a base of at least one class, and every mention of its name outside its
+    body (``outside`` in its own module, the whole text elsewhere) is a base of a module-level class
+    that is undecorated, has no metaclass and only first-party bases, and that nothing names in
+    turn, or only so, or an import in a module that so uses it: no instance of a class built from
+    ``cls`` is ever made (a mixin composed into a controller the integration never makes). A
+    mention in a string or a comment is none of these, and keeps it; so does an import alone (a
+    package re-exporting the class for code outside the project)."""
     if depth > 3:
         return False
     module.project.note_scan(f"mentions {cls.name}", root)
     scanned.append(cls.name)
+    composed = False
     for path, data in [(module.path, outside), *files_naming(module.project, root, cls.name, skip=module.path)]:
         other = module if path == module.path else module.project.module_at(path)
         if other is None:
             return False
-        accounted = 0
+        imports = bases = 0
         for node in ast.walk(other.tree):
             if isinstance(node, ast.alias) and node.name.rpartition(".")[2] == cls.name and node.asname in (None, cls.name):
-                accounted += 1
+                imports += 1
             elif isinstance(node, ast.ClassDef) and node is not cls and any(_names_class(b, cls.name) for b in node.bases):
                 if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not _first_party_lineage(other, node):
                     return False
@@ -169,10 +172,13 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
                     and not _composed_only_into_dead(other, root, node, outside_of(text, node), scanned, depth + 1)
                 ):
                     return False
-                accounted += sum(_names_class(b, cls.name) for b in node.bases)
-        if _word_count(data, cls.name) != accounted:
+                bases += sum(_names_class(b, cls.name) for b in node.bases)
+        # (an import with no base beside it re-exports the class: ``from .middleware import
+        # Middleware`` in a package's ``__init__``, for code outside the project to name)
+        if (imports and not bases) or _word_count(data, cls.name) != imports + bases:
             return False
-    return True
+        composed = composed or bases > 0
+    return composed
 
 
 def _names_class(base: ast.expr, name: str) -> bool:
