@@ -8,11 +8,11 @@ solaredge-modbus-multi ``82589730``, round 11's development half): the client is
 Proven, not guessed: the method is an undecorated ``async def`` of a class; its module calls it
 as a bare statement at least once; every mention of its name in the module is such a bare call
 (no ``await``, no ``return``, no callback, no task), and no other file of the project mentions it
-otherwise (an ``await x.disconnect()`` or a ``hub.disconnect`` handed on there may run it). A call
-on a part a class made itself is the part's, not the method's, and counts neither way (``writer =
-self._writer; writer.close()`` inside the class's own ``async def close()``, the writer filled
-only by ``asyncio.open_connection(...)``: python-kasa's transports). A method of a module outside
-a project (no root) is not judged."""
+otherwise (an ``await x.disconnect()`` or a ``hub.disconnect`` handed on there may run it). A bare
+call on a part a class made itself is the part's, not the method's (``writer = self._writer;
+writer.close()`` inside the class's own ``async def close()``, the writer filled only by
+``asyncio.open_connection(...)``: python-kasa's transports). A method of a module outside a project
+(no root) is not judged."""
 
 from __future__ import annotations
 
@@ -67,10 +67,9 @@ def _only_bare(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | None:
             continue
         call = module.parent(node)
         function = module.enclosing_function(node)
-        if function is not None and _made_elsewhere(module, cls, function, node.value):
-            continue  # ``writer = self._writer; writer.close()``: a part the class made, not the class
         if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
-            bare = True
+            if function is None or not _made_elsewhere(module, cls, function, node.value):
+                bare = True  # (not ``writer = self._writer; writer.close()``: a part the class made)
             continue
         found = receiver_class(module, function, node.value) if function is not None else None
         if found is None or found[1] is cls or any(b is cls for _, b in class_and_bases(*found)):
