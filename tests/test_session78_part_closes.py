@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.trees import findings, package_project
+from tests.trees import findings, package_project, write
 
 TRANSPORT = '''\
 import asyncio
@@ -209,8 +209,7 @@ def test_a_factory_returning_a_client_given_a_shared_session_makes_nothing(tmp_p
     root = tmp_path / "custom_components" / "bank"
     files = {"__init__.py": "", "client.py": LENT_CLIENT, "api/__init__.py": "", "api/_helpers.py": HELPERS, "api/views.py": VIEWS}
     for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+        write(root / name, text)
     assert findings(tmp_path, "TRD2") == [
         "custom_components/bank/api/views.py:10:5 TRD201 `client` (`own_client(...)`) is never closed; call `await client.async_close()` in a `finally`",
     ]
@@ -328,12 +327,9 @@ async def async_setup_entry(hass, entry):
 
 
 def _integration(root: Path, name: str, setup: str) -> None:
-    (root / name).mkdir()
-    (root / name / "requirements.txt").write_text("aiohttp\n", encoding="utf-8")  # (each its own project)
-    folder = root / name / "custom_components" / name
-    folder.mkdir(parents=True)
+    write(root / name / "requirements.txt", "aiohttp\n")  # (each its own project)
     for file, text in {"__init__.py": setup, "commands.py": MIXIN, "controller.py": CONTROLLER}.items():
-        (folder / file).write_text(text, encoding="utf-8")
+        write(root / name / "custom_components" / name / file, text)
 
 
 def test_a_mixin_composed_only_into_a_class_nothing_makes_never_runs(tmp_path: Path) -> None:
@@ -378,10 +374,8 @@ def test_each_method_of_a_made_class_is_judged_by_its_own_name(tmp_path: Path) -
     # A class the integration makes: its two methods nothing calls never run, the one it calls
     # does. (The class's verdict is kept for its other methods: a draft of this session read the
     # second method by the name of a class it had asked about, and reported it.)
-    (tmp_path / "requirements.txt").write_text("aiohttp\\n", encoding="utf-8")
-    folder = tmp_path / "custom_components" / "svc"
-    folder.mkdir(parents=True)
-    (folder / "__init__.py").write_text(SERVICE, encoding="utf-8")
+    write(tmp_path / "requirements.txt", "aiohttp\n")
+    write(tmp_path / "custom_components" / "svc" / "__init__.py", SERVICE)
     assert findings(tmp_path, "TRD3") == [
         "custom_components/svc/__init__.py:15:9 TRD301 task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it",
     ]

@@ -113,18 +113,18 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     if text is None:
         return False  # (a module without its text at hand is not judged)
     memo = module.project.class_memo
-    key = ("class_named", cls)
+    key = ("class_may_run", cls)  # (named outside its body, other than only as a base of classes nothing makes)
     if key not in memo:
-        memo[key] = _named_in_project(module, root, cls.name, outside_of(text, cls))
+        outside = outside_of(text, cls)
+        scanned = [cls.name]  # (every name the verdict asked about, noted again for each file relying on it)
+        memo[key] = (
+            _named_in_project(module, root, cls.name, outside) and not _composed_only_into_dead(module, root, cls, outside, scanned),
+            scanned,
+        )
     else:
-        module.project.note_scan(f"mentions {cls.name}", root)  # (every file relying on it, memo hit or not)
-    if memo[key] and ("composed_into_dead", cls) not in memo:
-        scanned: list[str] = []  # (every name it asked about, noted again for each file relying on it)
-        memo["composed_into_dead", cls] = (_composed_only_into_dead(module, root, cls, outside_of(text, cls), scanned), scanned)
-    elif memo[key]:
-        for word in memo["composed_into_dead", cls][1]:
+        for word in memo[key][1]:
             module.project.note_scan(f"mentions {word}", root)
-    if not memo[key] or memo["composed_into_dead", cls][0]:
+    if not memo[key][0]:
         # Nothing outside the class names it (no import, no call, no base, no string), or only
         # imports and the bases of classes nothing names in turn (a mixin composed into a
         # controller the integration never makes): none of its methods runs, unless a base
@@ -152,7 +152,6 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
     if depth > 3:
         return False
     module.project.note_scan(f"mentions {cls.name}", root)
-    scanned.append(cls.name)
     composed = False
     for path, data in [(module.path, outside), *files_naming(module.project, root, cls.name, skip=module.path)]:
         other = module if path == module.path else module.project.module_at(path)
@@ -167,10 +166,10 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
                     return False
                 scanned.append(node.name)
                 text = other.text if other is module else data.decode("utf-8", "surrogateescape")
-                if text is None or (
-                    _named_in_project(other, root, node.name, outside_of(text, node))
-                    and not _composed_only_into_dead(other, root, node, outside_of(text, node), scanned, depth + 1)
-                ):
+                if text is None:
+                    return False
+                rest = outside_of(text, node)
+                if _named_in_project(other, root, node.name, rest) and not _composed_only_into_dead(other, root, node, rest, scanned, depth + 1):
                     return False
                 bases += sum(_names_class(b, cls.name) for b in node.bases)
         # (an import with no base beside it re-exports the class: ``from .middleware import
