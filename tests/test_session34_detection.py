@@ -141,10 +141,12 @@ async def once(url):
 """
 
 
-def test_polled_response_dropped_by_the_loop(tmp_path: Path) -> None:
-    assert _check(tmp_path, POLL.replace("{release}", "")) == [
-        "8:9 TRD201 `resp` (`session.get(...)`) is replaced by the next response before it is released; call its `release()` first"
-    ]
+def test_polled_aiohttp_response_rebound_is_not(tmp_path: Path) -> None:
+    # Session 79: an aiohttp response gives its connection back once its body has come in, read
+    # or not; the small answer a poll replaces holds up nothing (run in
+    # tests/test_session79_script_and_responses.py). An httpx one still is reported
+    # (``test_response_replaced_by_a_retry``).
+    assert _check(tmp_path, POLL.replace("{release}", "")) == []
 
 
 def test_polled_response_released_is_not(tmp_path: Path) -> None:

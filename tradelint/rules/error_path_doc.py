@@ -114,7 +114,8 @@ cancels a script's coroutine but the program's own end (Ctrl-C), which takes the
 it. A resource closed on the way on (not in a handler, nor in a `try`'s `else`, nor under a
 branch or after a loop it is made in) is not reported when everything between that may fail
 (an `await`, an `async for` or `async with`, an async comprehension, a call other than a
-`print` or a logger's given plain names, an `assert`) is in a `try` before the close whose
+`print` or a logger's given plain names, or the making of another lazy client of a library
+from constants, names and displays of them, an `assert`) is in a `try` before the close whose
 `except Exception` (or wider) goes on, none of its handlers raising or returning, or in a `try`
 every handler of which closes the resource, one catching every error; or awaits a release of
 something else; and no `return`, `raise`, or `break` or `continue` of a loop around it comes
@@ -126,6 +127,7 @@ session open.
 ```python
 async def check():
     exchange = ccxt.pro.bybit()
+    other = ccxt.pro.binanceusdm({"enableRateLimit": True})   # opens nothing: no error to skip a close
     try:
         rate = await exchange.fetch_funding_rate(symbol)   # an error is caught and gone on after
     except Exception as e:
@@ -133,6 +135,7 @@ async def check():
         rate = None
     print(rate)
     await exchange.close()                                  # not reported
+    await other.close()
 
 if __name__ == "__main__":
     asyncio.run(check())

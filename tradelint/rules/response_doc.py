@@ -10,18 +10,22 @@ Assistant's `async_get_clientsession(hass)`): `cache.get(key)` of anything else 
 A response is reported where nothing can give its connection back any more: discarded
 (`await self._session.get("/nodes")` as a statement: chaiNNer-org/chaiNNer `5b4fe115`),
 bound and never read, released (`release()`, `aclose()`, `async with`) nor handed on, or
-rebound to the next response while still open, on the way to the next store or around a
-loop (a retry: pinecone-io/pinecone-python-client `28d3d684`). One read on some paths only
+(an httpx one) rebound to the next response while still open, on the way to the next store or
+around a loop (a retry: pinecone-io/pinecone-python-client `28d3d684`). An aiohttp response
+rebound so is not reported: it gives its connection back once its whole body has come in, read
+or not (`ClientResponse._response_eof`), so the small answer a retry or a poll replaces (a 401,
+a "not ready yet") holds up nothing; only one whose body is still coming would, which the code
+cannot tell apart (development applications ha-superloop and ha-digital-frames, labelled
+false; `tests/test_session79_script_and_responses.py` runs both). One read on some paths only
 is not reported, nor one whose session the block entered or a `finally` closes (closing the
 session ends its responses), nor a HEAD response (`session.head(url)`, `session.request("HEAD", url)`):
 aiohttp parses it with an empty payload whose end releases the connection before the response is returned. No fix is offered:
 ```python
-async def poll(session: aiohttp.ClientSession, url):
-    while True:
-        resp = await session.get(url)   # reported: the next turn drops it unreleased
-        if resp.status == 200:
-            return await resp.json()
-        await asyncio.sleep(1)
+async def fetch(client: httpx.AsyncClient, request):
+    response = await client.send(request, stream=True)   # reported: the retry drops it open
+    if response.status_code == 401:
+        response = await client.send(request, stream=True)
+    return response
 ```
 
 An SDK client's request with a literal `stream=True` returns a streamed response too: `await

@@ -46,16 +46,20 @@ from tradelint.models.resources.resource_types import Creation
 _LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert)
 
 
-def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST]) -> bool:
+def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST], others: tuple[Creation, ...] = ()) -> bool:
     """Whether ``c`` is closed on the way on in a function whose failure ends the program, and
-    nothing between but a cancellation can skip that close."""
+    nothing between but a cancellation can skip that close. ``others``: the function's other
+    creations; the making of a library's lazy resource from plain values among them opens nothing
+    and fails for no reason the program meets (``bybit = ccxtpro.bybit(); binance =
+    ccxtpro.binanceusdm()``)."""
     function = c.function
     if function is None or goes_on_after_errors(module, function, lifespans_end=False) and not runs_at_top(module):
         return False  # (a module running ``asyncio.run(check())`` at its top level is a script too)
     made = _ways(module, c.stmt, function)
     end = (getattr(c.stmt, "end_lineno", 0) or 0, getattr(c.stmt, "end_col_offset", 0) or 0)
     closes = set(map(id, close_nodes))
-    between = [n for n in own_nodes(function) if _may_fail(module, n)]
+    plain = {id(o.call) for o in others if o is not c and o.function is function and _opens_nothing(module, o)}
+    between = [n for n in own_nodes(function) if id(n) not in plain and _may_fail(module, n)]
     for close in close_nodes:
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None or in_cleanup_block(module, close, function) is not None:
@@ -69,6 +73,17 @@ def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AS
         if start > end and all(_caught(module, n, function, closes, c.stmt, close) for n in between if end < _at(n) < start):
             return True
     return False
+
+
+def _opens_nothing(module: ModuleInfo, o: Creation) -> bool:
+    """``ccxtpro.binanceusdm({"enableRateLimit": True})``: a library resource that opens only on
+    its first use, made (not awaited) from constants, names and displays of them."""
+    if o.spec.first_party or not o.spec.lazy or isinstance(module.parent(o.call), ast.Await):
+        return False
+    return all(
+        isinstance(n, (ast.Constant, ast.Name, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr, ast.FormattedValue, ast.expr_context))
+        for a in (*o.call.args, *(k.value for k in o.call.keywords)) for n in ast.walk(a)
+    )
 
 
 def _at(node: ast.AST) -> tuple[int, int]:

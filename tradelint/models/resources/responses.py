@@ -9,7 +9,11 @@ out of the pool until it is collected (aiohttp reports it as an "Unclosed respon
 Only the receiver's type, proven by the code, makes a call a request: ``session.get(key)`` of
 anything else is a lookup. A response is judged for three things only, each a connection that
 nothing can give back any more: discarded where it is made, bound and never read, released nor
-handed anywhere, or rebound to the next response (a retry loop) while the old one is still open.
+handed anywhere, or (an httpx streamed one) rebound to the next response (a retry loop) while the
+old one is still open. An aiohttp ``ClientResponse`` gives its connection back once its whole body
+has come in, read or not (``_response_eof``), so the small answer a retry replaces (a 401) holds
+up nothing; only one whose body is still coming would, which the code cannot tell apart, and it
+is not judged so (``tests/test_session79_script_and_responses.py`` runs both).
 A response read or released on one path and not another is not judged: what the collector
 releases at the end of the function is no leak a reader can act on."""
 
@@ -277,7 +281,9 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
         elif use.kind not in ("method", "attribute", "test"):
             handed = True  # returned, given to a call, stored, yielded: its holder may release it
             kept = kept or use.kind != "return"  # (``results.append(resp)``: rebinding the name loses nothing)
-    if not kept and _rebound_open(module, c, released):
+    if not kept and c.spec != AIOHTTP_RESPONSE and _rebound_open(module, c, released):
+        # (an aiohttp response gives its connection back once its whole body has come, read or
+        # not: ``_response_eof`` releases it; the small answer a retry replaces holds up nothing)
         return "response_replaced"
     if open_at_yield(module, c, releases):
         return "response_open_at_yield"
