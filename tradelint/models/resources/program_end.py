@@ -34,6 +34,7 @@ is a leak and is reported as before."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, runs_at_top
@@ -46,7 +47,7 @@ from tradelint.models.resources.resource_types import Creation
 _LEAVES = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert)
 
 
-def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST], others: tuple[Creation, ...] = ()) -> bool:
+def only_the_end_skips(module: ModuleInfo, c: Creation, close_nodes: list[ast.AST], others: Sequence[Creation] = ()) -> bool:
     """Whether ``c`` is closed on the way on in a function whose failure ends the program, and
     nothing between but a cancellation can skip that close. ``others``: the function's other
     creations; the making of a library's lazy resource from plain values among them opens nothing

@@ -530,7 +530,7 @@ class ResourceAnalysis:
             return "replaced_after_use"  # ``s = X(); await s.get(); s = X()``: the first one is lost
         if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none, c.spec.owned_flag)):
             return cast(Problem, gap)
-        if closes and only_the_end_skips(self.module, c, close_nodes, tuple(self.creations)):
+        if closes and only_the_end_skips(self.module, c, close_nodes, self.creations):
             return None  # a script's or a test's: only its end, a cancellation, can skip the close
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
