@@ -78,7 +78,8 @@ Not in a method an application never runs. In a Home Assistant integration, or a
 method is not judged when nothing in the project can run it: no file names its class outside the
 class itself (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
 or none names the method (no call, no bound method handed on, no string, no comment; a `def` of
-the same name elsewhere is no mention) and nothing of the class may reach code that calls a
+the same name elsewhere is no mention, nor is the method's own body: one that only reschedules
+itself is started by nothing) and nothing of the class may reach code that calls a
 method by name (`bot.add_cog(Mentions(bot))`): every instance the project makes is only called
 methods on, read or tested (given to any call, put in a container, aliased or read in another
 module, it may reach one), and the class itself is only called. The class has no decorator or
@@ -98,8 +99,24 @@ class GeminiApp:
         response = asyncio.create_task(self._collect())
         await asyncio.wait([timeout, response], return_when=asyncio.FIRST_COMPLETED)   # not reported
 ```
-`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods too (for excerpts whose
-callers are elsewhere)."""
+Nor in a branch behind a parameter that no call gives (tradelint/facts/unpassed_defaults.py): in
+such an application, an `if` whose test is a parameter with a false default (`False`, `None`, `0`,
+`""`), alone or as an operand of `and`, never runs its body when the function never assigns the
+parameter and every mention of the function's name in the project (tests too, other functions
+of that name too) is a call giving it neither by keyword nor by position, none unpacking
+`*args` or `**kwargs`, with one such call at least (a function the project never calls is
+called by a framework that knows its name, with any argument); the function is a module-level function or a method of a class as above
+(first-party lineage, no decorator), and no module composes a name for `getattr`. A development
+integration's adapter started a reconnection only when asked, and no caller asked:
+```python
+class Adapter:
+    async def disconnect(self, address, trigger_reconnect=False):
+        await self.connected.pop(address).disconnect()
+        if trigger_reconnect and self.reconnect_enabled:
+            asyncio.create_task(self._reconnect(address))   # not reported: every call is `disconnect(address)`
+```
+`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods and branches too (for
+excerpts whose callers are elsewhere)."""
 
 
 @dataclass(frozen=True)

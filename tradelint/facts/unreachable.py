@@ -27,7 +27,7 @@ A method counts as never run only when all of these hold, each a way its code co
   and no module names ``__subclasses__`` (see :func:`_handed_to_a_library`);
 - no file of the project names it as a word other than where a ``def`` defines it: not a call,
   not a bound method handed on, not a string (``"process_audio"`` in a dispatch table), not a
-  comment;
+  comment; its own body aside (a method that only reschedules itself is started by nothing);
 - the module is not a test module, and it belongs to an application: a Home Assistant
   integration (under ``custom_components``), or a project none of whose folders between the
   module and the project's marker holds ``setup.py``, ``setup.cfg`` or a ``pyproject.toml``
@@ -52,7 +52,9 @@ from tradelint.facts.packaging import is_installable
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
-__all__ = ["JUDGED_FAMILIES", "uncalled"]
+__all__ = [
+    "JUDGED_FAMILIES", "application", "composed_in_project", "first_party_lineage", "looked_up_by_name", "uncalled", "word_count",
+]
 
 # The families whose findings say what happens when the code runs (a resource left open, a task
 # left running): none is reported in a method the application never runs.
@@ -100,9 +102,9 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         return False
     if any(not (isinstance(d, ast.Name) and d.id in _BINDING_DECORATORS) for d in method.decorator_list):
         return False
-    if cls.decorator_list or cls.keywords or in_tests(module) or not _application(module):
+    if cls.decorator_list or cls.keywords or in_tests(module) or not application(module):
         return False
-    if not _first_party_lineage(module, cls) or any(_looked_up_by_name(owner) for owner, _ in class_and_bases(module, cls)):
+    if not first_party_lineage(module, cls) or any(looked_up_by_name(owner) for owner, _ in class_and_bases(module, cls)):
         return False
     if any(isinstance(n, ast.Call) for stmt in cls.body if not isinstance(stmt, FUNCTION_NODES) for n in ast.walk(stmt)):
         return False  # (the class body runs code: ``atexit.register(cleanup)`` may register a method)
@@ -130,15 +132,17 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         # controller the integration never makes): none of its methods runs, unless a base
         # registers its subclasses itself.
         return not _registers_subclasses(module, cls) and not _walks_subclasses(module, root)
-    if _named_in_project(module, root, name, text.encode("utf-8", "surrogateescape")) or _composed_in_project(module, root, name):
+    # A method named only in its own body (it reschedules itself: ``self.hass.async_create_task(
+    # self.check())`` at its end) is never started by anything else.
+    if _named_in_project(module, root, name, outside_of(text, method)) or composed_in_project(module, root, name):
         return False
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
 
 
-def outside_of(text: str, cls: ast.ClassDef) -> bytes:
-    """The module's text without the lines of ``cls``'s statement."""
+def outside_of(text: str, node: ast.stmt) -> bytes:
+    """The module's text without the lines of ``node``'s statement (a class, a method)."""
     lines = text.splitlines(keepends=True)
-    return "".join(lines[: cls.lineno - 1] + lines[cls.end_lineno or cls.lineno :]).encode("utf-8", "surrogateescape")
+    return "".join(lines[: node.lineno - 1] + lines[node.end_lineno or node.lineno :]).encode("utf-8", "surrogateescape")
 
 
 def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: list[str], depth: int = 0) -> bool:
@@ -162,7 +166,7 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
             if isinstance(node, ast.alias) and node.name.rpartition(".")[2] == cls.name and node.asname in (None, cls.name):
                 imports += 1
             elif isinstance(node, ast.ClassDef) and node is not cls and any(_names_class(b, cls.name) for b in node.bases):
-                if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not _first_party_lineage(other, node):
+                if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not first_party_lineage(other, node):
                     return False
                 scanned.append(node.name)
                 text = other.text if other is module else data.decode("utf-8", "surrogateescape")
@@ -174,7 +178,7 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
                 bases += sum(_names_class(b, cls.name) for b in node.bases)
         # (an import with no base beside it re-exports the class: ``from .middleware import
         # Middleware`` in a package's ``__init__``, for code outside the project to name)
-        if (imports and not bases) or _word_count(data, cls.name) != imports + bases:
+        if (imports and not bases) or word_count(data, cls.name) != imports + bases:
             return False
         composed = composed or bases > 0
     return composed
@@ -196,7 +200,7 @@ def _subclasses_first_party(module: ModuleInfo, cls: ast.ClassDef) -> bool:
         for sub_module, sub in subclasses_in_project(current, node, mixins_only=False):
             if sub in seen:
                 continue
-            if sub.decorator_list or sub.keywords or not _first_party_lineage(sub_module, sub):
+            if sub.decorator_list or sub.keywords or not first_party_lineage(sub_module, sub):
                 return False
             seen.add(sub)
             queue.append((sub_module, sub))
@@ -348,10 +352,10 @@ def _named_in_project(module: ModuleInfo, root: Path, name: str, own: bytes) -> 
 
 def _named(data: bytes, name: str) -> bool:
     """Whether ``data`` names ``name`` as a word anywhere but right after ``def`` or ``class``."""
-    return _word_count(data, name) > 0
+    return word_count(data, name) > 0
 
 
-def _word_count(data: bytes, name: str) -> int:
+def word_count(data: bytes, name: str) -> int:
     """How often ``data`` names ``name`` as a word, but right after ``def`` or ``class``."""
     word = re.escape(name.encode("utf-8"))
     every = len(re.findall(rb"(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_])", data))
@@ -359,7 +363,7 @@ def _word_count(data: bytes, name: str) -> int:
     return every - defined
 
 
-def _first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+def first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     """Whether every base of ``cls``, and of its bases in turn, is a first-party class (or a
     neutral one: ``object``, ``ABC``)."""
     seen = {cls}
@@ -382,7 +386,7 @@ def _first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     return True
 
 
-def _composed_in_project(module: ModuleInfo, root: Path, name: str) -> bool:
+def composed_in_project(module: ModuleInfo, root: Path, name: str) -> bool:
     """Whether some module of the project looks an attribute up by a name it composes around a
     constant part that ``name`` has (``getattr(handler, f"on_{event}")``, ``getattr(self,
     "handle_" + kind)``): a dispatcher may call the method without naming it."""
@@ -415,7 +419,7 @@ def _constant_ends(expr: ast.expr) -> tuple[str, str]:
     return (prefix, suffix)
 
 
-def _looked_up_by_name(module: ModuleInfo) -> bool:
+def looked_up_by_name(module: ModuleInfo) -> bool:
     """``getattr(obj, name)`` with a name computed at run time somewhere in the module, or a
     walk of an object's names (``dir(self)``, ``inspect.getmembers(self)``)."""
     return any(
@@ -427,7 +431,7 @@ def _looked_up_by_name(module: ModuleInfo) -> bool:
     )
 
 
-def _application(module: ModuleInfo) -> bool:
+def application(module: ModuleInfo) -> bool:
     """Whether ``module`` belongs to an application: a Home Assistant integration, or a project no
     folder of which, from the module's up to the project's marker, declares a distribution."""
     if "custom_components" in module.path.parts:

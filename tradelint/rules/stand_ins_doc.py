@@ -22,6 +22,13 @@ test exchanges through the part with its `send` replaced, or replaces the part i
 (`device._transport = Mock()`) before starting the holder. In an application, an acquisition in a
 method nothing in the project names (a lazy `_get_session()` no request calls) opens nothing: an
 instance no use opens is not reported, however it is closed.
+Handed to a class or function of the project, such an instance opens only if that code may open
+it: a callee whose parameter is only read off the opening path (a field, a method reaching no
+opening one), or kept as `self.<attr>` that the class only reads so and no other code can reach
+(another class's own `self.<attr>` of the same name is not it), opens nothing: a datagram
+protocol given its listener (`_DatagramProtocol(listener)`, whose methods read
+`self._listener.serial` and call `self._listener.push(packet)`) does not start it. Handed on
+again, returned, read elsewhere (`protocol._listener.start()`), or given to a library, it opens.
 """
 
 STAND_INS = """A creation that is itself the last statement of such a block (`with
@@ -30,7 +37,11 @@ or the test fails.
 
 A test's stand-ins hold no resource. A method replaced on the instance before use
 (`client._read = fake_read`) no longer runs the class's code: neither it nor what only it
-reaches opens anything. The attribute a class fills lazily (`if self._http is None: self._http
+reaches opens anything. So is one a `patch.object` replaces where the instance is used, on its
+class or on the instance (`with patch.object(Client, "_read", AsyncMock())` around the use, a
+`@patch.object(...)` on the test, or pytest-mock's `mocker.patch.object(...)` or
+`monkeypatch.setattr(Client, "_read", fake)` as a statement before it); a use after the `with`,
+or a patch of another class, still runs the class's code. The attribute a class fills lazily (`if self._http is None: self._http
 = httpx.AsyncClient()`) given a stand-in first holds it: a `unittest.mock` object, what a helper
 of the module returns when every return is one (`client._http = _mock_http(body)`), or an
 instance of a class of the project or of the test that acquires nothing (`FakeHTTPClient([])`),

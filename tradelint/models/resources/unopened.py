@@ -47,6 +47,8 @@ from tradelint.facts.summary_data import Acquisition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
 from tradelint.facts.unreachable import uncalled
 from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
+from tradelint.models.resources.handed_readers import read_only_by_callee
+from tradelint.models.resources.patched_methods import patched_around
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
 
@@ -96,9 +98,20 @@ def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, 
                     replaced.add(attribute.attr)
                     opening = opening_methods(module, model, func, frozenset(replaced))
                     continue
-        if _opens(module, load, opening):
+        if _opens(module, load, _around(module, model, func, load, opening, replaced)):
             return True
     return False
+
+
+def _around(module: ModuleInfo, model: OwnershipModel, func: ast.expr, load: ast.expr, opening: Opening | None, replaced: set[str]) -> Opening | None:
+    """``opening`` where ``load`` runs: also without the methods a ``patch.object`` around it
+    replaces (:mod:`.patched_methods`)."""
+    if not _known(opening):
+        return opening
+    patched = patched_around(module, load, func) & opening.methods
+    if not patched - replaced:
+        return opening
+    return opening_methods(module, model, func, frozenset(replaced | patched))
 
 
 def _replaced_method(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> str | None:
@@ -509,16 +522,22 @@ def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisitio
     return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
 
 
-def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: str = "") -> bool:
+def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None, opener: str = "", handed: bool = True) -> bool:
     """``opener``: the one method that opens a library type holding nothing until it is called
     (``ResourceSpec.opened_by``: aiohttp's ``AppRunner.setup()``, gql's ``Client.connect_async()``,
     whose other requests open and close a session of their own): no other name read through
-    it opens it."""
+    it opens it. ``handed``: a first-party callee the instance is handed to is read for what it
+    does with it (:mod:`.handed_readers`; one level: what that callee hands on opens)."""
     parent = module.parent(load)
     if _tested(module, load, parent):
         return False
     if not (isinstance(parent, ast.Attribute) and parent.value is load):
-        return True  # entered, iterated, awaited, handed on, stored, aliased
+        # Entered, iterated, awaited, handed on, stored, aliased: opened, unless handed to a
+        # first-party reader that uses it only in ways that open nothing.
+        if handed and _known(opening):
+            known = opening
+            return not read_only_by_callee(module, load, lambda home, use: _opens(home, use, known, handed=False))
+        return True
     if opener:
         return parent.attr == opener
     if opening is not None:
