@@ -46,12 +46,12 @@ from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import name_loads
 from tradelint.models.resources.mocked_parts import helper_returns, stand_in
+from tradelint.models.resources.patched_methods import PATCH_OBJECTS
 from tradelint.models.resources.resource_types import Creation
 
 __all__ = ["made_under_patch"]
 
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
-_PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 # A patched first-party class among the patched names, by the dotted name ``patch`` replaces
 # (the module where the name is looked up, and the name): :func:`_lookup_key`.
 _OWN = "first-party:"
@@ -129,7 +129,7 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
         if (own := _first_party_class(module, target)) is not None:
             return [own]
         name = _library_name(module, target) or _through_a_module(model, target)
-    elif callee in _PATCH_OBJECTS and len(expr.args) >= 2:
+    elif callee in PATCH_OBJECTS and len(expr.args) >= 2:
         name = _object_name(module, expr.args[0], expr.args[1])
     else:
         return []

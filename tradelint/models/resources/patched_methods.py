@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, statement_block
 
-__all__ = ["patched_around"]
+__all__ = ["PATCH_OBJECTS", "patched_around"]
 
-_PATCH_OBJECT = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
+# ``unittest.mock.patch.object`` by its qualified names (also read by :mod:`.patched_makers`).
+PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 
 
 def patched_around(module: ModuleInfo, load: ast.expr, made_by: ast.expr) -> frozenset[str]:
@@ -80,7 +81,7 @@ def _lasting_patch(module: ModuleInfo, call: ast.Call) -> bool:
 def _is_patch_object(module: ModuleInfo, call: ast.Call) -> bool:
     """``patch.object(...)`` from ``unittest.mock`` (or ``mock``), or pytest-mock's
     ``mocker.patch.object(...)``."""
-    return module.imports.qualify(call.func) in _PATCH_OBJECT or _mocker_patch_object(call.func)
+    return module.imports.qualify(call.func) in PATCH_OBJECTS or _mocker_patch_object(call.func)
 
 
 def _mocker_patch_object(func: ast.expr) -> bool:
