@@ -357,6 +357,7 @@ def _handed(tmp_path: Path, test: str = HANDED, listeners: str = LISTENERS, extr
 
 def test_a_listener_handed_to_a_reader_off_the_opening_path_opens_nothing(tmp_path: Path) -> None:
     assert _handed(tmp_path) == []
+    assert _handed(tmp_path, HANDED.replace("Protocol(listener)", "Protocol(listener=listener)")) == []
     # (A test's store on another class's instance, ``flow._listener = ...``, is that class's.)
     extra = "\n\ndef attach(listener):\n    flow = Flow()\n    flow._listener = listener\n"
     assert _handed(tmp_path, extra=extra) == []

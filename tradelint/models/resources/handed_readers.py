@@ -39,6 +39,8 @@ def read_only_by_callee(module: ModuleInfo, load: ast.expr, opens: Opens) -> boo
     """Whether ``load``, an argument of a call of a first-party class or function, is used there
     only in ways that open nothing (see the module's docstring)."""
     call = module.parent(load)
+    if isinstance(call, ast.keyword):
+        call = module.parent(call)  # (``Protocol(listener=listener)``)
     if not isinstance(call, ast.Call) or call.func is load:
         return False
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
