@@ -43,16 +43,15 @@ from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.unreachable import (
     application,
+    called_by_name_only,
     composed_in_project,
     first_party_lineage,
     looked_up_by_name,
     word_count,
 )
+from tradelint.facts.uses import declares_outer, name_stores
 
 __all__ = ["under_unpassed_default"]
-
-_BINDING_DECORATORS = frozenset({"staticmethod", "classmethod"})
-
 
 def under_unpassed_default(module: ModuleInfo, node: ast.AST) -> bool:
     """Whether ``node`` lies in the body of an ``if`` that runs only when a parameter of its
@@ -104,19 +103,13 @@ def _false_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) 
 
 
 def _assigned(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return True
-    return False
+    """Stored or deleted anywhere in ``function``, or declared ``global``/``nonlocal`` there."""
+    return bool(name_stores(function, name)) or declares_outer(function, name)
 
 
 def _never_given(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> bool:
     name = function.name
-    if name.startswith("__") and name.endswith("__"):
-        return False
-    if any(not (isinstance(d, ast.Name) and d.id in _BINDING_DECORATORS) for d in function.decorator_list):
+    if not called_by_name_only(function):
         return False
     owner = module.parent(function)
     method = isinstance(owner, ast.ClassDef)

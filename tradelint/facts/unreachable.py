@@ -53,7 +53,8 @@ from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
 __all__ = [
-    "JUDGED_FAMILIES", "application", "composed_in_project", "first_party_lineage", "looked_up_by_name", "uncalled", "word_count",
+    "JUDGED_FAMILIES", "application", "called_by_name_only", "composed_in_project", "first_party_lineage", "looked_up_by_name",
+    "uncalled", "word_count",
 ]
 
 # The families whose findings say what happens when the code runs (a resource left open, a task
@@ -94,13 +95,20 @@ def _outermost_method(module: ModuleInfo, node: ast.AST) -> ast.FunctionDef | as
     return found
 
 
+def called_by_name_only(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether only code naming ``function`` runs it: no dunder (Python calls those), and no
+    decorator but ``staticmethod``/``classmethod`` (a decorator may register it)."""
+    name = function.name
+    if name.startswith("__") and name.endswith("__"):
+        return False
+    return all(isinstance(d, ast.Name) and d.id in _BINDING_DECORATORS for d in function.decorator_list)
+
+
 def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     cls = module.parent(method)
     assert isinstance(cls, ast.ClassDef)
     name = method.name
-    if name.startswith("__") and name.endswith("__"):
-        return False
-    if any(not (isinstance(d, ast.Name) and d.id in _BINDING_DECORATORS) for d in method.decorator_list):
+    if not called_by_name_only(method):
         return False
     if cls.decorator_list or cls.keywords or in_tests(module) or not application(module):
         return False

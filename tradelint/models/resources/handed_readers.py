@@ -11,7 +11,9 @@ hand-off opens nothing (a development integration's test, labelled false in
 It counts only when every use of the parameter in the callee opens nothing by the rule of
 :mod:`.unopened` (a method off the opening path, a field, a test), the parameter is never
 rebound, and any ``self.<attr> = parameter`` keeps it under a name that only such uses reach:
-the class's own ``self.<attr>`` loads, the name in no other file of the project. Handed on again,
+the class's own ``self.<attr>`` loads, every other mention of the name in the project being
+another class's own attribute (``self.<attr>`` in a class that does not derive from it, or
+``x.<attr>`` on a local bound only to instances of such a class). Handed on again,
 returned, stored elsewhere or aliased, it opens as before; so it does with a callee that is not
 of the project, that takes ``*args``/``**kwargs`` where the argument lands, or a call that
 unpacks."""
@@ -26,7 +28,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.unreachable import word_count
-from tradelint.facts.uses import name_loads, self_attribute_loads, self_attribute_nodes
+from tradelint.facts.uses import declares_outer, name_loads, name_stores, self_attribute_nodes
 
 __all__ = ["read_only_by_callee"]
 
@@ -50,8 +52,8 @@ def read_only_by_callee(module: ModuleInfo, load: ast.expr, opens: Opens) -> boo
         return False
     home, function, cls = target
     parameter = _parameter(function, call, load, bound=cls is not None)
-    if parameter is None or _rebound(function, parameter):
-        return False
+    if parameter is None or name_stores(function, parameter) or declares_outer(function, parameter):
+        return False  # (bound again: what it holds may be another object)
     for use in name_loads(function, parameter):
         if home.enclosing_function(use) is not function:
             return False  # (a closure may run later, with the instance)
@@ -92,14 +94,6 @@ def _parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     return positional[index] if index < len(positional) else None
 
 
-def _rebound(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    return any(
-        isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
-        or isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names
-        for n in ast.walk(function)
-    )
-
-
 def _kept_on_self(module: ModuleInfo, use: ast.Name, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """``self.<attr> = use`` as a statement of ``function``: ``attr``."""
     stmt = module.parent(use)
@@ -121,12 +115,13 @@ def _read_only_in_class(module: ModuleInfo, cls: ast.ClassDef, attr: str, opens:
     if root is None:
         return False
     module.project.note_scan(f"mentions {attr}", root)
-    loads = list(self_attribute_loads(cls, attr))
+    loads = list(self_attribute_nodes(cls, attr, ast.Load))
+    own = {id(n) for n in (*loads, *self_attribute_nodes(cls, attr, ast.Store))}  # (the class's own, in its module)
     for path, data in files_naming(module.project, root, attr):
         other = module if path == module.path else module.project.module_at(path)
         if other is None:
             return False
-        mine = {id(n) for n in self_attribute_nodes(cls, attr, ast.Load)} | {id(n) for n in self_attribute_nodes(cls, attr, ast.Store)} if other is module else set()
+        mine = own if other is module else set()
         theirs = [n for n in ast.walk(other.tree) if isinstance(n, ast.Attribute) and n.attr == attr and id(n) not in mine]
         if word_count(data, attr) != len(theirs) + len(mine) or not all(_own_attribute(other, n, cls.name) for n in theirs):
             return False  # (named otherwise: read through another object, a string, a comment)
