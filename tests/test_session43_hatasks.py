@@ -259,16 +259,22 @@ REFRESH = (
 )
 
 
-def _hsem(tmp_path: Path, sensor: str) -> list[str]:
+def _hsem(tmp_path: Path, sensor: str, preview: bool = True) -> list[str]:
     files = {
         "custom_components/hsem/__init__.py": HSEM_SETUP,
         "custom_components/hsem/custom_sensors/working_mode_sensor.py": sensor,
     }
-    return _check_tree(tmp_path, files)
+    return _check_tree(tmp_path, files, preview=preview)
 
 
 def test_entity_task_made_at_each_refresh(tmp_path: Path) -> None:
     assert _hsem(tmp_path, SENSOR) == [REFRESH]
+
+
+def test_entity_task_made_at_each_refresh_is_a_preview_finding(tmp_path: Path) -> None:
+    # RULES.md names ``hass.async_create_task`` among the task-owning APIs never to flag; this
+    # shape is reported with ``--preview`` only (session 81).
+    assert _hsem(tmp_path, SENSOR, preview=False) == []
 
 
 def test_entity_refresh_task_kept_and_cancelled_at_removal(tmp_path: Path) -> None:
