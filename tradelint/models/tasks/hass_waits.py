@@ -6,7 +6,8 @@ tasks when receiving the stop event"). At the stop no config entry is unloaded a
 removed, so ``async_will_remove_from_hass()`` and ``entry.async_on_unload(...)`` do not run.
 
 A tracked task whose coroutine *waits* therefore delays the stop unless something cancels it on
-``EVENT_HOMEASSISTANT_STOP``: a loop that never ends by itself (``while True`` with an ``await``),
+``EVENT_HOMEASSISTANT_STOP``: a loop that never ends by itself (``while True`` with an ``await``,
+or a loop on a flag of its object that nothing run at the stop names: ``flag_loops``),
 or a timer (``await asyncio.sleep(d)``, ``d`` not a number under ``NOTICEABLE_DELAY``) written to be cancelled (it catches
 ``CancelledError``, or its task is kept on ``self`` and cancelled somewhere: at removal, or before
 a new one starts). A timer that nobody means to cancel (a debounced save that should still run
@@ -25,7 +26,7 @@ import ast
 import weakref
 from typing import Literal
 
-from tradelint.facts.attribute_types import attribute_class
+from tradelint.facts.attribute_types import attribute_class, receiver_class
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import (
@@ -39,6 +40,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
 from tradelint.models.tasks.delays import longest_seconds
 from tradelint.models.tasks.entry_objects import ended_at_unload, kept_for_the_entry
+from tradelint.models.tasks.flag_loops import flag_of, leaves
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
@@ -230,14 +232,16 @@ def _closure_of_kept(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFu
     return None
 
 
-def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[str, bool] | None:
+def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call, at_stop: bool = False) -> tuple[str, bool] | None:
     """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
     never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
-    (written to be cancelled); None when it does not wait, or cannot be read."""
+    (written to be cancelled); None when it does not wait, or cannot be read. ``at_stop``: the
+    question is Home Assistant's stop, where a loop on a flag of its object that nothing run at the
+    stop sets never ends either (``flag_loops``)."""
     found = coroutine_function(module, call, coro)
     if found is None:
         return None
-    return how_it_waits(found[0], found[1], coro)
+    return how_it_waits(found[0], found[1], coro, at_stop)
 
 
 def dropped_by_callers(module: ModuleInfo, call: ast.Call) -> bool:
@@ -343,14 +347,15 @@ def integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo,
     return found
 
 
-def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
+def how_it_waits(
+    home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call, at_stop: bool = False
+) -> tuple[str, bool] | None:
     nodes = _own_nodes(target)
     loop = any(
         isinstance(n, ast.While)
-        and isinstance(n.test, ast.Constant)
-        and bool(n.test.value)
+        and _never_ends_by_itself(home, target, n, at_stop)
         and any(isinstance(inner, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for inner in walk(n))
-        and not any(isinstance(inner, (ast.Break, ast.Return)) for inner in walk(n))
+        and not leaves(n)
         for n in nodes
     )
     sleeps = any(
@@ -370,6 +375,15 @@ def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call)
         for n in nodes
     )
     return ("loop" if loop else "timer"), catches
+
+
+def _never_ends_by_itself(home: ModuleInfo, target: ast.AsyncFunctionDef, loop: ast.While, at_stop: bool) -> bool:
+    """``while True``; at Home Assistant's stop, also a loop on a flag of the object
+    (``flag_loops.flag_of``) that nothing run at the stop names (``mentioned_at_stop``)."""
+    if isinstance(loop.test, ast.Constant):
+        return bool(loop.test.value)
+    flag = flag_of(target, loop) if at_stop else None
+    return flag is not None and flag not in mentioned_at_stop(home)
 
 
 def _delay_given(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
@@ -415,7 +429,23 @@ def coroutine_function(
 ) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
     """The ``async def`` that ``coro`` calls, with its module: ``self.m(...)`` in a method (the
     class family's), ``self.attr.m(...)`` where ``self.attr`` is of a first-party class
-    (``attribute_class``), a name defined in an enclosing function or at module level."""
+    (``attribute_class``), ``x.m(...)`` where the code proves ``x``'s first-party class
+    (``receiver_class``: a local bound once to ``Cls(...)``, a parameter annotated ``Cls``), a
+    name defined in an enclosing function or at module level."""
+    found = _own_coroutine(module, call, coro)
+    func = coro.func
+    function = module.enclosing_function(call)
+    if found is None and isinstance(func, ast.Attribute) and function is not None:
+        typed = receiver_class(module, function, func.value)
+        method = _methods(typed[0], typed[1]).get(func.attr) if typed is not None else None
+        if method is not None and isinstance(method[1], ast.AsyncFunctionDef):
+            return method[0], method[1]
+    return found
+
+
+def _own_coroutine(
+    module: ModuleInfo, call: ast.Call, coro: ast.Call
+) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
     func = coro.func
     function = module.enclosing_function(call)
     if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
@@ -509,6 +539,29 @@ def _run_at_stop(module: ModuleInfo) -> frozenset[str]:
         modules = [module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()]
         memo[folder] = _cancelling(_reach_at_stop([m for m in modules if m is not None]))
     found: frozenset[str] = memo[folder]
+    return found
+
+
+def mentioned_at_stop(module: ModuleInfo) -> frozenset[str]:
+    """The names (attributes and plain names) that the bodies which may run at Home Assistant's
+    stop mention, cancelling or not, in ``module``'s integration (or in the module alone): a flag
+    one of them sets (``self.closed = True`` in a ``disconnect()`` a stop listener reaches)."""
+    folder = integration_folder(module)
+    project = module.project
+    if folder is not None:
+        project.note_scan("tree", folder)  # for the cache, memo or not
+    memo = project.scan_memo("stop-mentions")
+    key = folder if folder is not None else module.path
+    if key not in memo:
+        modules = [module] if folder is None else [
+            module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()
+        ]
+        memo[key] = frozenset(
+            n.attr if isinstance(n, ast.Attribute) else n.id
+            for body in _reach_at_stop([m for m in modules if m is not None])
+            for n in walk(body) if isinstance(n, (ast.Attribute, ast.Name))
+        )
+    found: frozenset[str] = memo[key]
     return found
 
 

@@ -190,7 +190,7 @@ def _waiting(
             methods = integration_methods(module, coro.func.attr)
             if len(methods) == 1 and isinstance(methods[0][1], ast.AsyncFunctionDef):
                 found = methods[0][0], methods[0][1]
-        kind = how_it_waits(found[0], found[1], coro) if found is not None else None
+        kind = how_it_waits(found[0], found[1], coro, at_stop=True) if found is not None else None
         if found is not None and kind is not None and (kind[0] == "loop" or (kind[1] and _cancelled_while_waiting(found[1]))):
             return kind
     return None

@@ -215,7 +215,7 @@ class TaskAnalysis(TaskOwners):
         # Home Assistant keeps the task (it is among the configured task owners): it is what
         # waits for it at the stop.
         text = ast.unparse(call.func)
-        kind = waiting_kind(module, call, coro)
+        kind = waiting_kind(module, call, coro, at_stop=True)
         if kind is None:
             dropped, function = dropped_by_callers(module, call), module.enclosing_function(call)
             held = outlives_the_entry(module, call, coro) if dropped else None
