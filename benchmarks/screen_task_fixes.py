@@ -2,13 +2,16 @@
 
 Reads every mirror's log (``MIRRORS/owner+name/repo``) for commit messages with task words
 (``create_task``, "background task", "cancel task", "garbage collect", "orphan", ...) and a word
-of fixing, drops the commits any ``benchmarks/leak_fixes*.txt`` or ``task_cases`` file names (by
-hash alone: no line of those files is read otherwise), and prints one manifest line per commit
+of fixing, drops every commit a manifest names and every repository of a held-out set (the
+``_b`` halves, rounds 21 and 22, the ``holdout`` files, the half b of ``heads70.txt`` and the
+``_b`` label files; read by repository name alone: a held-out repository is never developed on,
+whatever the commit; session 81's first screen dropped commits by hash only and so offered a
+held-out repository's other commit), and prints one manifest line per commit
 whose diff removes or rewrites a task creation outside tests: the removed lines are the
 candidate sites, the scope their top folders (at most three commits per repository, at most
 eight sites per commit). The output is a screen, not a benchmark: most candidates are
 refactors (``ensure_future`` -> ``create_task``) and each missed one must be read before it is
-called a leak (``leak_fixes_r28_dev.txt`` keeps the one read so and developed on).
+called a leak.
 
     python benchmarks/screen_task_fixes.py [--mirrors /work/.mirror] > candidates.txt
     python benchmarks/score_leak_fixes.py --manifest candidates.txt --modes default
@@ -19,23 +22,39 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 WORDS = (r"(create_task|background task|dangling task|task leak|leaked task|cancel(led)? (the )?task|never awaited"
          r"|garbage.collect|strong reference|orphan(ed)? task|task.*(unload|shutdown|stop)|untracked task)")
 FIXING = re.compile(r"fix|leak|prevent|ensure|track|cancel|garbage|orphan|reference|dangling", re.I)
 CREATORS = re.compile(r"(create_task|ensure_future|async_create_task|create_background_task|run_coroutine_threadsafe)\s*\(")
-HASH = re.compile(r"\b[0-9a-f]{40}\b")
-
-
 def _git(git_dir: Path, *args: str) -> str:
     return subprocess.run(["git", "--git-dir", str(git_dir), *args], capture_output=True, text=True, errors="replace").stdout
+
+
+HASH = re.compile(r"\b[0-9a-f]{40}\b")
+REPO = re.compile(r"\b([A-Za-z0-9][\w.-]*/[\w.-]+)")
 
 
 def used_commits() -> set[str]:
     files = [*HERE.glob("leak_fixes*.txt"), *(p for p in (HERE / "task_cases").rglob("*") if p.is_file())]
     return {h for f in files for h in HASH.findall(f.read_text(errors="replace"))}
+
+
+def held_out_repositories() -> set[str]:
+    """The repositories of every held-out set, lower-cased (see the module's docstring)."""
+    from pool_precision import half_of
+
+    files = [*HERE.glob("leak_fixes_r*_b.txt"), HERE / "leak_fixes_r21.txt", HERE / "leak_fixes_r22.txt",
+             *HERE.glob("*holdout*.txt"), *(HERE / "labels").glob("*_b*.tsv"), *(HERE / "labels").glob("*b.tsv")]
+    found = {m.lower() for f in files if f.is_file() for m in REPO.findall(f.read_text(errors="replace"))}
+    heads = HERE / "heads70.txt"
+    found |= {line.split()[0].lower() for line in heads.read_text().splitlines()
+              if line.strip() and not line.startswith("#") and half_of(line.split()[0]) == "b"}
+    return found
 
 
 def sites(diff: str) -> list[str]:
@@ -61,9 +80,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     args = parser.parse_args()
-    used = used_commits()
+    used, held_out = used_commits(), held_out_repositories()
     per_repo: dict[str, int] = {}
     for folder in sorted(args.mirrors.iterdir()):
+        if folder.name.replace("+", "/", 1).lower() in held_out:
+            continue
         git_dir = folder / "repo"
         git_dir = git_dir / ".git" if (git_dir / ".git").is_dir() else git_dir
         if not git_dir.is_dir():

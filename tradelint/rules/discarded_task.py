@@ -92,8 +92,8 @@ class DiscardedTask(Rule):
     its object (`while not self.closed:`, `while self._running:`, `while not
     self._stop.is_set():`) that the loop never sets itself and nothing the stop runs names (a
     listener of `EVENT_HOMEASSISTANT_STOP` and what it reaches by name): the unload that sets
-    it does not run at the stop (0xmtb/ave_dominaplus `a156dbb6`: `hass.async_create_task(
-    webserver.start())` in the setup, fixed as a background task), or a timer (`await asyncio.sleep(d)`, `d` not a number
+    it does not run at the stop (a WebSocket loop started with `hass.async_create_task(
+    webserver.start())` in the setup, fixed by its maintainers as a background task), or a timer (`await asyncio.sleep(d)`, `d` not a number
     under 10 s, also through a parameter the call gives, or a local or constant worked out of numbers:
     `delay = max(0, REFRESH_DELAY - 0.3)`) written to be cancelled (it catches
     `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,

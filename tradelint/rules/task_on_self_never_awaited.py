@@ -20,6 +20,19 @@ from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
 
 
+# A Home Assistant task kept that holds up its stop or startup: message, help ({waits}: loops, sleeps).
+_HASS_TEXTS = {
+    "hass_waits_self": ("`self.{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
+                        "`{cls}` starts it in `{function}()` and it {waits}; the stop removes no entity and unloads no entry"),
+    "hass_waits_kept": ("`{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
+                        "`{cls}` keeps it there in `{function}()` and it {waits}; only an unload, a removal or a restart "
+                        "ends it, and the stop runs none"),
+    "hass_blocks_startup": ("`self.{name}` holds up Home Assistant's startup: its loop never ends; make it a background task",
+                            "`{cls}.{function}()` runs while the integration sets up, and Home Assistant waits for the tasks "
+                            "it tracks before its start is done; `hass.async_create_background_task()` makes one it does not wait for"),
+}
+
+
 class TaskOnSelfNeverAwaited(Rule):
     """## What it does
     Flags a task stored on `self` when no method of the class (its first-party bases and
@@ -238,7 +251,10 @@ class TaskOnSelfNeverAwaited(Rule):
     or more, kept on `self` and cancelled only where Home Assistant's *stop* never goes (the
     entity's removal, what the unload reaches, a restart before it is made again), is reported
     too: the stop removes no entity and unloads no entry, and waits for the task
-    (ramses-rf/ramses_cc `ce8e12cb`). Cancelled by a stop listener
+    (ramses-rf/ramses_cc `ce8e12cb`). One that loops, made as the integration sets up (a coordinator's
+    `_async_update_data()` or `_async_setup()`, an entity's `async_added_to_hass()`), holds up Home
+    Assistant's startup whoever cancels it later (andlo/ha-meshcentral `89ad3035`, "Fix bootstrap
+    timeout"): a background task is not waited for. Cancelled by a stop listener
     (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`, and what it reaches by name
     in the integration) or a coordinator's `async_shutdown()`, handed on to another owner, or
     cancelled by a `close()` whose caller is not known, it is not. What the stop reaches and
@@ -480,33 +496,15 @@ class TaskOnSelfNeverAwaited(Rule):
                     ),
                 )
                 continue
-            if site.problem == "hass_waits_self":
+            if site.problem in _HASS_TEXTS:
                 assert site.function is not None and site.cls is not None
+                message, help_text = _HASS_TEXTS[site.problem]
+                waits = "loops" if site.label == "loop" else "sleeps"
                 yield Report(
                     site.node,
-                    fit("`self.{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
-                        name=site.name),
+                    fit(message, name=site.name),
                     None,
-                    fit_help(
-                        "`{cls}` starts it in `{function}()` and it " + (
-                            "loops" if site.label == "loop" else "sleeps"
-                        ) + "; the stop removes no entity and unloads no entry",
-                        cls=site.cls.name,
-                        function=site.function.name,
-                    ),
-                )
-                continue
-            if site.problem == "hass_waits_kept":
-                assert site.function is not None and site.cls is not None
-                yield Report(
-                    site.node,
-                    fit("`{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`", name=site.name),
-                    None,
-                    fit_help(
-                        "`{cls}` keeps it there in `{function}()` and it " + ("loops" if site.label == "loop" else "sleeps")
-                        + "; only an unload, a removal or a restart ends it, and the stop runs none",
-                        cls=site.cls.name, function=site.function.name,
-                    ),
+                    fit_help(help_text.replace("{waits}", waits), cls=site.cls.name, function=site.function.name),
                 )
                 continue
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):

@@ -5,7 +5,7 @@ with an ``await`` in its body and no ``break`` or ``return`` runs until some oth
 object sets the flag: its own ``disconnect()``, ``stop()``. For a task Home Assistant waits for at
 its stop (``hass_waits``), such a loop is a loop that never ends by itself unless what runs at the
 stop sets the flag (a listener of ``EVENT_HOMEASSISTANT_STOP`` reaching ``disconnect()``): the
-unload, which the stop does not run, is no end of it (0xmtb/ave_dominaplus ``a156dbb6``: the
+unload, which the stop does not run, is no end of it (an integration's fix, session 81: the
 WebSocket loop ``while not self.closed`` started with ``hass.async_create_task``, ended only by the
 ``disconnect()`` that ``async_unload_entry`` calls). A loop whose own body sets or tests the flag
 off (``self.closed = True`` on a fatal error) ends by itself, and is none."""

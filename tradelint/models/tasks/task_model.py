@@ -38,6 +38,7 @@ from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
+from tradelint.models.tasks.startup_waits import runs_at_startup
 from tradelint.models.tasks.hass_waits import (
     background_outlives_entry, dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
 )
@@ -140,7 +141,7 @@ class TaskAnalysis(TaskOwners):
             ) is not None:
                 site = replace(site, node=factory_return)  # reported where the task is made, in its factory
             if site is not None:
-                if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
+                if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self", "hass_blocks_startup"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -254,12 +255,15 @@ class TaskAnalysis(TaskOwners):
         ]
         if what == "timer" and not (catches or cancels):
             return None
+        # A loop made while the integration sets up holds the startup up, whoever ends it later.
+        startup = TaskSite(call, "hass_blocks_startup", what, binding.stmt, binding.name, function, cls, fixable=False) if (
+            what == "loop" and runs_at_startup(function, self._class_family(cls))) else None
         # Only where every cancel is known not to run at the stop (an entity's removal, what the
         # unload reaches, a restart): a ``close()`` its owner calls may run there.
         if not all(ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
-            return None
+            return startup
         if ended_at_stop(module, binding.name):
-            return None
+            return startup
         return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
 
     def _entity_timer(self, coro: ast.Call, function: ast.AST) -> bool:

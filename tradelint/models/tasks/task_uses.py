@@ -53,6 +53,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self", "hass_waits_kept",
+    "hass_blocks_startup",
     "hass_outlives_entry", "hass_entry_object", "hass_outlives_entity", "hass_refresh_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
     "local_some_errors", "closure_local", "gather_coroutine", "collection_some_errors", "factory_dropped",
 ]
