@@ -7,8 +7,9 @@ is blocking Home Assistant from wrapping up the start up phase"), and a backgrou
 (``hass.async_create_background_task``, ``entry.async_create_background_task``) is the one it does
 not wait for. Made in a coordinator's ``_async_update_data()`` (its first refresh runs in the
 setup, ``async_config_entry_first_refresh``) or ``_async_setup()``, or in an entity's
-``async_added_to_hass()`` (run as its platform sets up), such a loop is started at startup, kept or
-not, whoever cancels it later: andlo/ha-meshcentral ``89ad3035`` ("Fix bootstrap timeout": the
+``async_added_to_hass()`` (run as its platform sets up), such a loop kept on ``self`` is started at
+startup, whoever cancels it later (thrown away, it is already reported as one that delays the stop):
+andlo/ha-meshcentral ``89ad3035`` ("Fix bootstrap timeout": the
 WebSocket listener kept in ``self._event_task``, cancelled in ``async_shutdown()``)."""
 
 from __future__ import annotations
