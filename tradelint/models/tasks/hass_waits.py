@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import weakref
-from typing import Literal
+from typing import Any, Literal
 
 from tradelint.facts.attribute_types import attribute_class, receiver_class
 from tradelint.facts.class_family import class_and_bases
@@ -497,7 +497,7 @@ def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
     return attr in _run_at_stop(module)
 
 
-_ALONE: weakref.WeakKeyDictionary[ModuleInfo, frozenset[str]] = weakref.WeakKeyDictionary()
+_ALONE: weakref.WeakKeyDictionary[ModuleInfo, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def _cancelling(bodies: list[ast.AST]) -> frozenset[str]:
@@ -522,46 +522,47 @@ def _cancelling(bodies: list[ast.AST]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _run_at_stop(module: ModuleInfo) -> frozenset[str]:
-    """What the bodies that may run at Home Assistant's stop and cancel something name, in
-    ``module``'s integration (or in the module alone, outside any): once per folder, or per
-    module (each task attribute asks)."""
+def _at_stop(module: ModuleInfo) -> dict[str, Any]:
+    """The memo of what may run at Home Assistant's stop in ``module``'s integration (or in the
+    module alone, outside any): the bodies (``"bodies"``, read once per folder or module) and each
+    reading of them. Kept under the stop event's name, so a change to a file naming it drops it."""
     folder = integration_folder(module)
     if folder is None:
-        alone = _ALONE.get(module)
-        if alone is None:
-            alone = _ALONE[module] = _cancelling(_reach_at_stop([module]))
+        alone = _ALONE.setdefault(module, {})
+        if "bodies" not in alone:
+            alone["bodies"] = _reach_at_stop([module])
         return alone
     project = module.project
     project.note_scan("tree", folder)  # for the cache, memo or not
     memo = project.scan_memo("EVENT_HOMEASSISTANT_STOP")
     if folder not in memo:
         modules = [module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()]
-        memo[folder] = _cancelling(_reach_at_stop([m for m in modules if m is not None]))
-    found: frozenset[str] = memo[folder]
+        memo[folder] = {"bodies": _reach_at_stop([m for m in modules if m is not None])}
+    found: dict[str, Any] = memo[folder]
+    return found
+
+
+def _run_at_stop(module: ModuleInfo) -> frozenset[str]:
+    """What the bodies that may run at Home Assistant's stop and cancel something name (each
+    task attribute asks)."""
+    memo = _at_stop(module)
+    if "cancelling" not in memo:
+        memo["cancelling"] = _cancelling(memo["bodies"])
+    found: frozenset[str] = memo["cancelling"]
     return found
 
 
 def mentioned_at_stop(module: ModuleInfo) -> frozenset[str]:
     """The names (attributes and plain names) that the bodies which may run at Home Assistant's
-    stop mention, cancelling or not, in ``module``'s integration (or in the module alone): a flag
-    one of them sets (``self.closed = True`` in a ``disconnect()`` a stop listener reaches)."""
-    folder = integration_folder(module)
-    project = module.project
-    if folder is not None:
-        project.note_scan("tree", folder)  # for the cache, memo or not
-    memo = project.scan_memo("stop-mentions")
-    key = folder if folder is not None else module.path
-    if key not in memo:
-        modules = [module] if folder is None else [
-            module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()
-        ]
-        memo[key] = frozenset(
+    stop mention, cancelling or not: a flag one of them sets (``self.closed = True`` in a
+    ``disconnect()`` a stop listener reaches)."""
+    memo = _at_stop(module)
+    if "mentioned" not in memo:
+        memo["mentioned"] = frozenset(
             n.attr if isinstance(n, ast.Attribute) else n.id
-            for body in _reach_at_stop([m for m in modules if m is not None])
-            for n in walk(body) if isinstance(n, (ast.Attribute, ast.Name))
+            for body in memo["bodies"] for n in walk(body) if isinstance(n, (ast.Attribute, ast.Name))
         )
-    found: frozenset[str] = memo[key]
+    found: frozenset[str] = memo["mentioned"]
     return found
 
 

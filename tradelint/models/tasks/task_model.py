@@ -255,16 +255,15 @@ class TaskAnalysis(TaskOwners):
         ]
         if what == "timer" and not (catches or cancels):
             return None
-        # A loop made while the integration sets up holds the startup up, whoever ends it later.
-        startup = TaskSite(call, "hass_blocks_startup", what, binding.stmt, binding.name, function, cls, fixable=False) if (
-            what == "loop" and runs_at_startup(function, self._class_family(cls))) else None
         # Only where every cancel is known not to run at the stop (an entity's removal, what the
         # unload reaches, a restart): a ``close()`` its owner calls may run there.
-        if not all(ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
-            return startup
-        if ended_at_stop(module, binding.name):
-            return startup
-        return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
+        if all(ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels) and (
+                not ended_at_stop(module, binding.name)):
+            return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
+        # Ended at the stop, a loop made while the integration sets up still holds the startup up.
+        if what == "loop" and runs_at_startup(function, self._class_family(cls)):
+            return TaskSite(call, "hass_blocks_startup", what, binding.stmt, binding.name, function, cls, fixable=False)
+        return None
 
     def _entity_timer(self, coro: ast.Call, function: ast.AST) -> bool:
         """``self.hass.async_create_task(self._clear_after(30))`` (``coro``, the tracked
