@@ -8,8 +8,11 @@ earlier run, how many entries changed, never which. ``run`` scores each manifest
 prints, per manifest, both runs' totals and the number of entries whose found sites, sites still
 reported after the fix, or other findings at the parent differ.
 
-    python benchmarks/heldout_gate.py run SRC OUT [--jobs 2] [--mirrors /work/.mirror]
-    python benchmarks/heldout_gate.py compare OLD NEW
+    python benchmarks/heldout_gate.py run SRC OUT [--jobs 2] [--mirrors /work/.mirror] [--mode preview]
+    python benchmarks/heldout_gate.py compare OLD NEW [--mode preview]
+
+``--mode preview`` scores with the preview rules on (``score_leak_fixes.py --modes preview``): what
+promoting them would add, in totals.
 
 Nothing of the repositories is committed: see ``score_leak_fixes.py``.
 """
@@ -29,9 +32,9 @@ GATE = tuple(f"leak_fixes_r{n}_b.txt" for n in range(17, 28)) + ("leak_fixes_r21
 FAMILIES = ("TRD2", "TRD3")
 
 
-def _score(src: Path, out: Path, name: str, mirrors: Path) -> int:
+def _score(src: Path, out: Path, name: str, mirrors: Path, mode: str = "default") -> int:
     command = [sys.executable, str(HERE / "score_leak_fixes.py"), "--manifest", str(HERE / name),
-               "--root", str(src), "--modes", "default", "--mirrors", str(mirrors),
+               "--root", str(src), "--modes", mode, "--mirrors", str(mirrors),
                "--json", str(out / f"{name}.json")]
     return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False).returncode
 
@@ -44,10 +47,10 @@ def _load(out: Path, name: str) -> dict[str, Any] | None:
     return data
 
 
-def _totals(data: dict[str, Any] | None) -> str:
+def _totals(data: dict[str, Any] | None, mode: str = "default") -> str:
     if data is None:
         return "no run"
-    row = data["totals"]["default"]
+    row = data["totals"][mode]
     parts = [f"{fam} {row[fam]['found']}/{row[fam]['sites']} (after fix {row[fam]['kept_after_fix']})"
              for fam in FAMILIES]
     return f"{len(data['results'])} entries; " + ", ".join(parts) + f"; {row['not_sites']} other findings"
@@ -57,13 +60,13 @@ def _entry_key(result: dict[str, Any]) -> tuple[str, str]:
     return result["repo"], result["commit"]
 
 
-def _changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[int, int, int]:
+def _changed(old: dict[str, Any], new: dict[str, Any], mode: str = "default") -> tuple[int, int, int]:
     """How many entries differ in found sites, sites kept after the fix, and other findings."""
-    before = {_entry_key(r): r["modes"]["default"] for r in old["results"]}
+    before = {_entry_key(r): r["modes"][mode] for r in old["results"]}
     found = after = others = 0
     for result in new["results"]:
         then = before.get(_entry_key(result))
-        now = result["modes"]["default"]
+        now = result["modes"][mode]
         if then is None:
             found, after, others = found + 1, after + 1, others + 1
             continue
@@ -74,21 +77,21 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[int, int, int]:
     return found, after, others
 
 
-def run(src: Path, out: Path, jobs: int, mirrors: Path) -> int:
+def run(src: Path, out: Path, jobs: int, mirrors: Path, mode: str = "default") -> int:
     out.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        codes = list(pool.map(lambda name: _score(src.resolve(), out, name, mirrors), GATE))
+        codes = list(pool.map(lambda name: _score(src.resolve(), out, name, mirrors, mode), GATE))
     for name, code in zip(GATE, codes):
-        print(f"{name}: {_totals(_load(out, name))}" + (f" (scorer exit {code})" if code else ""))
+        print(f"{name}: {_totals(_load(out, name), mode)}" + (f" (scorer exit {code})" if code else ""))
     return 0 if not any(codes) else 1
 
 
-def compare(old_dir: Path, new_dir: Path) -> int:
+def compare(old_dir: Path, new_dir: Path, mode: str = "default") -> int:
     for name in GATE:
         old, new = _load(old_dir, name), _load(new_dir, name)
-        print(f"{name}\n  old: {_totals(old)}\n  new: {_totals(new)}")
+        print(f"{name}\n  old: {_totals(old, mode)}\n  new: {_totals(new, mode)}")
         if old is not None and new is not None:
-            found, after, others = _changed(old, new)
+            found, after, others = _changed(old, new, mode)
             print(f"  entries changed: found sites {found}, after the fix {after}, other findings {others}")
     return 0
 
@@ -101,13 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("out", type=Path)
     run_p.add_argument("--jobs", type=int, default=2)
     run_p.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    run_p.add_argument("--mode", choices=("default", "preview"), default="default")
     cmp_p = sub.add_parser("compare")
     cmp_p.add_argument("old", type=Path)
     cmp_p.add_argument("new", type=Path)
+    cmp_p.add_argument("--mode", choices=("default", "preview"), default="default")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run(args.src, args.out, args.jobs, args.mirrors)
-    return compare(args.old, args.new)
+        return run(args.src, args.out, args.jobs, args.mirrors, args.mode)
+    return compare(args.old, args.new, args.mode)
 
 
 if __name__ == "__main__":

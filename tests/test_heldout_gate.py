@@ -20,14 +20,14 @@ def _site(found: bool, after: bool) -> dict[str, object]:
             "after_fix": ["a.py:1:1: TRD201 x"] if after else []}
 
 
-def _run(folder: Path, name: str, entries: list[tuple[str, bool, bool, list[str]]]) -> None:
+def _run(folder: Path, name: str, entries: list[tuple[str, bool, bool, list[str]]], mode: str = "default") -> None:
     folder.mkdir(exist_ok=True)
-    results = [{"repo": repo, "commit": repo * 4, "modes": {"default": {"sites": [_site(found, after)],
+    results = [{"repo": repo, "commit": repo * 4, "modes": {mode: {"sites": [_site(found, after)],
                                                                        "not_sites": others}}}
                for repo, found, after, others in entries]
     fam = {"sites": len(entries), "found": sum(f for _, f, _, _ in entries),
            "kept_after_fix": sum(a for _, _, a, _ in entries)}
-    totals = {"default": {"TRD2": fam, "TRD3": {"sites": 0, "found": 0, "kept_after_fix": 0},
+    totals = {mode: {"TRD2": fam, "TRD3": {"sites": 0, "found": 0, "kept_after_fix": 0},
                           "not_sites": sum(len(o) for *_, o in entries)}}
     (folder / f"{name}.json").write_text(json.dumps({"totals": totals, "results": results}))
 
@@ -47,6 +47,19 @@ def test_compare_prints_totals_and_counts_of_changed_entries_only(tmp_path: Path
     ]
     assert out[4:6] == [heldout_gate.GATE[1], "  old: no run"]
     assert not any("a.py" in line or " b " in line for line in out)
+
+
+def test_compare_reads_the_preview_runs_with_mode_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = heldout_gate.GATE[0]
+    _run(tmp_path / "old", name, [("a", False, False, [])], mode="preview")
+    _run(tmp_path / "new", name, [("a", True, False, [])], mode="preview")
+    assert heldout_gate.main(["compare", str(tmp_path / "old"), str(tmp_path / "new"), "--mode", "preview"]) == 0
+    assert capsys.readouterr().out.splitlines()[:4] == [
+        name,
+        "  old: 1 entries; TRD2 0/1 (after fix 0), TRD3 0/0 (after fix 0); 0 other findings",
+        "  new: 1 entries; TRD2 1/1 (after fix 0), TRD3 0/0 (after fix 0); 0 other findings",
+        "  entries changed: found sites 1, after the fix 0, other findings 0",
+    ]
 
 
 def test_the_gate_is_every_held_out_half_and_two_whole_rounds() -> None:

@@ -2,33 +2,87 @@
 SDK's sub-client's request (``await client.chat.completions.create(...)``), a call an ``async
 with`` enters or an ``async for`` iterates, directly or through the local its result is kept in
 (``stream = client.messages.stream(...)``, then ``async with stream``, or ``await
-stream.__aenter__()`` by hand); or, in synchronous code, a
-method reached through it that a runner runs to its end (:func:`run_through`)."""
+stream.__aenter__()`` by hand), or an awaited method of what such a call makes (``ps =
+redis.pubsub()``, then ``await ps.subscribe(ch)``); a request run without an ``await`` of its own,
+handed to an awaited call or to what schedules it (:func:`runs`: ``await asyncio.gather(r.get(a),
+r.get(b))``); or, in synchronous code, a method reached through it that a runner runs to its end
+(:func:`run_through`)."""
 
 from __future__ import annotations
 
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.uses import is_awaited_call, name_loads, self_attribute_loads, self_name
+from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 
 
-def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
+def awaited_through(module: ModuleInfo, node: ast.expr, depth: int = 0, views: bool = False) -> bool:
     """``await client.chat.completions.create(...)``: an awaited call of a method reached through
     ``node``'s attributes (an SDK's sub-clients share its connection), or one an ``async with``
-    enters or an ``async for`` iterates (``async with client.messages.stream(...)``)."""
+    enters or an ``async for`` iterates (``async with client.messages.stream(...)``).
+
+    With ``views`` (asked of a library's client, whose code the model does not follow as it
+    follows a class of the project's), the object such a method returns is a view of ``node``'s
+    connections too: an awaited method of it, on the spot or through the local it is kept in, is
+    a use of ``node`` (``ps = redis.pubsub()``, then ``await ps.subscribe(ch)``, takes a
+    connection of the client's pool), followed for two steps; and a request run without an
+    ``await`` of its own (:func:`runs`: ``await asyncio.gather(r.get(a), r.get(b))``) is one."""
     parent = _reached_call(module, node)
     if parent is None:
         return False
     holder = module.parent(parent)
+    deeper = views and depth < _VIEW_STEPS
     if isinstance(holder, ast.withitem) and holder.context_expr is parent:
         return isinstance(module.parent(holder), ast.AsyncWith)
     if isinstance(holder, ast.Assign) and holder.value is parent and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
         # ``stream = client.messages.stream(...)`` then ``async with stream``: the call's result,
         # kept in a local, is entered, iterated or awaited later in the same function.
         function = module.enclosing_function(holder)
-        return function is not None and any(_awaited_itself(module, load) for load in name_loads(function, holder.targets[0].id))
-    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent) or _entered_by_hand(module, parent)
+        return function is not None and any(
+            _awaited_itself(module, load) or (views and runs(module, load)) or (deeper and awaited_through(module, load, depth + 1, views))
+            for load in name_loads(function, holder.targets[0].id)
+        )
+    return (
+        (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or (isinstance(holder, ast.Await) or (views and runs(module, parent)))
+        or _entered_by_hand(module, parent)
+        or (deeper and awaited_through(module, parent, depth + 1, views))  # ``await client.pubsub().subscribe(ch)``
+    )
+
+
+# What schedules the awaitable it is given to run whether or not its result is awaited.
+_SCHEDULERS = frozenset({"create_task", "ensure_future", "gather", "async_create_task", "create_background_task",
+                         "async_create_background_task", "run_coroutine_threadsafe"})
+
+
+def runs(module: ModuleInfo, expr: ast.expr, depth: int = 0) -> bool:
+    """Whether the awaitable ``expr`` evaluates to (``client.get(url)``) is run: awaited, or handed
+    to a call that is awaited (``await asyncio.wait_for(client.get(url), 5)``, ``await
+    asyncio.gather(r.get(a), r.get(b))``) or that schedules it (``asyncio.create_task(...)``),
+    directly, unpacked, or in a list, a tuple, a comprehension or a local that is so handed on
+    (``coros = [r.get(k) for k in keys]``, then ``await asyncio.gather(*coros)``)."""
+    if depth > 4:
+        return False
+    parent = module.parent(expr)
+    if isinstance(parent, ast.Await):
+        return True
+    given: ast.AST = expr
+    if isinstance(parent, (ast.keyword, ast.Starred)):
+        given, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.Call) and parent.func is not given:
+        func = parent.func
+        named = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        return named in _SCHEDULERS or runs(module, parent, depth + 1)
+    if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) or (isinstance(parent, (ast.ListComp, ast.GeneratorExp, ast.SetComp)) and parent.elt is given):
+        return runs(module, parent, depth + 1)
+    if isinstance(parent, ast.Assign) and parent.value is given and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        function = module.enclosing_function(parent)
+        return function is not None and any(runs(module, load, depth + 1) for load in name_loads(function, parent.targets[0].id))
+    return False
+
+
+# How many made objects down a use is followed (``client.get_database(n).get_collection(c)``, then
+# an awaited method of that).
+_VIEW_STEPS = 2
 
 
 def _reached_call(module: ModuleInfo, node: ast.expr) -> ast.Call | None:

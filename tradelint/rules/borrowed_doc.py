@@ -113,3 +113,21 @@ the function in the project ends it through the instance (`await device.config.s
 otherwise it is reported where it is made, as before.
 
 """
+
+# TRD201: the uses of a library client made through what its methods make (session 82).
+CLIENT_VIEWS = """A library's client that opens on first use is also used by an awaited method of what one of its
+methods makes, on the spot or through the local it is kept in (two steps down): `ps =
+redis.pubsub()` runs no command, but `await ps.subscribe(ch)` takes a connection of the client's
+pool, open until the client is closed, as `pipe = redis.pipeline()` then `await pipe.execute()`
+does. A request of the client run without an `await` of its own uses it too: handed to an awaited
+call (`await asyncio.gather(r.get(a), r.get(b))`, `await asyncio.wait_for(client.get(url), 5)`)
+or to what schedules it (`asyncio.create_task(client.get(url))`), directly, unpacked, or in a
+list, a comprehension or a local so handed on. A class of the project is judged by what its own
+methods open, not so (session 82):
+```python
+async def latest(keys):
+    r = Redis(host="cache")                     # reported: used by the gathered requests
+    return await asyncio.gather(*(r.get(key) for key in keys))
+```
+
+"""

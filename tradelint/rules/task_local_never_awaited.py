@@ -19,7 +19,8 @@ class TaskLocalNeverAwaited(Rule):
     `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
     A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
-    `print`) is no hand-off; its bound `cancel` handed on is one (`return t.cancel` as a framework
+    `print`) is no hand-off, and counting a local list of tasks (`len(tasks)`, `if tasks:`) hands
+    none of them on, whether the list was filled by `append` or built by a comprehension; its bound `cancel` handed on is one (`return t.cancel` as a framework
     callback's cleanup, `self._cleanups.append(t.cancel)`: the method holds the task, and whoever
     holds it ends it), but not one put in a plain local. Nor is a task flagged that runs a method
     of the class whose every loop tests a flag on `self` (`while self.running:`, or `while True:`

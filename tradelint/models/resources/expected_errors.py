@@ -20,11 +20,12 @@ from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import self_name
 
 
-def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
+def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr, views: bool = False) -> bool:
     """Whether ``node`` (a local holding an instance that ``made_by`` constructs) has a method
-    awaited through it that may get to open something: :func:`awaited_through`, unless the
-    awaited method is expected by a test to raise an error it raises before anything else."""
-    return awaited_through(module, node) and not _fails_first(module, node, made_by) and not _leaves_held_alone(module, node, made_by)
+    awaited through it that may get to open something: :func:`awaited_through` (``views``: of a
+    library's client), unless the awaited method is expected by a test to raise an error it
+    raises before anything else."""
+    return awaited_through(module, node, views=views) and not _fails_first(module, node, made_by) and not _leaves_held_alone(module, node, made_by)
 
 
 def _leaves_held_alone(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:

@@ -462,7 +462,7 @@ class ResourceAnalysis:
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
-            used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func)) or (
+            used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func, run_by_runner)) or (
                 run_by_runner and run_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
             use = through_returned_self(self.module, use, c.call.func)  # ``store[k] = await obj.setup()`` returning ``self``

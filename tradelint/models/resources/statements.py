@@ -567,10 +567,10 @@ def _local_collection_drops(module: ModuleInfo, function: ast.FunctionDef | ast.
         return False
     for load in name_loads(function, name):
         use = classify(module, load)
-        if use.kind == "method" and use.name in ("append", "appendleft", "add", "insert"):
+        if (use.kind == "method" and use.name in ("append", "appendleft", "add", "insert")) or use.kind == "test":
             continue
-        if use.kind == "test":
-            continue
+        if isinstance(held := module.parent(load), ast.Subscript) and held.value is load and isinstance(held.ctx, ast.Store):
+            continue  # ``conns[key] = await asyncpg.connect(dsn)``: one more element
         if use.kind == "argument" and use.call is not None and (
             (isinstance(use.call.func, ast.Name) and use.call.func.id in _READS) or only_reads_arguments(module, use.call)
         ):

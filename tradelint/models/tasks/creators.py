@@ -676,3 +676,10 @@ def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
 def _last_name(node: ast.expr) -> str:
     """``loop`` for ``loop`` and ``self.loop``; empty for anything else."""
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+def local_container_added_to(call: ast.Call) -> str | None:
+    """``tasks.append(x)`` (or another adder) on a plain name: that name."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS and isinstance(func.value, ast.Name):
+        return func.value.id
+    return None

@@ -33,7 +33,7 @@ from tradelint.facts.uses import (
 from tradelint.models.tasks.coalesced import coalesced_one_shot
 from tradelint.models.tasks.flag_ends import ended_by_flag
 from tradelint.models.tasks.named_stores import named_store
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _creator_kind, _is_loop
+from tradelint.models.tasks.creators import WEAK_TASK_METHODS, _creator_kind, _is_loop, local_container_added_to
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
@@ -587,7 +587,8 @@ class TaskAnalysis(TaskOwners):
             if binding.kind == "local" and (at_entry := kept_at_setup_unended(module, expr, function)) is not None:
                 return TaskSite(call, "integration", label, at_entry, kept_name(at_entry), function)
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt) and not ended_by_flag(module, module.parent(function), call, self._teardown):
-                return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+                added = self._added_to_dangling(function, binding.name)  # ``tasks.append(task)``, ``tasks`` only counted
+                return TaskSite(call, "container", label, added[0], added[1], function) if added else TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
                 return TaskSite(call, "local_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt, awaits=True):
@@ -625,7 +626,7 @@ class TaskAnalysis(TaskOwners):
             # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
             return TaskSite(call, "other_object", label, other.stmt, other.name, function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
-            container = _local_container_added_to(parent)
+            container = local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
@@ -682,13 +683,6 @@ def _stored_on_self(
     if binding is None or binding.kind != "self" or binding.cls is None:
         return None
     return function, binding, binding.cls
-
-
-def _local_container_added_to(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS and isinstance(func.value, ast.Name):
-        return func.value.id
-    return None
 
 
 def task_analysis(ctx: FileContext) -> TaskAnalysis:

@@ -29,7 +29,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.bound_cancels import bound_cancel_kept
 from tradelint.models.tasks.closure_ends import ended_by_closure_task
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
+from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods, local_container_added_to
 from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
@@ -216,6 +216,8 @@ class TaskUses(OwnerShutdown):
             use = classify(self.module, load)
             if reader_argument(self.module, use):
                 continue  # ``logger.info("started %s", task)`` keeps nothing
+            if self._dangling_adder(function, use) is not None:
+                continue  # ``tasks.append(task)`` into a local list that dies with the frame
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS) or bound_cancel_kept(self.module, load):
                 return False  # handed on, or its bound ``cancel`` is (``cleanups.append(t.cancel)``)
             if use.kind == "method" and use.name == "done" and asserted(self.module, use.call):
@@ -317,6 +319,16 @@ class TaskUses(OwnerShutdown):
             if isinstance(node, ast.Name)
         )
 
+    def _added_to_dangling(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[ast.Call, str] | None:
+        """``tasks.append(name)`` into a local collection dying with the frame, and its name."""
+        uses = (classify(self.module, load) for load in self._loads(function, name))
+        return next(((u.call, into) for u in uses if u.call is not None and (into := self._dangling_adder(function, u))), None)
+
+    def _dangling_adder(self, function: ast.FunctionDef | ast.AsyncFunctionDef, use: Use) -> str | None:
+        """The local collection ``use`` adds to (``tasks.append(task)``) when it dies with the frame."""
+        into = local_container_added_to(use.call) if use.kind == "argument" and use.call is not None else None
+        return into if into is not None and self._local_container_dangles(function, into) else None
+
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         if name in self._declared(function)[1]:
             return False
@@ -334,8 +346,8 @@ class TaskUses(OwnerShutdown):
             return False
         for load in self._loads(function, name):
             use = classify(self.module, load)
-            if use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING:
-                continue
+            if (use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING) or use.kind == "test" or reader_argument(self.module, use):
+                continue  # (``len(tasks)``, ``if tasks:``, ``log.info("%s", tasks)`` keep nothing, as for a comprehension's list)
             return False
         return True
 
