@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import TASK_MAKERS
 from tradelint.facts.uses import name_loads, self_attribute_loads, self_name
 
 
@@ -50,8 +51,8 @@ def awaited_through(module: ModuleInfo, node: ast.expr, depth: int = 0, views: b
 
 
 # What schedules the awaitable it is given to run whether or not its result is awaited.
-_SCHEDULERS = frozenset({"create_task", "ensure_future", "gather", "async_create_task", "create_background_task",
-                         "async_create_background_task", "run_coroutine_threadsafe"})
+_SCHEDULERS = TASK_MAKERS | {"gather", "async_create_task", "create_background_task", "async_create_background_task",
+                             "run_coroutine_threadsafe"}
 
 
 def runs(module: ModuleInfo, expr: ast.expr, depth: int = 0) -> bool:

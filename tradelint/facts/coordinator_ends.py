@@ -16,6 +16,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import setup_parameters
 from tradelint.facts.ownership import family_methods, lineage, reached_from
 from tradelint.facts.named_classes import class_named
+from tradelint.facts.syntax import base_class
 
 # The coordinator bases of Home Assistant whose ``__init__`` registers ``async_shutdown``.
 COORDINATOR_BASES = frozenset({
@@ -24,6 +25,12 @@ COORDINATOR_BASES = frozenset({
 })
 
 SHUTDOWN = "async_shutdown"
+
+
+def is_coordinator(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
+    """Whether a class of the lineage ``family`` (module, class pairs) names one of Home
+    Assistant's coordinator bases among its bases."""
+    return any(owner.imports.qualify(base_class(base)) in COORDINATOR_BASES for owner, cls in family for base in cls.bases)
 
 
 def ended_by_its_entry(module: ModuleInfo, call: ast.Call, release: str) -> bool:

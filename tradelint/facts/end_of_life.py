@@ -17,13 +17,13 @@ from typing import cast
 
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.coordinator_ends import COORDINATOR_BASES, SHUTDOWN
+from tradelint.facts.coordinator_ends import SHUTDOWN, is_coordinator
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, ha_kind, unload_reach
 from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import framework_teardown, is_release_name
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.registrations import registered_names
-from tradelint.facts.syntax import FUNCTION_NODES, base_class
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import methods_reached, self_calls, self_name
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -60,7 +60,7 @@ def framework_end(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
     kind = ha_kind(family)
     if kind == "entity":
         end = ENTITY_TEARDOWN
-    elif any(m.imports.qualify(base_class(b)) in COORDINATOR_BASES for m, c in family for b in c.bases):
+    elif is_coordinator(family):
         end = SHUTDOWN
     else:
         return None

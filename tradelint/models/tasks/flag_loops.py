@@ -15,40 +15,36 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.syntax import walk
+from tradelint.facts.uses import self_attr, self_name
 
 
 def flag_of(target: ast.AsyncFunctionDef, loop: ast.While) -> str | None:
     """The attribute of ``target``'s own object that ``loop``'s test reads (``self.closed``,
     ``not self.closed``, ``not self._stop.is_set()``), when nothing in the loop stores it or sets
     it; None for any other test."""
-    params = [*target.args.posonlyargs, *target.args.args]
-    if not params:
+    me = self_name(target)
+    if me is None:
         return None
-    me = params[0].arg
     test = loop.test
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     inner = test.operand if isinstance(test, ast.UnaryOp) and negated else test
     if negated and isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "is_set" \
             and not inner.args and not inner.keywords:
         inner = inner.func.value
-    if not (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id == me):
+    flag = self_attr(inner, me)
+    if flag is None:
         return None
-    flag = inner.attr
     for node in walk(loop):
         if node is test:
             continue
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(_names(t, me, flag) for t in targets):
+            if any(self_attr(t, me) == flag for t in targets):
                 return None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("set", "clear") \
-                and _names(node.func.value, me, flag):
+                and self_attr(node.func.value, me) == flag:
             return None
     return flag
-
-
-def _names(expr: ast.expr, me: str, flag: str) -> bool:
-    return isinstance(expr, ast.Attribute) and expr.attr == flag and isinstance(expr.value, ast.Name) and expr.value.id == me
 
 
 def leaves(loop: ast.While) -> bool:

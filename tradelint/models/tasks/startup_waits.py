@@ -17,9 +17,8 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.coordinator_ends import COORDINATOR_BASES
+from tradelint.facts.coordinator_ends import is_coordinator
 from tradelint.facts.framework_ends import ha_kind
-from tradelint.facts.syntax import base_class
 
 # The methods Home Assistant runs while an integration sets up, and the kind of class whose they are.
 STARTUP_METHODS = {"_async_update_data": "coordinator", "_async_setup": "coordinator", "async_added_to_hass": "entity"}
@@ -31,7 +30,4 @@ def runs_at_startup(function: ast.AST, family: list[tuple[ModuleInfo, ast.ClassD
     kind = STARTUP_METHODS.get(getattr(function, "name", ""))
     if kind == "entity":
         return ha_kind(family) == "entity"
-    return kind == "coordinator" and any(
-        owner_module.imports.qualify(base) in COORDINATOR_BASES
-        for owner_module, owner in family for base in map(base_class, owner.bases)
-    )
+    return kind == "coordinator" and is_coordinator(family)
