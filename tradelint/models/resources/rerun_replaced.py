@@ -32,11 +32,11 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.coordinator_ends import COORDINATOR_BASES
+from tradelint.facts.coordinator_ends import is_coordinator
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.reruns import assigned_attributes, loop_reach, looping_caller, slot_loads
-from tradelint.facts.syntax import base_class, class_methods
+from tradelint.facts.syntax import class_methods
 from tradelint.facts.uses import methods_reached, self_attr, self_calls, self_name, sequential
 from tradelint.models.resources.rerun_retried import retried_or_held
 from tradelint.models.resources.resource_types import Creation
@@ -323,12 +323,7 @@ def _framework_repeats(module: ModuleInfo, cls: ast.ClassDef, methods: dict[str,
 def _coordinator(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     """A subclass of Home Assistant's ``DataUpdateCoordinator`` (generic or not), through its
     first-party bases too."""
-    for home, node in class_and_bases(module, cls):
-        for base in node.bases:
-            named = base_class(base)
-            if home.imports.qualify(named) in COORDINATOR_BASES:
-                return True
-    return False
+    return is_coordinator(class_and_bases(module, cls))
 
 
 def _qualified(module: ModuleInfo, expr: ast.expr) -> str:
