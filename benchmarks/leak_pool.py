@@ -28,8 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Rounds 17 to 27 keep their half b out of development; a round's whole file lists those lines too.
-HELD_OUT = frozenset(f"leak_fixes_r{n}{half}.txt" for n in range(17, 28) for half in ("", "_b"))
+# Rounds 17 to 28 keep their half b out of development; a round's whole file lists those lines too.
+HELD_OUT = frozenset(f"leak_fixes_r{n}{half}.txt" for n in range(17, 29) for half in ("", "_b"))
 NOT_LEAKS = frozenset({"leak_fixes_r4_trd4.txt"})  # renames: scored by score_migrations.py
 
 
