@@ -33,9 +33,17 @@ HELD_OUT = frozenset(f"leak_fixes_r{n}{half}.txt" for n in range(17, 29) for hal
 NOT_LEAKS = frozenset({"leak_fixes_r4_trd4.txt"})  # renames: scored by score_migrations.py
 
 
+# Development halves added after the pool's entries were first numbered (``--entries``, labels by
+# entry): they come after every other file, in this order, so that no entry's number changes
+# (``leak_fixes_r28_a.txt`` sorts among the rounds 2 to 9 by name).
+APPENDED = ("leak_fixes_r28_a.txt",)
+
+
 def development_lines() -> list[str]:
-    """The pool's manifest lines, each repository and commit once, in manifest order."""
-    names = sorted(p.name for p in HERE.glob("leak_fixes*.txt"))
+    """The pool's manifest lines, each repository and commit once, in manifest order (the files
+    by name, then :data:`APPENDED`)."""
+    names = sorted(p.name for p in HERE.glob("leak_fixes*.txt") if p.name not in APPENDED)
+    names += [name for name in APPENDED if (HERE / name).exists()]
     seen: set[tuple[str, str]] = set()
     lines: list[str] = []
     for name in names:
