@@ -5,7 +5,10 @@ positives on ``benchmarks/apps72.txt``, labelled there).
    goes on: no error of a query reaches the outer ``except Exception: return False``, so that
    ``return`` never leaves the value open (Slopez2023/Market-Data-Warehouse-API's
    ``migration_service.py``, two findings). Twins: the inner handler raises again, or catches one
-   error only; the outer handler catches the cancellation too.
+   error only; the outer handler catches the cancellation too. (Since session 83 ``asyncpg.connect``
+   is a resource type, and a service's connection closed outside ``finally`` is reported for the
+   cancellation that skips the close: these programs use a driver tradelint knows nothing of,
+   ``pgwire``, closed by the function itself, which is what this rule judges.)
 2. A script's coroutine (``if __name__ == "__main__": asyncio.run(check())``) whose every ``await``
    between the value and its close is caught and gone on after, or caught by a handler that
    closes it: only a cancellation skips the close, and nothing cancels a script but its own end
@@ -24,7 +27,7 @@ from tests.conftest import tree_findings
 from tests.test_session72_overrides import CONTROLLER
 
 SERVICE = '''\
-import asyncpg
+import pgwire
 
 
 class Migrations:
@@ -33,7 +36,7 @@ class Migrations:
 
     async def run(self, files):
         try:
-            conn = await asyncpg.connect(self.url)
+            conn = await pgwire.connect(self.url)
             for sql in files:
                 try:
                     await conn.execute(sql)
@@ -62,8 +65,47 @@ def test_errors_caught_and_gone_on_after_do_not_reach_the_outer_handler(tmp_path
     assert _one(tmp_path, _service()[0]) == []
 
 
+def test_asyncpg_connect_in_a_service_is_left_open_by_a_cancellation(tmp_path: Path) -> None:
+    # The same method with asyncpg's connection: every error of a query is caught, but a
+    # cancellation of the service's coroutine skips the close.
+    source = _service()[0].replace("pgwire", "asyncpg")
+    assert _one(tmp_path, source) == [
+        "migrations.py:10:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed outside `finally`; call `await conn.close()` in a `finally`"]
+
+
+CLOSED_IN_FINALLY = '''\
+import asyncpg
+
+
+class Migrations:
+    def __init__(self, url):
+        self.url = url
+
+    async def run(self, files):
+        conn = await asyncpg.connect(self.url)
+        try:
+            for sql in files:
+                await conn.execute(sql)
+            return True
+        except Exception:
+            return False
+        finally:
+            await conn.close()
+'''
+
+
+def test_twin_asyncpg_connect_closed_in_a_finally(tmp_path: Path) -> None:
+    assert _one(tmp_path, CLOSED_IN_FINALLY) == []
+
+
+def test_twin_asyncpg_connect_never_closed(tmp_path: Path) -> None:
+    source = CLOSED_IN_FINALLY.replace("        finally:\n            await conn.close()\n", "")
+    assert _one(tmp_path, source) == [
+        "migrations.py:9:9 TRD201 `conn` (`asyncpg.connect(...)`) is never closed; call `await conn.close()` in a `finally`"]
+
+
 OPEN_AT_RETURN = (
-    "migrations.py:10:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 19 "
+    "migrations.py:10:13 TRD201 `conn` (`pgwire.connect(...)`) is closed here on one path only: the `return` at line 19 "
     "leaves it open; close it in a `finally`"
 )
 
@@ -82,7 +124,7 @@ def test_twin_the_outer_handler_catches_the_cancellation(tmp_path: Path) -> None
 
 
 LOOPED = '''\
-import asyncpg
+import pgwire
 
 
 class Schema:
@@ -92,7 +134,7 @@ class Schema:
     async def verify(self, tables):
         results = {}
         try:
-            conn = await asyncpg.connect(self.url)
+            conn = await pgwire.connect(self.url)
             for table in tables:
                 BODY
             await conn.close()
@@ -113,7 +155,7 @@ def test_a_loop_whose_queries_are_caught_cannot_fail_before_the_close(tmp_path: 
 
 def test_twin_a_query_of_the_loop_left_uncaught(tmp_path: Path) -> None:
     assert _one(tmp_path, LOOPED.replace("BODY", "results[table] = await conn.fetchval(table)"), "schema.py") == [
-        ("schema.py:11:13 TRD201 `conn` (`asyncpg.connect(...)`) is closed here on one path only: the `return` at line 17 "
+        ("schema.py:11:13 TRD201 `conn` (`pgwire.connect(...)`) is closed here on one path only: the `return` at line 17 "
          "leaves it open; close it in a `finally`")
     ]
 
@@ -361,7 +403,7 @@ def test_twin_an_inner_handler_that_returns(tmp_path: Path) -> None:
 
 
 def test_twin_an_earlier_narrow_handler_raising_again(tmp_path: Path) -> None:
-    source = _service(inner="asyncpg.PostgresError", handler="raise")[0].replace(
+    source = _service(inner="pgwire.PostgresError", handler="raise")[0].replace(
         "                    raise\n", "                    raise\n                except Exception:\n                    print(sql)\n")
     assert _one(tmp_path, source) == [OPEN_AT_RETURN.replace("line 19", "line 21")]
 

@@ -131,3 +131,23 @@ async def latest(keys):
 ```
 
 """
+
+CONNECTIONS = """A connection that a plain coroutine opens (`conn = await asyncpg.connect(dsn)`, `connection =
+await aio_pika.connect_robust(url)`) holds its socket until its awaited `close()`. The call is no
+context manager (`async with asyncpg.connect(dsn)` fails), so the cure is a `close()` in a
+`finally`, and, kept on an object, a close in the object's end of life (session 83):
+```python
+async def last_price(dsn):
+    conn = await asyncpg.connect(dsn)          # reported: never closed
+    return await conn.fetchval("select price from ticks")
+```
+
+"""
+
+EARLIER_READS = """A read of the local before the statement that binds it, in code no loop of the function runs
+twice, sees an earlier value of the name and is no use of what the statement makes: not a hand-off
+(`previous = session` above `session = ClientSession()`), not a close (session 83; logannye/polybot
+`550e3b70`, where `if "odds_client" in dir(): _snipe_odds = odds_client` preceded the client). A
+read in a nested function or a lambda runs when it is called, and still counts.
+
+"""

@@ -92,7 +92,10 @@ class TaskLocalNeverAwaited(Rule):
     names) keeps on the application (`app["ticker"]`,
     `app.state.ticker`) when no code of the project reads that place other than to look at it
     (`.done()`): a shutdown handler that cancels or awaits it ends it, also one that reads it
-    back with `getattr(app.state, "ticker", None)`.
+    back with `getattr(app.state, "ticker", None)`. A local task the handler then stores there
+    (`task = asyncio.create_task(poller()); app.state.poller = task`) is the place's, as it is
+    when stored directly, when the handler does nothing else with the local than look at it or
+    give it a done-callback.
 
     An async generator's `yield` is a way out that its consumer chooses: a `break` out of its
     `async for`, `aclose()`, a dropped stream throw `GeneratorExit` there, and only `finally`

@@ -2,7 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
-from tradelint.rules.borrowed_doc import BORROWED, CLIENT_VIEWS
+from tradelint.rules.borrowed_doc import BORROWED, CLIENT_VIEWS, CONNECTIONS, EARLIER_READS
 from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.factory_doc import FACTORIES
 from tradelint.rules.holder_doc import HOLDERS
@@ -213,7 +213,7 @@ released through a private part all sub-clients share (a generated SDK's `_clien
 is used by a coroutine function that hands such a result on (`return Audio.from_response(client.tts.stream(text))`),
 and that release written through `getattr` steps and locals is its release. A first-party lazy one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing, nor one handed on (`Panel(hub)`; not returned, nor given to a module of the project that cannot be read) when no code of the project can call such a method on it: every `<x>.start` spelled has for receiver `self`, a local made there by a constructor, an element of a private list filled with constructions, or an attribute nothing stores at. The result of a method returning its own instance (`-> Self`, `return self`) is the object: `store[k] = await entry.setup()` keeps it as `store[k] = entry` would. A first-party class whose `__init__` makes only lazy library clients (`self._http = httpx.AsyncClient()`) is opened by the methods that use them (`await self._http.post(...)`) and by those reaching such a method: `oai = Client(key); oai._convert_messages(conv)` holds nothing when the class has no release of its own (haileyok/victrola `test_images.py`; one with a release is a resource type, held from its construction); a request through it (`await oai.complete(...)`), its client reached or entered (`oai._http`), lending it to an awaited call, a class whose `__init__` already uses the client or starts a task open it.
 
-""" + CLIENT_VIEWS + """An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
+""" + CLIENT_VIEWS + CONNECTIONS + EARLIER_READS + """An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
 an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)
 keeps no connection between uses, and its `dispose()` frees nothing: not reported, nor when
 kept on `self` (TRD202) or by a class an instance of which is made (bomzheg/Shvatka).
@@ -387,9 +387,9 @@ or ClientSession()` makes it only when missing, and is judged as any fallback is
 holds nothing until a method of its own opens it (a first-party client connecting in
 `connect()`, or a holder of one) is not reported so: the dropped one was never opened.
 
-A local list, set or dict that the function only adds to, stores into, tests or counts
-(`sessions.append(ClientSession())` or `sessions[host] = ClientSession()`, then `len(sessions)`)
-dies with the frame: its elements are never closed. A dict of its own only stored into, looked up with `get` or tested
+A local list, set or dict made in the function (a display, annotated or not, or `list()`) that it
+only adds to, takes from, stores into, tests, counts or logs (`sessions[host] = ClientSession()`,
+then `len(sessions)`) dies with the frame: its elements are never closed (TRD302 reads it alike). A dict of its own only stored into, looked up with `get` or tested
 (`clients[host] = client`) dies alike, taking nothing over: the client's other uses decide.
 
 """ + LIFECYCLES + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited

@@ -35,8 +35,9 @@ from tradelint.models.resources.resource_types import (
     Creation, ResourceSpec,
 )
 from tradelint.facts.app_startup import application_global, kept_from_startup
+from tradelint.facts.frame_collections import dies_with_frame
 from tradelint.models.resources.statements import (
-    _closure_method, _default_of, _handed_to, _is_async_generator, _lent_for_a_block, _local_collection_drops, _module_collection, _run_to_completion, _set_on_self, _unpacked_name, _yields_inside,
+    _closure_method, _default_of, _handed_to, _is_async_generator, _lent_for_a_block, _module_collection, _run_to_completion, _set_on_self, _unpacked_name, _yields_inside,
 )
 from collections.abc import Callable
 
@@ -127,7 +128,7 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
             # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
             statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
             return Creation(call, spec, label, "global_elements", statement, collection.id, function)
-        if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
+        if isinstance(collection, ast.Name) and dies_with_frame(module, function, collection.id):
             return Creation(call, spec, label, "local_elements", call, collection.id, function)
         if (key := key_on_self(module, function, expr)) is not None:  # ``self["s"] = ClientSession()``
             return Creation(call, spec, label, "self_key", module.parent(expr), key, function, owner)  # type: ignore[arg-type]

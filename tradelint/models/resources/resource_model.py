@@ -37,6 +37,7 @@ from tradelint.models.resources.dynamic_classes import class_made_by_function, p
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use, made_to_fail
 from tradelint.facts.awaited_uses import run_through
+from tradelint.facts.earlier_reads import read_before_made
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.every_handler import closed_by_every_handler
@@ -441,8 +442,7 @@ class ResourceAnalysis:
         if declares_outer(c.function, c.name):
             if c.name in declarations(c.function)[0]:
                 return self._judge_global(c)
-            # ``nonlocal session`` in a closure that caches it: the enclosing frame keeps it for
-            # every call of the closure, and code of that function must close it.
+            # ``nonlocal session`` in a closure that caches it: the enclosing frame keeps it for every call of the closure, and code of that function must close it.
             outer = next((f for f in self.module.ancestors(c.function) if isinstance(f, FUNCTION_NODES)), None)
             return None if outer is None or self._closed_within(outer, c) else "closure_never_closed"
         if _replaced_before_use(self.module, c.function, c.stmt, c.name):
@@ -457,7 +457,7 @@ class ResourceAnalysis:
         # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use. (A project's own object
         # whose method a runner runs is the program's entry, whose own code ends it or not: ``loop.run_until_complete(bot.run())``.)
         run_by_runner = c.spec.library or not c.spec.first_party
-        for node in name_loads(c.function, c.name):
+        for node in (n for n in name_loads(c.function, c.name) if not read_before_made(self.module, c.function, c.stmt, n)):
             use = part_use(self.module, classify(self.module, node), c.spec)
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True

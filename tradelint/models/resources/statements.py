@@ -21,7 +21,6 @@ from tradelint.facts.uses import (
     declares_outer,
     sequential,
     name_loads,
-    only_reads_arguments,
     self_attr,
     self_name,
 )
@@ -536,49 +535,6 @@ def _set_on_self(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFuncti
 
 
 # Uses of a local collection that keep or look at its elements without ending or handing any on.
-_READS = ("len", "bool", "print")
-
-
-def _local_collection_drops(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """``sessions = []; sessions.append(ClientSession())`` where the function only ever adds to
-    the list, tests it or counts it: the elements die with the frame, and nothing closes them.
-    Returned, iterated, indexed, handed on or stored, the list may end them elsewhere."""
-    if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
-        return False
-    made = False
-    for node in walk(function):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return False
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            value = node.value
-            empty = (isinstance(value, (ast.List, ast.Set, ast.Tuple)) and not value.elts) or (
-                isinstance(value, ast.Dict) and not value.keys
-            ) or (
-                isinstance(value, ast.Call)
-                and isinstance(value.func, ast.Name)
-                and value.func.id in ("list", "set", "dict")
-                and not value.args
-                and not value.keywords
-            )
-            if not empty:
-                return False
-            made = True
-    if not made:
-        return False
-    for load in name_loads(function, name):
-        use = classify(module, load)
-        if (use.kind == "method" and use.name in ("append", "appendleft", "add", "insert")) or use.kind == "test":
-            continue
-        if isinstance(held := module.parent(load), ast.Subscript) and held.value is load and isinstance(held.ctx, ast.Store):
-            continue  # ``conns[key] = await asyncpg.connect(dsn)``: one more element
-        if use.kind == "argument" and use.call is not None and (
-            (isinstance(use.call.func, ast.Name) and use.call.func.id in _READS) or only_reads_arguments(module, use.call)
-        ):
-            continue
-        return False
-    return True
-
-
 def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.Call]:
     """``loop.run_until_complete(make_pool())``: the loop runs the coroutine and returns its result,
     as ``await`` does (a bot's ``__init__`` that opens its pool before the loop runs)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.app_startup import kept_from_startup, place_key, task_read_somewhere
+from tradelint.facts.frame_collections import dies_with_frame
 from tradelint.facts.framework_ends import (
     ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters,
 )
@@ -51,6 +52,7 @@ from tradelint.models.tasks.returned_tasks import dropped_factory, made_by_facto
 from tradelint.models.tasks.site_apis import (
     CALL_SITE_APIS, EMITTER_APIS, HASS_CREATORS, LAMBDA_HOLDER_APIS, SITE_ATTRIBUTES,
 )
+from tradelint.models.tasks.stored_locals import stored_on_self, stored_once
 from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
 
 if TYPE_CHECKING:
@@ -242,7 +244,7 @@ class TaskAnalysis(TaskOwners):
                 # A timer an object kept for the entry starts: it fires after the unload too.
                 return TaskSite(call, "hass_outlives_entry", text, call, what, function, fixable=False)
             return None
-        found = _stored_on_self(module, call)
+        found = stored_on_self(module, call)
         if found is None:
             return None
         function, binding, cls = found
@@ -306,7 +308,7 @@ class TaskAnalysis(TaskOwners):
             return None
         # A config entry's own background task: Home Assistant cancels it at unload and at its stop.
         entry_background = func.attr == "async_create_background_task" and receiver.lstrip("_").endswith("entry") and given_hass
-        found = _stored_on_self(module, call)
+        found = stored_on_self(module, call)
         if found is None:
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
@@ -395,7 +397,7 @@ class TaskAnalysis(TaskOwners):
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
         if stmt.value is not call or not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
             return None
-        found = _stored_on_self(module, call)
+        found = stored_on_self(module, call)
         if found is None:
             return None
         function, binding, cls = found
@@ -553,13 +555,7 @@ class TaskAnalysis(TaskOwners):
             )
         at_startup = kept_from_startup(module, expr, function)
         if at_startup is not None:
-            # ``app["ticker"] = create_task(...)`` in a web application's startup handler: it runs
-            # until some code of the project reads that place to end it (a shutdown handler,
-            # ``on_cleanup``, the code after a lifespan's ``yield``).
-            place = place_key(at_startup.targets[0])
-            if place is not None and not task_read_somewhere(module, place):
-                return TaskSite(call, "startup", label, at_startup, ast.unparse(at_startup.targets[0]), function)
-            return None
+            return self._startup_site(call, label, function, at_startup)
         collection = added_to(module, expr)
         weak = weak_container(module, collection, expr) if collection is not None else None
         if weak is not None and not self._reported_at_callers(function):
@@ -604,6 +600,12 @@ class TaskAnalysis(TaskOwners):
                 if weak is not None and not self._reported_at_callers(function):
                     # ``task = create_task(...); self._tasks.add(task)`` into a ``WeakSet``.
                     return TaskSite(call, "weak", label, binding.stmt, weak, function)
+                # ``task = create_task(...); self._task = task``: the place's task.
+                if (stored := stored_once(module, function, binding.name, callbacks=False)) is not None and (
+                        held := assigned_to(module, stored, function)) is not None and held.kind == "self" and held.cls is not None:
+                    return self._self_site(call, label, function, held)
+                if (stored := stored_once(module, function, binding.name)) is not None and (at_startup := kept_from_startup(module, stored, function)):
+                    return self._startup_site(call, label, function, at_startup)
                 kept = self._kept_in_self_collection(function, binding.name)
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
@@ -614,23 +616,39 @@ class TaskAnalysis(TaskOwners):
                     # ``task = create(...); coord._tasks[key] = task`` on an entry-kept object.
                     return TaskSite(call, "other_object", label, entry.stmt, entry.name, function, entry.cls)
                 return None
-            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt) or ended_by_flag(module, binding.cls, call, self._teardown)):
-                # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is* the teardown;
-                # it ends by finishing, and cancelling it would undo it (or a coalesced save's write).
-                return None
-            if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
-                return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
-            return None
+            return self._self_site(call, label, function, binding) if binding.cls is not None else None
         other = kept_on_other_object(module, expr, function)
         if other is not None:
             # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
             return TaskSite(call, "other_object", label, other.stmt, other.name, function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = local_container_added_to(parent)
-            if container is not None and self._local_container_dangles(function, container):
+            if container is not None and dies_with_frame(self.module, function, container):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
 
+
+    def _self_site(self, call: ast.Call, label: str, function: ast.FunctionDef | ast.AsyncFunctionDef, binding: Binding) -> TaskSite | None:
+        """The task ``call`` makes, kept in ``self.<binding.name>`` by ``binding.stmt``: reported
+        when nothing the class does ends it."""
+        cls = binding.cls
+        assert cls is not None
+        if _runs_own_teardown(call, function, cls) or coalesced_one_shot(self.module, call, function, cls, binding.name, binding.stmt) or ended_by_flag(self.module, cls, call, self._teardown):
+            # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is* the teardown;
+            # it ends by finishing, and cancelling it would undo it (or a coalesced save's write).
+            return None
+        if not self._self_attribute_handled(cls, binding.name):
+            return TaskSite(call, "self", label, binding.stmt, binding.name, function, cls)
+        return None
+
+    def _startup_site(self, call: ast.Call, label: str, function: ast.FunctionDef | ast.AsyncFunctionDef, at_startup: ast.Assign) -> TaskSite | None:
+        """``app["ticker"] = create_task(...)`` in a web application's startup handler: it runs
+        until some code of the project reads that place to end it (a shutdown handler,
+        ``on_cleanup``, the code after a lifespan's ``yield``)."""
+        place = place_key(at_startup.targets[0])
+        if place is not None and not task_read_somewhere(self.module, place):
+            return TaskSite(call, "startup", label, at_startup, ast.unparse(at_startup.targets[0]), function)
+        return None
 
     def _fire_and_forget_helper(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         """A fire-and-forget helper (``def spawn(coro): t = create_task(coro);
@@ -670,20 +688,6 @@ class TaskAnalysis(TaskOwners):
             if isinstance(c.func, ast.Name):
                 found.setdefault(c.func.id, []).append(c)
         return found
-
-def _stored_on_self(
-    module: ModuleInfo, call: ast.Call
-) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, Binding, ast.ClassDef] | None:
-    """The method ``call`` runs directly in, the binding and its class, when it is
-    ``self.x = call`` in a class's method (not in a nested function or comprehension)."""
-    function = module.enclosing_function(call)
-    if function is None or module.enclosing_scope(call) is not function:
-        return None
-    binding = assigned_to(module, call, function)
-    if binding is None or binding.kind != "self" or binding.cls is None:
-        return None
-    return function, binding, binding.cls
-
 
 def task_analysis(ctx: FileContext) -> TaskAnalysis:
     """The file's task analysis, shared by the TRD3xx rules and the task fixes (built once per file)."""

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.frame_collections import dies_with_frame
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, unload_reach
 from tradelint.facts.getattr_names import self_getattr_calls
 from tradelint.facts.holders import value_holding
-from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
+from tradelint.facts.owned_elements import added_to, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
 from tradelint.facts.uses import (
@@ -29,7 +30,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.bound_cancels import bound_cancel_kept
 from tradelint.models.tasks.closure_ends import ended_by_closure_task
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods, local_container_added_to
+from tradelint.models.tasks.creators import WEAK_TASK_METHODS, _methods, local_container_added_to
 from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
@@ -45,7 +46,6 @@ from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outl
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
 
-CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
@@ -327,29 +327,7 @@ class TaskUses(OwnerShutdown):
     def _dangling_adder(self, function: ast.FunctionDef | ast.AsyncFunctionDef, use: Use) -> str | None:
         """The local collection ``use`` adds to (``tasks.append(task)``) when it dies with the frame."""
         into = local_container_added_to(use.call) if use.kind == "argument" and use.call is not None else None
-        return into if into is not None and self._local_container_dangles(function, into) else None
-
-    def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-        if name in self._declared(function)[1]:
-            return False
-        made_here = False
-        for node in walk(function):
-            if isinstance(node, ast.arg) and node.arg == name:
-                return False  # a parameter: the caller's container
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                    if not _is_empty_container(node.value):
-                        return False
-                    made_here = True
-        if not made_here:
-            return False
-        for load in self._loads(function, name):
-            use = classify(self.module, load)
-            if (use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING) or use.kind == "test" or reader_argument(self.module, use):
-                continue  # (``len(tasks)``, ``if tasks:``, ``log.info("%s", tasks)`` keep nothing, as for a comprehension's list)
-            return False
-        return True
+        return into if into is not None and dies_with_frame(self.module, function, into) else None
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         """Whether the task in ``self.attr`` is awaited, cancelled or handed on by the class
