@@ -1,6 +1,6 @@
 """The held-out gate: score a source tree on the held-out leak fixes and print totals only.
 
-The held-out halves (``leak_fixes_r17_b.txt`` .. ``leak_fixes_r27_b.txt``) and the whole files of
+The held-out halves (``leak_fixes_r17_b.txt`` .. ``leak_fixes_r28_b.txt``) and the whole files of
 rounds 21 and 22 are never read site by site: a session reports their totals and, against an
 earlier run, how many entries changed, never which. ``run`` scores each manifest with
 ``score_leak_fixes.py --modes default`` (its per-site output goes to ``/dev/null``; its JSON to
@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-GATE = tuple(f"leak_fixes_r{n}_b.txt" for n in range(17, 28)) + ("leak_fixes_r21.txt", "leak_fixes_r22.txt")
+# (Round 28's half b, collected in session 83, comes last: the earlier runs' order is kept.)
+GATE = tuple(f"leak_fixes_r{n}_b.txt" for n in range(17, 28)) + ("leak_fixes_r21.txt", "leak_fixes_r22.txt", "leak_fixes_r28_b.txt")
 FAMILIES = ("TRD2", "TRD3")
 
 

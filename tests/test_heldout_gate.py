@@ -64,6 +64,7 @@ def test_compare_reads_the_preview_runs_with_mode_preview(tmp_path: Path, capsys
 
 def test_the_gate_is_every_held_out_half_and_two_whole_rounds() -> None:
     assert heldout_gate.GATE[:11] == tuple(f"leak_fixes_r{n}_b.txt" for n in range(17, 28))
+    assert heldout_gate.GATE[11:] == ("leak_fixes_r21.txt", "leak_fixes_r22.txt", "leak_fixes_r28_b.txt")
     assert set(heldout_gate.GATE) <= leak_pool.HELD_OUT
     assert all((Path(heldout_gate.HERE) / name).is_file() for name in heldout_gate.GATE)
 
