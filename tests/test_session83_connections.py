@@ -162,8 +162,7 @@ def test_the_fix_closes_the_connection_at_the_objects_stop(tmp_path: Path) -> No
     assert (after.returncode, after.stdout, after.stderr) == (0, "price 1\nstopping\nopen connections: 0\n", "")
 
 
-def test_resources_stored_into_an_annotated_local_dict_die_with_the_frame(tmp_path: Path) -> None:
-    source = """\
+ANNOTATED = """\
 import aiohttp
 
 
@@ -171,24 +170,17 @@ async def probe(hosts):
     sessions: dict[str, aiohttp.ClientSession] = {}
     for host in hosts:
         sessions[host] = aiohttp.ClientSession(base_url=host)
-    print(len(sessions))
+    END
 """
-    assert source_findings(tmp_path, source, "TRD2") == [
+
+
+def test_resources_stored_into_an_annotated_local_dict_die_with_the_frame(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, ANNOTATED.replace("END", "print(len(sessions))"), "TRD2") == [
         "7:26 TRD201 `aiohttp.ClientSession(...)` kept in local `sessions` is never closed; close each before the function returns"]
 
 
 def test_twin_the_annotated_dict_is_returned(tmp_path: Path) -> None:
-    source = """\
-import aiohttp
-
-
-async def probe(hosts):
-    sessions: dict[str, aiohttp.ClientSession] = {}
-    for host in hosts:
-        sessions[host] = aiohttp.ClientSession(base_url=host)
-    return sessions
-"""
-    assert source_findings(tmp_path, source, "TRD2") == []
+    assert source_findings(tmp_path, ANNOTATED.replace("END", "return sessions"), "TRD2") == []
 
 
 def test_resources_appended_to_a_list_made_with_elements(tmp_path: Path) -> None:

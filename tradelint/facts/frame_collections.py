@@ -13,11 +13,12 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.global_bindings import declarations
+from tradelint.facts.owned_elements import ONE_ELEMENT_ADDERS
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, name_loads, only_reads_arguments
 
 # What a function may do to such a collection and keep its elements to itself.
-BOOKKEEPING = frozenset({"add", "append", "appendleft", "insert", "discard", "remove", "clear"})
+BOOKKEEPING = ONE_ELEMENT_ADDERS | {"insert", "discard", "remove", "clear"}
 _COUNTS = ("len", "bool")
 _MAKERS = ("list", "set", "dict")
 

@@ -31,6 +31,8 @@ from tradelint.facts.uses import (
     sequential,
 )
 
+# Methods that put one element in, given as their only argument.
+ONE_ELEMENT_ADDERS = frozenset({"append", "appendleft", "add"})
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
 # Methods that drop every element without ending any.
@@ -46,7 +48,7 @@ def adds_element(module: ModuleInfo, collection: ast.expr, value: ast.expr) -> b
     parent = module.parent(value)
     if isinstance(parent, ast.Call) and value in parent.args:
         func = parent.func
-        return isinstance(func, ast.Attribute) and func.value is collection and func.attr in ("append", "appendleft", "add")
+        return isinstance(func, ast.Attribute) and func.value is collection and func.attr in ONE_ELEMENT_ADDERS
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
         target = parent.targets[0]
         return isinstance(target, ast.Subscript) and outer_collection(target.value) is collection
@@ -57,7 +59,7 @@ def added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
     """The collection ``value`` is added to, when it is (see :func:`adds_element`)."""
     parent = module.parent(value)
     if isinstance(parent, ast.Call) and value in parent.args and isinstance(parent.func, ast.Attribute):
-        if parent.func.attr in ("append", "appendleft", "add") and len(parent.args) == 1:
+        if parent.func.attr in ONE_ELEMENT_ADDERS and len(parent.args) == 1:
             return parent.func.value
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
         target = parent.targets[0]

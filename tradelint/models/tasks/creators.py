@@ -16,7 +16,8 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import GATHER, class_methods, walk
 from tradelint.facts.global_bindings import declarations
-from tradelint.facts.uses import classify, declares_outer, self_name
+from tradelint.facts.owned_elements import ONE_ELEMENT_ADDERS
+from tradelint.facts.uses import Use, classify, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
 from tradelint.models.tasks.given_makers import kept_nowhere, passthrough
 from tradelint.models.tasks.imported_wrappers import module_callee
@@ -48,7 +49,13 @@ LOOP_GETTERS = {
 WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "get_name", "get_coro", "done", "cancelled"}
 
 
-CONTAINER_ADDERS = {"add", "append", "appendleft"}
+CONTAINER_ADDERS = ONE_ELEMENT_ADDERS
+
+
+def only_looks(use: Use, callbacks: bool = True) -> bool:
+    """A use of a task that neither ends, keeps nor hands it on: a test of it, or (with
+    ``callbacks``) one of :data:`WEAK_TASK_METHODS` (``done()``, ``add_done_callback(...)``)."""
+    return use.kind == "test" or (callbacks and use.kind == "method" and use.name in WEAK_TASK_METHODS)
 
 
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
@@ -676,6 +683,7 @@ def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
 def _last_name(node: ast.expr) -> str:
     """``loop`` for ``loop`` and ``self.loop``; empty for anything else."""
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
 
 def local_container_added_to(call: ast.Call) -> str | None:
     """``tasks.append(x)`` (or another adder) on a plain name: that name."""

@@ -16,16 +16,18 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import Binding, assigned_to, classify, name_loads
-from tradelint.models.tasks.creators import WEAK_TASK_METHODS
+from tradelint.models.tasks.creators import only_looks
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def stored_once(module: ModuleInfo, function: Function, name: str, callbacks: bool = True) -> ast.expr | None:
+def stored_once(module: ModuleInfo, function: Function, name: str) -> tuple[ast.expr, bool] | None:
     """The one load of the local ``name`` that a plain assignment stores in a place other than a
     local (``self._task = task``, ``app["ticker"] = task``), when every other load of it only
-    looks at the task (a test; with ``callbacks``, ``add_done_callback``, ``get_name()``...)."""
+    looks at the task (:func:`~tradelint.models.tasks.creators.only_looks`), and whether each of
+    those only tests it (no ``add_done_callback(...)``, no ``get_name()``)."""
     stored: ast.expr | None = None
+    tested_only = True
     for load in name_loads(function, name):
         parent = module.parent(load)
         if stored is None and isinstance(parent, ast.Assign) and parent.value is load and len(parent.targets) == 1 and not isinstance(
@@ -33,9 +35,10 @@ def stored_once(module: ModuleInfo, function: Function, name: str, callbacks: bo
             stored = load
             continue
         use = classify(module, load)
-        if not (use.kind == "test" or (callbacks and use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+        if not only_looks(use):
             return None
-    return stored
+        tested_only = tested_only and only_looks(use, callbacks=False)
+    return (stored, tested_only) if stored is not None else None
 
 
 def stored_on_self(module: ModuleInfo, call: ast.Call) -> tuple[Function, Binding, ast.ClassDef] | None:

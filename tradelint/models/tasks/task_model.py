@@ -600,12 +600,14 @@ class TaskAnalysis(TaskOwners):
                 if weak is not None and not self._reported_at_callers(function):
                     # ``task = create_task(...); self._tasks.add(task)`` into a ``WeakSet``.
                     return TaskSite(call, "weak", label, binding.stmt, weak, function)
-                # ``task = create_task(...); self._task = task``: the place's task.
-                if (stored := stored_once(module, function, binding.name, callbacks=False)) is not None and (
-                        held := assigned_to(module, stored, function)) is not None and held.kind == "self" and held.cls is not None:
-                    return self._self_site(call, label, function, held)
-                if (stored := stored_once(module, function, binding.name)) is not None and (at_startup := kept_from_startup(module, stored, function)):
-                    return self._startup_site(call, label, function, at_startup)
+                if (stored := stored_once(module, function, binding.name)) is not None:
+                    # ``task = create_task(...); self._task = task``: the place's task (on ``self``
+                    # only without a done-callback, which may drop the attribute once done).
+                    load, tested_only = stored
+                    if tested_only and (held := assigned_to(module, load, function)) is not None and held.kind == "self" and held.cls is not None:
+                        return self._self_site(call, label, function, held)
+                    if (at_startup := kept_from_startup(module, load, function)) is not None:
+                        return self._startup_site(call, label, function, at_startup)
                 kept = self._kept_in_self_collection(function, binding.name)
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):

@@ -30,7 +30,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.bound_cancels import bound_cancel_kept
 from tradelint.models.tasks.closure_ends import ended_by_closure_task
-from tradelint.models.tasks.creators import WEAK_TASK_METHODS, _methods, local_container_added_to
+from tradelint.models.tasks.creators import WEAK_TASK_METHODS, _methods, local_container_added_to, only_looks
 from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
@@ -153,8 +153,7 @@ class TaskUses(OwnerShutdown):
                 assert isinstance(collection, ast.Attribute)
                 kept = collection
                 continue
-            use = classify(self.module, load)
-            if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+            if not only_looks(classify(self.module, load)):
                 return None
         return kept
 
@@ -179,7 +178,7 @@ class TaskUses(OwnerShutdown):
                 continue  # ``_log.debug("%r spawned", task)``
             if use.kind == "return" and self.module.enclosing_function(load) is function:
                 returned = True
-            elif not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+            elif not only_looks(use):
                 return None
         owner = self.module.parent(function)
         if returned and not (isinstance(owner, ast.ClassDef) and weak and weak.startswith(f"{self_name(function)}.")
