@@ -10,6 +10,7 @@ function or a function it holds) outlives the frame; a parameter is the caller's
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.global_bindings import declarations
@@ -23,25 +24,31 @@ _COUNTS = ("len", "bool")
 _MAKERS = ("list", "set", "dict")
 
 
-def dies_with_frame(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+def dies_with_frame(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, walked: Callable[[ast.expr], bool] | None = None,
+    made: ast.expr | None = None,
+) -> bool:
     """Whether the local ``name`` of ``function`` is a collection made there (every binding of
     it a display or an argument-less ``list()``, ``set()`` or ``dict()``) whose every
     use keeps its elements to the frame: an adder or a remover, a test, a store of one element
     (``d[key] = ...``), or an argument of a call that only counts or logs (``len(tasks)``,
-    ``logger.info("%s", tasks)``)."""
+    ``logger.info("%s", tasks)``). ``walked``: whether a walk of the collection (the load
+    iterated) keeps its elements too; given, a comprehension may also make the collection
+    (``clients = [Client(h) for h in hosts]``). ``made``: a value that makes a new collection as
+    well (a call of a maker of one, ``connectors = get_enabled_connectors(config)``)."""
     if name in declarations(function)[1]:
         return False
-    made = False
+    bound = False
     for node in walk(function):
         if isinstance(node, ast.arg) and node.arg == name:
             return False  # (a parameter: the caller's collection)
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                if not _new_collection(node.value):
+                if not (_new_collection(node.value) or node.value is made or walked is not None and isinstance(node.value, (ast.ListComp, ast.SetComp, ast.DictComp))):
                     return False
-                made = True
-    return made and all(_keeps_elements(module, load) for load in name_loads(function, name))
+                bound = True
+    return bound and all(kept_to_frame(module, load) or walked is not None and walked(load) for load in name_loads(function, name))
 
 
 def _new_collection(value: ast.expr | None) -> bool:
@@ -51,7 +58,9 @@ def _new_collection(value: ast.expr | None) -> bool:
             and not value.args and not value.keywords)
 
 
-def _keeps_elements(module: ModuleInfo, load: ast.expr) -> bool:
+def kept_to_frame(module: ModuleInfo, load: ast.expr) -> bool:
+    """Whether the use ``load`` of a collection keeps its elements to the frame: an adder or a
+    remover, a test, a store of one element, or an argument of a call that only counts or logs."""
     use = classify(module, load)
     if use.kind in ("method", "attribute") and use.name in BOOKKEEPING or use.kind == "test":
         return True

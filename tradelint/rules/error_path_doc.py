@@ -72,6 +72,13 @@ backend = Backend(url)
 await backend.__aenter__()        # not reported: failing, it holds nothing
 self.backend = backend
 ```
+An instance of a first-party class that holds nothing until one of its methods acquires (one
+whose opening methods are known: those that store an acquisition on `self` outside `__init__`,
+and those reaching one) is opened by an awaited use only when that use may open it: an `await`
+of a method reaching none of those (`await hub.check_config()`, a request through
+`aiohttp.request`, before `return {"hub": hub}`) leaves it holding nothing when it fails, and is
+not reported (jason0x43/hacs-hubitat's config flow, whose `HubitatHub` makes its event server
+in `start()` only); an `await hub.start()`, or of a method that calls it, still is.
 A value the function releases in an `except` that catches some errors only (not a bare one,
 `Exception` nor `BaseException`) and then leaves is left open by another error its `try` is shown
 to raise: a `raise` of the body itself, or what a framework's call raises besides the caught one
@@ -114,7 +121,7 @@ cancels a script's coroutine but the program's own end (Ctrl-C), which takes the
 it. A resource closed on the way on (not in a handler, nor in a `try`'s `else`, nor under a
 branch or after a loop it is made in) is not reported when everything between that may fail
 (an `await`, an `async for` or `async with`, an async comprehension, a call other than a
-`print` or a logger's given plain names, or the making of another lazy client of a library
+`print` or a logger's given plain names and counts of them (`print(f"{len(SYMBOLS)} symbols")`), or the making of another lazy client of a library
 from constants, names and displays of them, an `assert`) is in a `try` before the close whose
 `except Exception` (or wider) goes on, none of its handlers raising or returning, or in a `try`
 every handler of which closes the resource, one catching every error; or awaits a release of

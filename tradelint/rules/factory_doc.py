@@ -158,6 +158,13 @@ async def listen(assistants: Assistants):
     ws = await assistants.new_assistant()           # reported: never closed
     await ws.connect("wss://x")
 ```
+A maker that returns a resource on some paths and, on the others, an instance of a class of the
+project that holds nothing and has no such release (a `NullNotifier` with no `aclose()`) is a
+maker of that resource all the same: the caller owns what it gets on the path that makes one
+(funkekaiser/polyarb `a4280bc5`: `notifier = build_notifier(kind, url)`, a `WebhookNotifier`
+owning an `httpx.AsyncClient` when `kind` asks for a webhook, never closed). No fix writes its
+release, which would fail on the other class; the help asks for one there (a method that does
+nothing), so that every caller can close what it gets.
 
 A function that returns its argument on every path (`def tag(session): session.tagged = True;
 return session`) and keeps it nowhere else gives back what it was given: `self._session =

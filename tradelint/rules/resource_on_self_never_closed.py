@@ -348,7 +348,8 @@ class ResourceOnSelfNeverClosed(Rule):
             fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp)) or ctx.module.parent(c.stmt) is c.cls
             # Lent to an object that keeps it (``Client(client_session=self.http)``), it may be
             # used by that object after the class's ``stop()``: no fix closes it there.
-            fix = None if fallback or verdict.repeat or _lent(ctx, c.cls, c.name) else shutdown_fix(
+            # Made by a maker that returns, on other paths, a class with no such release: no fix.
+            fix = None if fallback or verdict.repeat or c.spec.some_paths or _lent(ctx, c.cls, c.name) else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,

@@ -20,7 +20,9 @@ class TaskLocalNeverAwaited(Rule):
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
     A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
     `print`) is no hand-off, and counting a local list of tasks (`len(tasks)`, `if tasks:`) hands
-    none of them on, whether the list was filled by `append` or built by a comprehension; its bound `cancel` handed on is one (`return t.cancel` as a framework
+    none of them on, whether the list was filled by `append` or built by a comprehension, nor does
+    a walk over it that only looks at each (`for t in tasks: print(t.get_name(), t.done())`; one
+    that awaits, cancels or hands on each ends them); its bound `cancel` handed on is one (`return t.cancel` as a framework
     callback's cleanup, `self._cleanups.append(t.cancel)`: the method holds the task, and whoever
     holds it ends it), but not one put in a plain local. Nor is a task flagged that runs a method
     of the class whose every loop tests a flag on `self` (`while self.running:`, or `while True:`

@@ -8,6 +8,7 @@ from tradelint.rules.factory_doc import FACTORIES
 from tradelint.rules.holder_doc import HOLDERS
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.lifecycle_doc import LIFECYCLES
+from tradelint.rules.local_collections_doc import LOCAL_COLLECTIONS
 from tradelint.rules.response_doc import RESPONSES
 from tradelint.rules.stand_ins_doc import OPENED_BY, STAND_INS
 
@@ -387,12 +388,7 @@ or ClientSession()` makes it only when missing, and is judged as any fallback is
 holds nothing until a method of its own opens it (a first-party client connecting in
 `connect()`, or a holder of one) is not reported so: the dropped one was never opened.
 
-A local list, set or dict made in the function (a display, annotated or not, or `list()`) that it
-only adds to, takes from, stores into, tests, counts or logs (`sessions[host] = ClientSession()`,
-then `len(sessions)`) dies with the frame: its elements are never closed (TRD302 reads it alike). A dict of its own only stored into, looked up with `get` or tested
-(`clients[host] = client`) dies alike, taking nothing over: the client's other uses decide.
-
-""" + LIFECYCLES + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited
+""" + LOCAL_COLLECTIONS + LIFECYCLES + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited
 release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it:
 `await page.close()` after `page = await context.new_page()` (a library object's maker that nothing
 types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every other

@@ -93,6 +93,14 @@ TEXTS = {
         "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",
         "The collection dies with the frame, and nothing closes its elements",
     ),
+    "walked_elements": Text(
+        "`{label}(...)` makes new resources that this walk never closes; close each in it",
+        "`{label}` makes every element for its caller, and nothing keeps them after the walk",
+    ),
+    "made_elements": Text(
+        "`{name}` (`{label}(...)`) holds new resources, each of them never closed; close each before the function returns",
+        "`{label}` makes every element for its caller, and the collection dies with the frame",
+    ),
     "yielded": Text(
         "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
         "The code after the `yield` runs when the block ends, and nothing there closes it",
@@ -205,6 +213,9 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
         problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
     elif problem == "inline" and c.spec.part is not None:
         problem = "transport_discarded"  # ``_, protocol = await loop.create_connection(...)``: ``c.name`` is the protocol's class
+    if problem == "local_elements" and c.spec.elements:
+        # (``connectors = get_enabled_connectors(config)``; ``for c in get_enabled_connectors(config):``)
+        problem = "made_elements" if c.name else "walked_elements"
     template = TEXTS.get(problem)
     if template is None:
         return None
@@ -226,6 +237,10 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
     name = detail if problem in ("global_element_dropped", "global_element_replaced", "class_attr_never_closed") and detail else c.name
     names = {"name": name, "label": c.label, "close": c.spec.close, "call": release_call(c.spec.close), "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
     message = fit(template.message.replace("{cure}", cure), **names)
+    if c.spec.some_paths and "{cure}" in template.message:
+        # (``build_notifier()`` returns a ``NullNotifier`` on its other paths, with no ``aclose()``)
+        return Text(message, fit_help("`{label}` returns one on some paths only, and other classes without `{close}()` on the others: give them "
+                                      "one too (a method that does nothing), so that every caller can close what it gets", **names))
     return Text(message, fit_help(template.help, **names))
 
 
@@ -289,6 +304,7 @@ def fix_offered(ctx: FileContext, problem: str, c: Creation) -> bool:
         and c.function is not None
         and not c.spec.first_party
         and not c.spec.maybe_none
+        and not c.spec.some_paths
         and not c.spec.unenterable
         and c.spec.part is None
         and not fallback

@@ -19,6 +19,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.borrowed_views import holds_nothing_of_its_own
+from tradelint.models.resources.walked_elements import walk_keeps
 from tradelint.models.resources.class_attributes import class_attribute_store
 from tradelint.models.resources.consumed_generators import closed_by_every_consumer
 from tradelint.models.resources.process_globals import kept_for_the_process
@@ -52,6 +53,8 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     if spec.first_party and ended_by_its_entry(module, call, spec.close):
         return None  # a coordinator whose ``async_shutdown()`` its config entry runs at every end
     label = ast.unparse(call.func)
+    if spec.elements:
+        return _made_elements(module, call, spec, label)
     through = awaited_through_wrapper(module, call)  # ``await asyncio.wait_for(websockets.connect(url), 10)``
     if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await) and through is None):
         return part_creation(module, call, spec, label) if spec.part is not None else None  # (``coro = loop.create_server()``)
@@ -128,7 +131,7 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
             # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
             statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
             return Creation(call, spec, label, "global_elements", statement, collection.id, function)
-        if isinstance(collection, ast.Name) and dies_with_frame(module, function, collection.id):
+        if isinstance(collection, ast.Name) and dies_with_frame(module, function, collection.id, lambda load: walk_keeps(module, load, (spec.close, *spec.ends))):
             return Creation(call, spec, label, "local_elements", call, collection.id, function)
         if (key := key_on_self(module, function, expr)) is not None:  # ``self["s"] = ClientSession()``
             return Creation(call, spec, label, "self_key", module.parent(expr), key, function, owner)  # type: ignore[arg-type]
@@ -209,3 +212,21 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
         on_class = class_attribute_store(module, expr, function)
         return Creation(call, spec, label, "class_attr", on_class[0], on_class[1], function, on_class[2]) if on_class else None
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
+
+
+def _made_elements(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label: str) -> Creation | None:
+    """``connectors = get_enabled_connectors(config)``: a maker's new collection of resources
+    (``ResourceSpec.elements``) kept in a local that dies with the frame, whose walks keep the
+    elements to it (:mod:`.walked_elements`), or walked there alike (``for c in get_enabled_connectors(config):``);
+    None anywhere else (handed on, kept, returned)."""
+    stmt = module.parent(call)
+    function = module.enclosing_function(call)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or module.enclosing_scope(call) is not function:
+        return None
+    if walk_keeps(module, call, (spec.close, *spec.ends)):  # ``for connector in get_enabled_connectors(config):``
+        return Creation(call, spec, label, "local_elements", call, "", function)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(name := stmt.targets[0], ast.Name)):
+        return None
+    if not dies_with_frame(module, function, name.id, lambda load: walk_keeps(module, load, (spec.close, *spec.ends)), made=call):
+        return None
+    return Creation(call, spec, label, "local_elements", stmt, name.id, function)

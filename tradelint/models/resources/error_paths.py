@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 
 from tradelint.facts.class_family import resolve_class_node
@@ -15,6 +16,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, setup_parameters
 from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
+from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.syntax import class_method, statement_block, walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
@@ -27,11 +29,13 @@ from tradelint.models.resources.registered_closures import registered_closure
 from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before, handed_to, releases_held
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
+from tradelint.models.resources.unopened import use_opens
 
 
-def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> Problem | None:
+def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST], model: OwnershipModel | None = None) -> Problem | None:
     """What leaves ``c`` open on its way to the statement that hands it on: an exit (``return``,
-    ``raise``) or an error caught and swallowed; None when every path gets there or closes it."""
+    ``raise``) or an error caught and swallowed; None when every path gets there or closes it.
+    ``model``: to read which uses of a first-party lazy class can open it."""
     carried = carrier_handoff(module, c.function, handoff) if c.function is not None and isinstance(handoff, ast.expr) else handoff
     carriers = frozenset(carrier_names(module, c.function, c.name) - {c.name}) if carried is not handoff and c.function is not None else frozenset()
     if exits_before(module, c, carried, closes, carriers):
@@ -40,7 +44,7 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
     if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
-    if raised_before_handoff(module, c, carried, closes) is not None:
+    if raised_before_handoff(module, c, carried, closes, use_opens(module, model, c) if model is not None else None) is not None:
         return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
     if (
@@ -66,13 +70,17 @@ def kept_through_store(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -
     return ending_store(module, c.function, c.name, c.spec.close, c.spec.coroutine_close)
 
 
-def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.Await | None:
+def raised_before_handoff(
+    module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST], opens: Callable[[ast.expr], bool] | None = None,
+) -> ast.Await | None:
     """An ``await`` between ``c`` and the statement that keeps it, on the same path, that no
     ``try`` around it answers by closing it: an error there (or a cancellation) propagates, and
     the caller never gets the resource to close (an integration's ``client = Client(host); await
     client.login(); hass.data[DOMAIN] = client``: each failed setup, retried, leaves one open).
     A ``return`` of it alike (the caller gets the error, not the resource); a lazy client only
-    after a first awaited use of it (before, it holds nothing)."""
+    after a first awaited use of it (before, it holds nothing); of a first-party lazy class, only a
+    use that ``opens`` says may open it counts (``await hub.check_config()``, a method reaching
+    none of the class's acquisitions, leaves it holding nothing)."""
     function = c.function
     if function is None or not c.name or not goes_on_after_errors(module, function):
         return None  # (a test's or a script's error ends the program, and what it opened)
@@ -99,6 +107,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     checked = max((getattr(n, "lineno", 0) for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
+    if opens is not None:
+        used = [n for n in used if n.id != c.name or opens(n)]
     for node in nodes:
         if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
             continue

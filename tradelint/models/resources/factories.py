@@ -17,7 +17,8 @@ from tradelint.facts.summary_data import ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, own_nodes, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
-from tradelint.facts.owned_elements import built_with
+from tradelint.facts.frame_collections import kept_to_frame
+from tradelint.facts.owned_elements import ONE_ELEMENT_ADDERS, built_with
 from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -30,6 +31,7 @@ from tradelint.models.resources.library_makers import library_maker, module_make
 from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.nested_holders import nested_holder_spec
 from tradelint.models.resources.returns_nothing import returns_nothing
+from tradelint.models.resources.walked_elements import walk_keeps
 from tradelint.models.resources.returned_parts import awaits_a_method, given_made_here, made_holder, only_used_through, returned_part, unowned_paths_fit, unpacked_once
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -42,7 +44,7 @@ def module_factories(module: ModuleInfo, builtin_spec: BuiltinSpec, model: Owner
     found: dict[str, ResourceSpec] = {}
     for stmt in module.tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and module.top_level.get(stmt.name) is stmt:
-            spec = factory_spec(module, stmt, builtin_spec, model)
+            spec = factory_spec(module, stmt, builtin_spec, model) or elements_spec(module, stmt, builtin_spec, model)
             if spec is not None:
                 found[stmt.name] = spec
     return found
@@ -82,8 +84,8 @@ def module_function_factory(
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr[:1].islower()):
         return None
     pair = (func.value.id, func.attr)
-    if pair not in memo:
-        memo[pair] = imported_factory(module, func, builtin_spec, model)
+    if pair not in memo:  # (``registry.get_enabled_connectors(config)``: a maker of a collection of them too)
+        memo[pair] = imported_factory(module, func, builtin_spec, model) or elements_factory(module, func, builtin_spec, model)
     return memo[pair]
 
 
@@ -130,7 +132,7 @@ def self_method_factory(
         # ``return`` of every method called on ``self`` (most return none) would parse half the project.
         own = _own_method(cls, func.attr)
         if own is not None:
-            memo[key] = factory_spec(module, own, builtin_spec, model, library_only=not _constructs(own))
+            memo[key] = factory_spec(module, own, builtin_spec, model, library_only=not _constructs(own)) or elements_spec(module, own, builtin_spec, model)
         else:
             memo[key] = _base_method_factory(module, cls, func.attr, builtin_spec, model, resources)
     return cast("ResourceSpec | None", memo[key])
@@ -253,8 +255,11 @@ def factory_spec(
                 specs.append(replace(made, awaited_maker=True) if returns_a_coroutine(module, function, value) else made)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
-    if not all(specs[0].close in methods for methods in others) or (others and specs[0].part is not None):
+    if others and specs[0].part is not None:
         return None
+    # ``return NullNotifier()`` on the other paths, a class with no ``aclose()``: the caller owns
+    # the ``WebhookNotifier`` it gets on the path that makes one all the same.
+    some_paths = not all(specs[0].close in methods for methods in others)
     if empty:
         index = specs[0].part
         unowned = unowned_paths_fit(module, function, held, empty, index) if index is not None else None
@@ -262,7 +267,7 @@ def factory_spec(
             return None
         maybe_none = True
         specs[0] = replace(specs[0], unless_given=unowned[0], owned_flag=unowned[1])
-    return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+    return replace(specs[0], maybe_none=maybe_none or specs[0].maybe_none, some_paths=some_paths)
 
 
 def _returned(
@@ -571,3 +576,95 @@ def maker_function_close(
     spec = factory_spec(module, function, builtin_spec, model) if module is not None and function is not None else None
     memo[key] = found_close = (spec.close, spec.awaited) if spec is not None and not spec.holds and spec.part is None else None
     return found_close
+
+
+def elements_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    """``from .registry import get_enabled_connectors``: the spec of the resources the
+    first-party function returns as the elements of a new collection (:func:`elements_spec`),
+    judged once per run and function as :func:`imported_factory` judges its makers."""
+    named = definition_of(module, func)
+    if named is None or named[1].kind not in ("function", "async_function"):
+        return None
+    memo = module.project.class_memo
+    key = ("elements-factory", named[0].path, named[0].digest, named[1].line)
+    if key not in memo:
+        target = resolve_definition(module, func)
+        found = target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef))
+        memo[key] = elements_spec(target[0], target[1], builtin_spec, model) if found else None  # type: ignore[index,arg-type]
+    return cast("ResourceSpec | None", memo[key])
+
+
+def elements_spec(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, builtin_spec: BuiltinSpec, model: OwnershipModel,
+) -> ResourceSpec | None:
+    """The resource each element of what ``function`` returns is, with ``elements`` set, when it
+    returns on every path one local collection it made (a display, ``list()``, or a
+    comprehension), or an empty display, and fills that collection only with resources it makes
+    there (``connectors.append(OpenMeteoConnector(config))``, ``clients[host] = Client(host)``),
+    alike released; the function may test, count, log or walk the collection (through a use that
+    is no release: ``[c.name for c in connectors]``) and must hand it on nowhere else. None
+    otherwise (``factory_spec`` judges a maker of one resource)."""
+    if result_cached(function):
+        return None
+    names: set[str] = set()
+    for node in exits(function):
+        if module.enclosing_function(node) is not function:
+            continue
+        value = node.value if isinstance(node, ast.Return) else None
+        if isinstance(node, (ast.Yield, ast.YieldFrom)) or value is None:
+            return None
+        if isinstance(value, (ast.List, ast.Set, ast.Dict)) and not (value.keys if isinstance(value, ast.Dict) else value.elts):
+            continue  # ``return []``: nothing made on that path
+        if not isinstance(value, ast.Name):
+            return None
+        names.add(value.id)
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    bound = plain_assignments(function)
+    made: list[ast.expr] = []  # the values kept as elements
+    for statement in own_nodes(function):
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            continue
+        value = statement.value
+        if isinstance(value, (ast.ListComp, ast.SetComp)):
+            made.append(value.elt)
+        elif isinstance(value, ast.DictComp):
+            made.append(value.value)
+        elif isinstance(value, (ast.List, ast.Set)):
+            made += value.elts
+        elif isinstance(value, ast.Dict):
+            made += value.values
+        elif not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "set", "dict") and not value.args and not value.keywords):
+            return None
+    for load in name_loads(function, name):
+        parent = module.parent(load)
+        if isinstance(parent, ast.Return):
+            continue
+        added = _added_element(module, load)
+        if added is not None:
+            made.append(added)
+        elif not (kept_to_frame(module, load) or walk_keeps(module, load, ())):
+            return None
+    specs = [_returned(module, function, value, bound, builtin_spec, model, False) for value in made]
+    first = specs[0] if specs else None
+    if not isinstance(first, ResourceSpec) or first.part is not None or any(not isinstance(s, ResourceSpec) or s.close != first.close for s in specs):
+        return None
+    return replace(first, elements=True)
+
+
+def _added_element(module: ModuleInfo, load: ast.expr) -> ast.expr | None:
+    """``connectors.append(X)``, ``clients[key] = X``: the element ``X`` a store through the
+    collection ``load`` adds."""
+    parent = module.parent(load)
+    call = module.parent(parent) if isinstance(parent, ast.Attribute) else None
+    if isinstance(call, ast.Call) and isinstance(parent, ast.Attribute) and call.func is parent and parent.attr in ONE_ELEMENT_ADDERS and len(call.args) == 1:
+        return call.args[0]
+    if isinstance(parent, ast.Subscript) and parent.value is load and isinstance(parent.ctx, ast.Store):
+        stmt = module.parent(parent)
+        if isinstance(stmt, ast.Assign) and stmt.targets == [parent]:
+            return stmt.value
+    return None

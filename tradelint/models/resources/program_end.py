@@ -23,7 +23,7 @@ Proven, not guessed: a close of the value runs on the way on (not in a handler, 
 ``try``'s ``else`` nor under a branch the value is not made in, not after a loop that makes a
 value each turn); everything between the value and that close that may fail (an ``await``, an
 ``async for`` or ``async with``, an async comprehension, a call other than a ``print`` or a
-logger's given plain names, an ``assert``) is in the body of a ``try`` (inside the function,
+logger's given plain names and counts of names, ``len(symbols)``, an ``assert``) is in the body of a ``try`` (inside the function,
 not holding the close) one of whose handlers catches every ``Exception`` and none of which
 raises or returns, or in one every handler of which closes the value, one catching every
 error; or awaits a release of something else; and no ``return``, ``raise``, nor ``break`` or
@@ -110,11 +110,20 @@ def _may_fail(module: ModuleInfo, node: ast.AST) -> bool:
         return True
     if isinstance(node, COMPREHENSION_NODES):
         return any(g.is_async for g in node.generators)
-    if not isinstance(node, ast.Call):
+    if not isinstance(node, ast.Call) or _counts_a_name(module, node):
         return False
-    # ``print(f"rate = {rate:.6f}")`` reads names; ``print(r.status)`` may read one of ``None``.
+    # ``print(f"rate = {rate:.6f}")`` reads names; ``print(r.status)`` may read one of ``None``;
+    # ``print(f"{len(SYMBOLS)} symbols")`` counts a name, as the message's own reading of it.
     return not only_reads_arguments(module, node) or any(
-        isinstance(n, (ast.Attribute, ast.Subscript, ast.Call)) for a in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(a))
+        isinstance(n, (ast.Attribute, ast.Subscript, ast.Call)) and not _counts_a_name(module, n)
+        for a in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(a))
+
+
+def _counts_a_name(module: ModuleInfo, node: ast.AST) -> bool:
+    """``len(symbols)``: the builtin ``len`` (not one the module binds) given one plain name."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and not node.keywords
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+            and "len" not in module.imports.names and "len" not in module.top_level)
 
 
 def _caught(module: ModuleInfo, node: ast.AST, function: ast.AST, closes: set[int], made: ast.AST, close: ast.AST) -> bool:

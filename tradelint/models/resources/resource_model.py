@@ -63,7 +63,7 @@ from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.borrowing import lazily_given
 from tradelint.models.resources.factories import (
-    MAKERS, borrows_its_parts, class_given_spec, given_own, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory, self_method_factory,
+    MAKERS, borrows_its_parts, class_given_spec, elements_factory, given_own, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory, self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.library_holders import library_holder_spec
@@ -99,7 +99,7 @@ from tradelint.models.resources.statements import (
 from tradelint.models.resources.creation_kinds import creation_of
 from tradelint.models.resources.returned_self import through_returned_self
 from tradelint.models.resources.setup_never_called import setup_never_called
-from tradelint.models.resources.unopened import holder_never_opened, never_opened, never_opened_on_self, opener_unused
+from tradelint.models.resources.unopened import elements_never_opened, holder_never_opened, never_opened, never_opened_on_self, opener_unused
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -268,7 +268,7 @@ class ResourceAnalysis:
                 factory = factories.get(root)
                 if root not in factories:  # asked of the definition once per name and module
                     if root not in imported:
-                        imported[root] = imported_factory(self.module, func, self.builtin_spec, self.model)
+                        imported[root] = imported_factory(self.module, func, self.builtin_spec, self.model) or elements_factory(self.module, func, self.builtin_spec, self.model)
                     factory = imported[root]
                 if factory is not None:
                     creation = self._creation(call, factory)
@@ -405,7 +405,7 @@ class ResourceAnalysis:
         if (c.kind == "eager_default" and c.spec.lazy) or opener_unused(self.module, self.model, c):
             return None  # (the fallback dropped when the key is there is never used; gql's client never connected: nothing held)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
-            return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
+            return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) or elements_never_opened(self.module, self.model, c) else c.kind
         if part_unreached(self.module, c):
             return None  # ``client.models.generate_content(...)``: the async part never opened
         if c.kind == "local":
@@ -474,7 +474,7 @@ class ResourceAnalysis:
                 # A failed setup runs only the releases registered so far (``entry.async_on_unload(
                 # client.close)``), never the unload: a registration after the store is the hand-off.
                 handoff = next((n for n in name_loads(c.function, c.name) if n.lineno > node.lineno and self._registers_release(n, c.spec)), node)
-                return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, handoff, close_nodes)
+                return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, handoff, close_nodes, self.model)
             kept = kept_by_store(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
@@ -486,7 +486,7 @@ class ResourceAnalysis:
                 continue
             released = callee_releases(self.module, use.call, node, c.spec.close) if use.call is not None else None
             if released == "finally":  # ``await probe(session)`` closing it in its ``finally``
-                return handoff_problem(self.module, c, node, close_nodes)
+                return handoff_problem(self.module, c, node, close_nodes, self.model)
             if released == "first":
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)  # closed as the callee starts: a close of this statement
@@ -506,7 +506,7 @@ class ResourceAnalysis:
                     # ``push_async_callback(s.close)``, ``entry.async_on_unload(s.close)``: the
                     # release is handed to what runs it at the end, from this statement on; an
                     # error before it (a first refresh that fails) leaves the resource open.
-                    return handoff_problem(self.module, c, node, close_nodes) if self._registers_release(node, c.spec) else None
+                    return handoff_problem(self.module, c, node, close_nodes, self.model) if self._registers_release(node, c.spec) else None
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
@@ -518,14 +518,14 @@ class ResourceAnalysis:
                         c.spec.first_party and closed_after(c.function, c.name, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
-                return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes)
+                return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes, self.model)
         if closes and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
             return None  # a lazy one no use opens holds nothing, however it is closed
         if registration is not None:  # ends it on success, as a close there would; what comes before is judged
             ended = closed_only_before_cancellation(self.module, c.function, [*closes, None], [*close_nodes, registration])
-            return "cancel_skips_close" if ended else handoff_problem(self.module, c, registration, close_nodes)
+            return "cancel_skips_close" if ended else handoff_problem(self.module, c, registration, close_nodes, self.model)
         if (store := kept_through_store(self.module, c, close_nodes)) is not None:
-            return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
+            return handoff_problem(self.module, c, store, close_nodes, self.model)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             return "replaced_after_use"  # ``s = X(); await s.get(); s = X()``: the first one is lost
         if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy, c.spec.maybe_none, c.spec.owned_flag)):

@@ -104,6 +104,14 @@ class ResourceSpec:
     # A first-party class whose release leaves ``holds`` open (``models/resources/release_leaves.py``):
     # that release method, then the public methods after which the attribute stays open.
     leaves: tuple[str, ...] = ()
+    # A first-party maker returns, on other paths, an instance of a class of the project that
+    # holds nothing and has no such release (``NullNotifier``): what the call gives is the
+    # resource on some paths only, and no fix writes its release unguarded.
+    some_paths: bool = False
+    # A first-party maker returns a new local collection whose elements are such resources
+    # (``get_enabled_connectors()`` filling a list it returns): each element is the caller's to
+    # close; judged only where the caller keeps the collection in a local that dies with its frame.
+    elements: bool = False
 
 
 def library_spec(

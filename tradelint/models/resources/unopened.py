@@ -51,8 +51,12 @@ from tradelint.models.resources.handed_readers import read_only_by_callee
 from tradelint.models.resources.patched_methods import patched_around
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
+from tradelint.models.resources.walked_elements import element_loads, walked_loads
 
-__all__ = ["built_quietly", "holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opener_unused", "opening_methods"]
+__all__ = [
+    "built_quietly", "elements_never_opened", "holder_never_opened", "never_opened", "never_opened_on_self", "never_used", "opener_never_called", "opener_unused", "opening_methods",
+    "use_opens",
+]
 
 
 def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
@@ -69,6 +73,28 @@ def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: 
         return not _opened_in_order(module, model, c.call.func, loads, opening)
     opener = c.spec.opened_by if opening is None else ""
     return not any(_opens(module, load, opening, opener) for load in loads)
+
+
+def use_opens(module: ModuleInfo, model: OwnershipModel, c: Creation) -> Callable[[ast.expr], bool] | None:
+    """For a first-party lazy class whose opening methods are known, whether a load of ``c``'s
+    value can open it (``await hub.check_config()``, a method reaching none of the class's
+    acquisitions, cannot); None for any other type (any awaited use may open it)."""
+    if not (c.spec.lazy and c.spec.first_party):
+        return None
+    opening = opening_methods(module, model, c.call.func)
+    if not _known(opening):
+        return None
+    return lambda load: _opens(module, load, opening)
+
+
+def elements_never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """A lazy resource kept in a local collection the function walks (``c.kind ==
+    "local_elements"``) whose element no walk can open (:mod:`.walked_elements`): each holds
+    nothing. One never walked is judged as before."""
+    if c.kind != "local_elements" or c.function is None:
+        return False
+    walked = walked_loads(module, c.function, c.name) if c.name else element_loads(module, c.call) or []
+    return bool(walked) and never_opened(module, model, c, walked)
 
 
 def _opened_in_order(module: ModuleInfo, model: OwnershipModel, func: ast.expr, loads: Iterable[ast.expr], opening: Opening | None) -> bool:

@@ -19,11 +19,8 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import ends_elements
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import Use, classify, only_reads_arguments
+from tradelint.facts.walks import walked_names
 from tradelint.models.tasks.creators import WEAK_TASK_METHODS
-
-# Methods of a dict or a collection that give its elements, in a ``for`` or a comprehension.
-_ELEMENT_VIEWS = frozenset({"values", "items", "copy"})
-
 
 def reader_argument(module: ModuleInfo, use: Use) -> bool:
     """The task is given to a call that keeps none of its arguments (``logger.info("%s", t)``)."""
@@ -37,42 +34,18 @@ def ends_task_elements(module: ModuleInfo, load: ast.expr) -> bool:
     if not ends_elements(module, load):
         return False
     use = classify(module, load)
-    return not (reader_argument(module, use) or _elements_only_read(module, load, use))
+    return not (reader_argument(module, use) or elements_only_read(module, load))
 
 
-def _elements_only_read(module: ModuleInfo, load: ast.expr, use: Use) -> bool:
+def elements_only_read(module: ModuleInfo, load: ast.expr) -> bool:
     """``for t in self._tasks:`` (or ``.values()``, ``.items()``, ``.copy()``, or a
     comprehension over them) whose every use of the element is a look: a test, a method that
     looks (``done()``, ``get_name()``), a call that keeps nothing, an f-string. A dict's keys,
     iterated directly, are followed as its elements are (``self._jobs[k]`` is no look, and that
     load is judged itself)."""
-    iterated: ast.expr = load
-    view = ""
-    if use.kind == "method" and use.call is not None and use.name in _ELEMENT_VIEWS and not use.call.args:
-        iterated, view = use.call, use.name
-    holder = module.parent(iterated)
-    scope: list[ast.AST]
-    if isinstance(holder, (ast.For, ast.AsyncFor)) and holder.iter is iterated:
-        target, scope = holder.target, [*holder.body, *holder.orelse]
-    elif isinstance(holder, ast.comprehension) and holder.iter is iterated:
-        comprehension = module.parent(holder)
-        if not isinstance(comprehension, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            return False
-        target = holder.target
-        scope = [
-            *holder.ifs,
-            *((comprehension.key, comprehension.value) if isinstance(comprehension, ast.DictComp) else (comprehension.elt,)),
-        ]
-    else:
+    loads = walked_names(module, load)
+    if loads is None:
         return False
-    if view == "items":
-        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
-            return False
-        target = target.elts[1]
-    if not isinstance(target, ast.Name):
-        return False
-    name = target.id
-    loads = [n for node in scope for n in walk(node) if isinstance(n, ast.Name) and n.id == name]
     return all(isinstance(n.ctx, ast.Load) and _looks(module, n) for n in loads)
 
 

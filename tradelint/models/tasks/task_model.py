@@ -38,6 +38,7 @@ from tradelint.models.tasks.creators import WEAK_TASK_METHODS, _creator_kind, _i
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
+from tradelint.models.tasks.read_uses import elements_only_read
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.startup_waits import runs_at_startup
 from tradelint.models.tasks.hass_waits import (
@@ -625,10 +626,9 @@ class TaskAnalysis(TaskOwners):
             return TaskSite(call, "other_object", label, other.stmt, other.name, function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = local_container_added_to(parent)
-            if container is not None and dies_with_frame(self.module, function, container):
+            if container is not None and dies_with_frame(self.module, function, container, lambda load: elements_only_read(self.module, load)):  # (a walk that only looks keeps them)
                 return TaskSite(call, "container", label, parent, container, function)
         return None
-
 
     def _self_site(self, call: ast.Call, label: str, function: ast.FunctionDef | ast.AsyncFunctionDef, binding: Binding) -> TaskSite | None:
         """The task ``call`` makes, kept in ``self.<binding.name>`` by ``binding.stmt``: reported
