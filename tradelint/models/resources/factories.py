@@ -220,7 +220,8 @@ def factory_spec(
     specs: list[ResourceSpec] = []
     # First-party classes returned on other paths that hold nothing themselves, by their methods:
     # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
-    # (paramiko), both ended by ``disconnect()``: the caller must call it whichever it gets.
+    # (paramiko), both ended by ``disconnect()``: the caller must call it whichever it gets; one
+    # without it (``NullNotifier``) leaves the resource the caller's where it gets one (``some_paths``).
     others: list[frozenset[str]] = []
     # ``redis = await aioredis.from_url(url); await redis.ping(); return redis``, and ``return None``
     # on an error path (the caller owns what it gets when it gets one).
