@@ -54,6 +54,11 @@ def dies_with_frame(
 def _new_collection(value: ast.expr | None) -> bool:
     if isinstance(value, (ast.List, ast.Set, ast.Tuple, ast.Dict)):
         return True  # (what a display holds from the start does not make it anyone else's)
+    return made_empty(value)
+
+
+def made_empty(value: ast.expr | None) -> bool:
+    """``list()``, ``set()``, ``dict()``: a new collection, made empty."""
     return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _MAKERS
             and not value.args and not value.keywords)
 

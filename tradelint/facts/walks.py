@@ -10,10 +10,10 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
 
-__all__ = ["ELEMENT_VIEWS", "walked_names"]
+__all__ = ["walked_names"]
 
 # Methods of a dict or a collection that give its elements, in a ``for`` or a comprehension.
-ELEMENT_VIEWS = frozenset({"values", "items", "copy"})
+_ELEMENT_VIEWS = frozenset({"values", "items", "copy"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -25,7 +25,7 @@ def walked_names(module: ModuleInfo, load: ast.expr) -> list[ast.Name] | None:
     iterated: ast.expr = load
     view = ""
     parent = module.parent(load)
-    if isinstance(parent, ast.Attribute) and parent.value is load and parent.attr in ELEMENT_VIEWS:
+    if isinstance(parent, ast.Attribute) and parent.value is load and parent.attr in _ELEMENT_VIEWS:
         call = module.parent(parent)
         if not (isinstance(call, ast.Call) and call.func is parent and not call.args and not call.keywords):
             return None

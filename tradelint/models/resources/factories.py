@@ -17,7 +17,7 @@ from tradelint.facts.summary_data import ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, own_nodes, plain_assignments
 from tradelint.facts.app_startup import kept_on_app
 from tradelint.facts.holders import kept_at_setup
-from tradelint.facts.frame_collections import kept_to_frame
+from tradelint.facts.frame_collections import kept_to_frame, made_empty
 from tradelint.facts.owned_elements import ONE_ELEMENT_ADDERS, built_with
 from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
@@ -54,18 +54,27 @@ def imported_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin
     """``from .http import make_session``: the resource the first-party function returns.
     Judged once per run and function (the verdict depends on the function and on what it
     names, never on the caller)."""
+    return _judged_once(module, func, "resource-factory", lambda home, function: factory_spec(home, function, builtin_spec, model))
+
+
+def _judged_once(
+    module: ModuleInfo, func: ast.Name | ast.Attribute, kind: str,
+    judge: Callable[[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef], ResourceSpec | None],
+) -> ResourceSpec | None:
+    """``judge``'s verdict on the first-party function ``func`` names, in the module defining it,
+    kept in the project's memo under ``kind`` once per run and function."""
     named = definition_of(module, func)
     if named is None or named[1].kind not in ("function", "async_function"):
         return None  # (``await connect(host)``, an async maker imported by name, alike)
     memo = module.project.class_memo
-    key = ("resource-factory", named[0].path, named[0].digest, named[1].line)
+    key = (kind, named[0].path, named[0].digest, named[1].line)
     if key in memo:
         return cast("ResourceSpec | None", memo[key])
     memo[key] = None  # a factory that calls itself
     spec = None
     target = resolve_definition(module, func)
     if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
-        spec = factory_spec(target[0], target[1], builtin_spec, model)
+        spec = judge(target[0], target[1])
     memo[key] = spec
     return spec
 
@@ -583,16 +592,7 @@ def elements_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin
     """``from .registry import get_enabled_connectors``: the spec of the resources the
     first-party function returns as the elements of a new collection (:func:`elements_spec`),
     judged once per run and function as :func:`imported_factory` judges its makers."""
-    named = definition_of(module, func)
-    if named is None or named[1].kind not in ("function", "async_function"):
-        return None
-    memo = module.project.class_memo
-    key = ("elements-factory", named[0].path, named[0].digest, named[1].line)
-    if key not in memo:
-        target = resolve_definition(module, func)
-        found = target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef))
-        memo[key] = elements_spec(target[0], target[1], builtin_spec, model) if found else None  # type: ignore[index,arg-type]
-    return cast("ResourceSpec | None", memo[key])
+    return _judged_once(module, func, "elements-factory", lambda home, function: elements_spec(home, function, builtin_spec, model))
 
 
 def elements_spec(
@@ -639,7 +639,7 @@ def elements_spec(
             made += value.elts
         elif isinstance(value, ast.Dict):
             made += value.values
-        elif not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "set", "dict") and not value.args and not value.keywords):
+        elif not made_empty(value):
             return None
     for load in name_loads(function, name):
         parent = module.parent(load)

@@ -29,6 +29,7 @@ from tradelint.facts.walks import walked_names
 
 __all__ = ["element_loads", "walk_keeps", "walked_loads"]
 
+
 def element_loads(module: ModuleInfo, load: ast.expr) -> list[ast.Name] | None:
     """The loads of the element of the walk ``load`` (the collection) is walked by
     (:func:`tradelint.facts.walks.walked_names`); None when ``load`` is walked by none, or the

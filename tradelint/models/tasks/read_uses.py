@@ -22,6 +22,7 @@ from tradelint.facts.uses import Use, classify, only_reads_arguments
 from tradelint.facts.walks import walked_names
 from tradelint.models.tasks.creators import WEAK_TASK_METHODS
 
+
 def reader_argument(module: ModuleInfo, use: Use) -> bool:
     """The task is given to a call that keeps none of its arguments (``logger.info("%s", t)``)."""
     return use.kind == "argument" and use.call is not None and only_reads_arguments(module, use.call)
