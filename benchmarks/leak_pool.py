@@ -28,15 +28,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Rounds 17 to 28 keep their half b out of development; a round's whole file lists those lines too.
-HELD_OUT = frozenset(f"leak_fixes_r{n}{half}.txt" for n in range(17, 29) for half in ("", "_b"))
+# Rounds 17 to 29 keep their half b out of development; a round's whole file lists those lines too.
+HELD_OUT = frozenset(f"leak_fixes_r{n}{half}.txt" for n in range(17, 30) for half in ("", "_b"))
 NOT_LEAKS = frozenset({"leak_fixes_r4_trd4.txt"})  # renames: scored by score_migrations.py
 
 
 # Development halves added after the pool's entries were first numbered (``--entries``, labels by
 # entry): they come after every other file, in this order, so that no entry's number changes
-# (``leak_fixes_r28_a.txt`` sorts among the rounds 2 to 9 by name).
-APPENDED = ("leak_fixes_r28_a.txt",)
+# (``leak_fixes_r28_a.txt`` and ``leak_fixes_r29_a.txt`` sort among the rounds 2 to 9 by name).
+APPENDED = ("leak_fixes_r28_a.txt", "leak_fixes_r29_a.txt")
 
 
 def development_lines() -> list[str]:

@@ -2,7 +2,7 @@
 
 The fetch tool brings about 500 repositories per session, and the benchmarks name more (548 in
 session 48): what is fetched first must be what every measurement needs. In order: the precision
-applications (``apps28.txt``), the held-out halves and whole files of rounds 17 to 28 (reported
+applications (``apps28.txt``), the held-out halves and whole files of rounds 17 to 29 (reported
 every session, totals only), the development halves of those rounds, then the development pool
 (``leak_pool.development_lines``) from the newest round down. Each repository once.
 
@@ -35,8 +35,8 @@ def _round(name: str) -> int:
 
 
 def fetch_order() -> list[str]:
-    held = [f"leak_fixes_r{n}{half}.txt" for n in range(17, 29) for half in ("_b", "")]
-    dev_halves = [f"leak_fixes_r{n}_a.txt" for n in range(28, 16, -1)]
+    held = [f"leak_fixes_r{n}{half}.txt" for n in range(17, 30) for half in ("_b", "")]
+    dev_halves = [f"leak_fixes_r{n}_a.txt" for n in range(29, 16, -1)]
     pool = sorted((p.name for p in HERE.glob("leak_fixes*.txt")), key=lambda n: (-_round(n), n))
     order: list[str] = []
     for name in ["apps28.txt", *held, *dev_halves, *pool]:

@@ -19,8 +19,8 @@ def test_every_repository_once_applications_first_then_held_out() -> None:
     assert order[: len(set(apps))] == list(dict.fromkeys(apps))
     named = {r for p in HERE.glob("leak_fixes*.txt") for r in MIRRORS._repos(p)}
     assert named <= set(order)
-    held = {r for n in range(17, 29) for r in MIRRORS._repos(HERE / f"leak_fixes_r{n}_b.txt")}
+    held = {r for n in range(17, 30) for r in MIRRORS._repos(HERE / f"leak_fixes_r{n}_b.txt")}
     last_held = max(order.index(r) for r in held)
     pool_only = named - held - set(apps) - {
-        r for n in range(17, 29) for p in (HERE / f"leak_fixes_r{n}.txt", HERE / f"leak_fixes_r{n}_a.txt") for r in MIRRORS._repos(p)}
+        r for n in range(17, 30) for p in (HERE / f"leak_fixes_r{n}.txt", HERE / f"leak_fixes_r{n}_a.txt") for r in MIRRORS._repos(p)}
     assert all(order.index(r) > last_held for r in pool_only)
