@@ -289,9 +289,13 @@ def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
 
 def in_tests(module: ModuleInfo) -> bool:
     """A test module: under a ``tests``/``test`` folder, ``test_*.py`` or ``conftest.py``."""
-    parts = module.path.parts
-    name = module.path.name
-    return "tests" in parts or "test" in parts or name.startswith("test_") or name == "conftest.py"
+    return in_test_path(module.path)
+
+
+def in_test_path(path: Path) -> bool:
+    """A test module's file: under a ``tests``/``test`` folder, ``test_*.py`` or ``conftest.py``."""
+    parts = path.parts
+    return "tests" in parts or "test" in parts or path.name.startswith("test_") or path.name == "conftest.py"
 
 
 def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None, *, lifespans_end: bool = True) -> bool:

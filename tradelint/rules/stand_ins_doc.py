@@ -61,6 +61,26 @@ before it; every library resource the creation ends in (a first-party class's, t
 classes it keeps) must be patched, or a class of the project on the way to it
 (`@patch("app.server.Server")` for a hub whose `create_server()` makes a `Server`). A class a test defines inside a function under the name of an
 import (`class Baichuan:` in a test method) is that class there, not the import.
+A test that steers a lazy instance of a class of the project (one that opens nothing when it is
+made) runs its code against the test's own stand-ins, and what it then opens is theirs: a test
+that writes the test's values into the instance's internals (a private field, `adapter._cache =
+{"BTC": contract}`, or anything of a part, `client.transport.send = fake_send`: a constant, a
+display, a lambda, a function or class of the tests, a mock or an instance of a class of the
+tests), makes it with such a stand-in for one of its parts (`build_loop(backend=FakeBackend())`,
+`Lock(key, device=MagicMock())`; a configuration object of the project, or one a helper of the
+tests builds, is none), or patches a part of it
+(`patch.object(coordinator.api, "fetch", ...)`), a module of the project or a name one defines
+(`patch("app.client.build_retry")`, `monkeypatch.setattr(client_module, "_sign", fake)`), or
+the instance or its class in a function around the one using it (`monkeypatch.setattr(Repo,
+"_fetch", fake)` in the test that runs the coroutine), before its first use, does not have it
+reported as never closed. Steering after a use that may open it (`await client.fetch("b")`
+first), a call of a method whose own body acquires (`await client.start()`: the test opens it),
+a double in the attribute the class fills lazily (read as above), a patch of a name of another
+module than the class's, a setting the project's code computes (`backend._retry = build_retry()`), a public field
+(`client.timeout = 5`), a callback of the test given to it, a patch of a library's name, also
+where the project looks it up (`patch("app.api.aiohttp.TCPConnector")`,
+`patch("app.wire.socket.socket.connect")`: its sockets stay real), a class that opens when it is
+made, and the same code outside the tests are judged as ever.
 
 ```python
 async def test_status():

@@ -46,8 +46,8 @@ from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, handed_on_by_return,
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
-from tradelint.models.resources.mocked_parts import mocked_before_use
 from tradelint.models.resources.patched_makers import made_under_patch
+from tradelint.models.resources.steered_in_tests import run_on_stand_ins
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.program_end import only_the_end_skips
@@ -560,7 +560,7 @@ class ResourceAnalysis:
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`); ccxt's ``describe()`` opens no session.
         if used and c.spec.first_party and not c.spec.library and (
                 never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))
-                or mocked_before_use(self.module, self.model, c)):
+                or run_on_stand_ins(self.module, self.model, c)):
             return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches, or given a test double: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close, c.spec.coroutine_close) else None
 
