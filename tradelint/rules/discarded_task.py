@@ -7,8 +7,6 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.tested_awaitables import made_of_a_tested_awaitable
-from tradelint.facts.unreachable import application
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
 from tradelint.models.tasks.hass_waits import BACKGROUND_CREATOR
 from tradelint.models.tasks.perpetual_spawns import perpetual_spawn
@@ -217,23 +215,6 @@ class DiscardedTask(Rule):
     handle = asyncio.shield(task)
     ```
 
-    A task made of a value the code itself tests at run time to be a coroutine or an awaitable
-    (a callback's result: `res = cb(candle); if asyncio.iscoroutine(res): asyncio.create_task(res)`,
-    also `inspect.isawaitable(res)`, or `if asyncio.iscoroutinefunction(handler):
-    asyncio.create_task(handler(event))`) is reported under `--preview` only: whether a coroutine
-    ever comes through is what the callers register, which the module does not show, and on the
-    labelled development applications every such task (five) was false (only synchronous
-    callbacks, or none, were registered). In an application only (`facts.unreachable.
-    application`: a library's users register their own coroutines), and a coroutine the code
-    calls itself is reported, tested or not:
-    ```python
-    for cb in self._callbacks:
-        res = cb(candle)
-        if asyncio.iscoroutine(res):
-            asyncio.create_task(res)                  # --preview only
-        asyncio.create_task(self.flush(candle))       # reported
-    ```
-
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
     garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or
@@ -314,8 +295,6 @@ class DiscardedTask(Rule):
         yield from self._shielded(ctx)
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
-                if not ctx.config.preview and made_of_a_tested_awaitable(ctx.module, site.call) and application(ctx.module):
-                    continue  # (a callback's result tested to be a coroutine: preview, see tested_awaitables)
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
                 yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)
             elif site.problem == "helper":
