@@ -46,12 +46,11 @@ from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import name_loads
 from tradelint.models.resources.mocked_parts import helper_returns, stand_in
-from tradelint.models.resources.patched_methods import PATCH_OBJECTS
+from tradelint.models.resources.patched_methods import PATCH_OBJECTS, PATCHERS
 from tradelint.models.resources.resource_types import Creation
 
 __all__ = ["made_under_patch"]
 
-_PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 # A patched first-party class among the patched names, by the dotted name ``patch`` replaces
 # (the module where the name is looked up, and the name): :func:`_lookup_key`.
 _OWN = "first-party:"
@@ -125,7 +124,7 @@ def _patched(module: ModuleInfo, model: OwnershipModel, expr: ast.expr) -> list[
         return []
     callee = module.imports.qualify(expr.func)
     target = _text(module, expr.args[0])
-    if callee in _PATCHERS and target is not None:
+    if callee in PATCHERS and target is not None:
         if (own := _first_party_class(module, target)) is not None:
             return [own]
         name = _library_name(module, target) or _through_a_module(model, target)

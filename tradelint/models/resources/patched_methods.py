@@ -21,10 +21,12 @@ from collections.abc import Iterable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, statement_block
 
-__all__ = ["PATCH_OBJECTS", "patched_around"]
+__all__ = ["PATCHERS", "PATCH_OBJECTS", "patched_around"]
 
-# ``unittest.mock.patch.object`` by its qualified names (also read by :mod:`.patched_makers`).
+# ``unittest.mock.patch.object`` and ``unittest.mock.patch`` by their qualified names (also read
+# by :mod:`.patched_makers` and :mod:`.steered_in_tests`).
 PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
+PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 
 
 def patched_around(module: ModuleInfo, load: ast.expr, made_by: ast.expr) -> frozenset[str]:

@@ -45,13 +45,12 @@ from tradelint.models.resources.mocked_parts import (
     mocked_before_use,
     stand_in,
 )
+from tradelint.models.resources.patched_methods import PATCH_OBJECTS, PATCHERS
 from tradelint.models.resources.resource_types import Creation
 
 __all__ = ["run_on_stand_ins", "steered_by_test"]
 
-_PATCHES = frozenset(
-    f"{package}.{name}" for package in ("unittest.mock", "mock") for name in ("patch", "patch.object", "patch.multiple")
-)
+_PATCHES = PATCHERS | PATCH_OBJECTS | {f"{patcher}.multiple" for patcher in PATCHERS}
 
 
 def run_on_stand_ins(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
@@ -73,12 +72,13 @@ def steered_by_test(module: ModuleInfo, c: Creation) -> bool:
     family = _family(module, c.call.func)
     slots = {a.attr for _, facts in family for a in facts.acquisitions if a.method != "__init__"}
     starters = {a.method for _, facts in family for a in facts.acquisitions} - {"__init__"}
-    if any(_calls(module, load, starters) for load in name_loads(c.function, c.name)):
+    loads = list(name_loads(c.function, c.name))
+    if any(_calls(module, load, starters) for load in loads):
         return False  # the test starts it itself (``await client.start()``, whose body acquires)
-    if any(_fills_a_slot(module, load, slots) for load in name_loads(c.function, c.name)):
+    if any(_fills_a_slot(module, load, slots) for load in loads):
         return False  # (a double in the attribute the class fills lazily: :func:`.mocked_parts.mocked_before_use` reads it)
     homes = {summary.path for summary, _ in family}
-    first_use = _first_use(module, c.function, c.name)
+    first_use = min((load.lineno for load in loads if not _stored_through(module, load)), default=1 << 30)
     for node in ast.walk(test):
         own = _inside(module, node, c.function)
         if own and getattr(node, "lineno", 0) > first_use:
@@ -112,15 +112,9 @@ def _calls(module: ModuleInfo, load: ast.expr, methods: set[str]) -> bool:
         module.parent(attribute), ast.Call)
 
 
-def _first_use(module: ModuleInfo, function: ast.AST, name: str) -> int:
-    """The line of the first load of ``name`` in ``function`` that writes nothing into it (not
-    the base of a store's target, ``client._read = fake``)."""
-    lines = [load.lineno for load in name_loads(function, name) if not _stored_through(module, load)]
-    return min(lines, default=1 << 30)
-
-
 def _stored_through(module: ModuleInfo, load: ast.expr) -> bool:
-    """``load`` is the base of a store's target, at any depth (``client.transport.send = fake``)."""
+    """``load`` is the base of a store's target, at any depth (``client.transport.send = fake``):
+    no use of the instance (the first use is the first load that is not one)."""
     node: ast.AST = load
     parent = module.parent(node)
     while isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is node:
@@ -195,7 +189,7 @@ def _a_test_class(module: ModuleInfo, test: ast.AST, func: ast.expr) -> bool:
     (a function of the tests may build a real object: ``build_config()``)."""
     if not isinstance(func, ast.Name):
         return False
-    if any(isinstance(n, ast.ClassDef) and n.name == func.id for n in (*ast.walk(test), *module.tree.body)):
+    if _defined_by_the_test(module, test, func.id, (ast.ClassDef,)):
         return True
     found = class_named(module, func)
     return found is not None and in_test_path(Path(found[0].path))
@@ -204,7 +198,7 @@ def _a_test_class(module: ModuleInfo, test: ast.AST, func: ast.expr) -> bool:
 def _a_test_definition(module: ModuleInfo, test: ast.AST, name: ast.Name) -> bool:
     """``name`` is a function or class the test or its module defines (``fake_send``,
     ``FakeTool``), or one imported from a test module of the project (``tests.stubs``)."""
-    if any(isinstance(n, (*FUNCTION_NODES, ast.ClassDef)) and n.name == name.id for n in (*ast.walk(test), *module.tree.body)):
+    if _defined_by_the_test(module, test, name.id, (*FUNCTION_NODES, ast.ClassDef)):
         return True
     dotted = module.imports.qualify(name)
     if dotted is None:
@@ -215,6 +209,11 @@ def _a_test_definition(module: ModuleInfo, test: ast.AST, name: ast.Name) -> boo
         if path is not None:
             return in_test_path(path)
     return False
+
+
+def _defined_by_the_test(module: ModuleInfo, test: ast.AST, name: str, kinds: tuple[type[ast.AST], ...]) -> bool:
+    """The test or its module defines ``name`` as one of ``kinds`` (a function, a class)."""
+    return any(isinstance(n, kinds) and getattr(n, "name", None) == name for n in (*ast.walk(test), *module.tree.body))
 
 
 def _is_patch(module: ModuleInfo, func: ast.expr) -> bool:
@@ -238,9 +237,8 @@ def _steers(module: ModuleInfo, patch: ast.Call, name: str, made_by: str, own: b
     """A patch whose target reaches the instance: a part of it, the instance or the very class
     it was made by (patched in a function around the one using it; in that function, which of
     its methods a patch replaces where it is used is read by :mod:`.patched_methods`), or a
-    name a module of the project binds (``"app.radio.asyncio.get_running_loop"``,
-    ``monkeypatch.setattr(transport, "establish_connection", fake)``, a method of a class of
-    the project). A library's name reached through a module of the project
+    name the class's module defines (``"app.client.build_retry"``, ``monkeypatch.setattr(
+    client_module, "_sign", fake)``, a method of a class of the project). A library's name reached through a module of the project
     (``"app.wire.socket.socket.connect"``, ``"app.api.aiohttp.TCPConnector"``) is not one."""
     target = patch.args[0]
     if ast.dump(target) == made_by or isinstance(target, ast.Name) and target.id == name:
