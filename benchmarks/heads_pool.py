@@ -7,7 +7,7 @@ from its own root, and writes one ``eNNN.json`` per application (``NNN`` its lin
 its findings of TRD2 and TRD3 in ``leak_pool.py``'s format (``results[0].modes.default.not_sites``: ``path:line:col: CODE
 message``), so that
 
-    python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--apps-dir DIR] [--mirrors M] [--root SRC]
+    python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--half a|b] [--apps-dir DIR] [--mirrors M] [--root SRC]
     python benchmarks/pool_precision.py draw OUT --seed 70 [--half a|b] > sample.tsv
     python benchmarks/pool_precision.py check benchmarks/labels/heads70_a.tsv OUT
 
@@ -30,12 +30,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from precision import read_manifest, run_tradelint  # noqa: E402
+from pool_precision import half_of  # noqa: E402
 from score_migrations import git, write_blobs  # noqa: E402  (the mirrors read as score_leak_fixes.py reads them)
 
 
-def manifest(path: Path) -> list[tuple[str, str]]:
-    """(repository, commit) of each application of the list (``precision.read_manifest``'s format)."""
-    return [(app.repo, app.commit) for app in read_manifest(path)]
+def manifest(path: Path, half: str | None = None) -> list[tuple[str, str]]:
+    """(repository, commit) of each application of the list (``precision.read_manifest``'s format);
+    with ``half``, only those of that half (``pool_precision.half_of``: ``a`` is what the label
+    files read, ``b`` is held out)."""
+    return [(app.repo, app.commit) for app in read_manifest(path) if half is None or half_of(app.repo) == half]
 
 
 def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
@@ -77,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     run.add_argument("--root", type=Path, default=HERE.parent)
     run.add_argument("--jobs", type=int, default=2)
+    run.add_argument("--half", choices=("a", "b"), help="only the applications of this half (pool_precision.half_of)")
     args = parser.parse_args(argv)
-    rows = manifest(args.manifest)
+    rows = manifest(args.manifest, args.half)
     args.out.mkdir(parents=True, exist_ok=True)
     folders = [extract(repo, commit, args.apps_dir, args.mirrors) for repo, commit in rows]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
