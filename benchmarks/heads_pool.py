@@ -7,13 +7,13 @@ from its own root, and writes one ``eNNN.json`` per application (``NNN`` its lin
 its findings of TRD2 and TRD3 in ``leak_pool.py``'s format (``results[0].modes.default.not_sites``: ``path:line:col: CODE
 message``), so that
 
-    python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--apps-dir DIR] [--mirrors M] [--root SRC]
+    python benchmarks/heads_pool.py run benchmarks/heads70.txt OUT [--half a|b] [--apps-dir DIR] [--mirrors M] [--root SRC]
     python benchmarks/pool_precision.py draw OUT --seed 70 [--half a|b] > sample.tsv
     python benchmarks/pool_precision.py check benchmarks/labels/heads70_a.tsv OUT
 
 draw the sample that was labelled, and say which labelled findings a later tree still makes.
 An application missing from ``--apps-dir`` (``owner+name``) is extracted from the fetch tool's
-bare mirror (``--mirrors``: ``owner+name/<repo>``) with ``git archive COMMIT``. Nothing of the
+bare mirror (``--mirrors``: ``owner+name/<repo>``): every file of COMMIT the mirror has. Nothing of the
 applications is committed. ``--root`` (default: this checkout) is put first on ``PYTHONPATH``;
 run it under Python 3.13 (some applications use 3.12+ syntax).
 """
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,11 +30,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from precision import read_manifest, run_tradelint  # noqa: E402
+from pool_precision import half_of  # noqa: E402
+from score_migrations import git, write_blobs  # noqa: E402  (the mirrors read as score_leak_fixes.py reads them)
 
 
-def manifest(path: Path) -> list[tuple[str, str]]:
-    """(repository, commit) of each application of the list (``precision.read_manifest``'s format)."""
-    return [(app.repo, app.commit) for app in read_manifest(path)]
+def manifest(path: Path, half: str | None = None) -> list[tuple[str, str]]:
+    """(repository, commit) of each application of the list (``precision.read_manifest``'s format);
+    with ``half``, only those of that half (``pool_precision.half_of``: ``a`` is what the label
+    files read, ``b`` is held out)."""
+    return [(app.repo, app.commit) for app in read_manifest(path) if half is None or half_of(app.repo) == half]
 
 
 def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
@@ -45,9 +48,15 @@ def extract(repo: str, commit: str, apps: Path, mirrors: Path) -> Path:
     gits = sorted(p for p in (mirrors / folder.name).glob("*") if p.is_dir())
     if not gits:
         raise SystemExit(f"{repo}: no folder {folder} and no mirror under {mirrors / folder.name}")
+    # Every blob of the commit the mirror has, as ``git archive`` would write them; a mirror lacks
+    # its largest files (4 MiB and more), which ``git archive`` refuses to skip.
+    listing = git(gits[0], "ls-tree", "-r", "-z", commit)
+    wanted = [(meta.split()[2], path) for meta, _, path in (r.partition("\t") for r in listing.split("\0") if r)
+              if meta.split()[1:2] == ["blob"]]
     folder.mkdir(parents=True)
-    archive = subprocess.run(["git", "--git-dir", str(gits[0]), "archive", commit], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    written = write_blobs(gits[0], wanted, folder)
+    if written < len(wanted):
+        print(f"{repo}: {len(wanted) - written} of {len(wanted)} files absent from the mirror", file=sys.stderr)
     return folder
 
 
@@ -71,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     run.add_argument("--root", type=Path, default=HERE.parent)
     run.add_argument("--jobs", type=int, default=2)
+    run.add_argument("--half", choices=("a", "b"), help="only the applications of this half (pool_precision.half_of)")
     args = parser.parse_args(argv)
-    rows = manifest(args.manifest)
+    rows = manifest(args.manifest, args.half)
     args.out.mkdir(parents=True, exist_ok=True)
     folders = [extract(repo, commit, args.apps_dir, args.mirrors) for repo, commit in rows]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:

@@ -596,6 +596,14 @@ async def setup(bot):
 
 async def setup_after_use(bot):
     cog = Dev(bot)
+    await cog.cog_load()
+    if not bot.dev:
+        raise RuntimeError("needs --dev")
+    await bot.add_cog(cog)
+
+
+async def setup_after_a_ping(bot):
+    cog = Dev(bot)
     await cog.ping()
     if not bot.dev:
         raise RuntimeError("needs --dev")
@@ -604,6 +612,8 @@ async def setup_after_use(bot):
 
 
 def test_a_lazy_resource_left_before_any_use_holds_nothing(tmp_path: Path) -> None:
+    # Session 87: only a use that can open it counts (``cog_load()`` makes the session); ``ping()``
+    # reads a session still ``None`` and opens nothing, so the raise after it leaves nothing open.
     path = _write(tmp_path, "dev.py", LAZY_COG)
     assert _messages(path, "TRD2") == [
         "27 TRD201 `cog` (`Dev(...)`) leaks on an exit before it is handed on; call its `cog_unload()` on that path",

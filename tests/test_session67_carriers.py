@@ -81,7 +81,9 @@ LEAVES_FIRST = CONNECT.replace(
 
 def test_twin_a_raise_before_the_try_whose_handler_closes_it(tmp_path: Path) -> None:
     # pyatv's parent: a ``raise`` in the loop before the ``try`` leaks the manager; its fix moved
-    # the loop into the ``try``.
+    # the loop into the ``try``. (Session 87: the ``except`` close answers the failure of the
+    # device's connect, not the raise before it; the manager goes on inside the returned device,
+    # so the cure is a close on that path, never a ``finally`` that would close what the device holds.)
     assert source_findings(tmp_path, LEAVES_FIRST, "TRD201") == [
-        "30:5 TRD201 `manager` (`make_manager(...)`) is closed outside `finally`; move `manager.close()` into a `finally`",
+        "30:5 TRD201 `manager` (`make_manager(...)`) leaks on an exit before it is handed on; call its `close()` on that path",
     ]

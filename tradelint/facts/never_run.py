@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from pathlib import Path
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases
@@ -151,13 +152,15 @@ def never_entered(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     module.project.note_scan(f"mentions {name}", root)
     others = (other for path, _ in files_naming(module.project, root, name, skip=module.path)
               if (other := module.project.module_at(path)) is not None)
-    made = [_made_unentered(m, cls, name) for m in (module, *others)]
+    made = [_made_unentered(m, cls, name, root) for m in (module, *others)]
     return None not in made and any(made)
 
 
-def _made_unentered(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | None:
+def _made_unentered(module: ModuleInfo, cls: ast.ClassDef, name: str, root: Path) -> bool | None:
     """Whether ``module`` makes an instance of ``name`` (None: one may be entered, or a class is
-    built from it)."""
+    built from it). An instance bound to a name of the module itself (``aggregator =
+    Aggregator()`` at its top level) may be entered where another module imports it (``async
+    with aggregator:`` there, a file that never names the class)."""
     bound: set[str] = set()
     made = False
     for node in ast.walk(module.tree):
@@ -172,6 +175,9 @@ def _made_unentered(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | 
         if isinstance(parent, ast.Assign):
             if any(isinstance(target, ast.Name) and _escapes(module, target.id, parent) for target in parent.targets):
                 return None  # ``client = Hub(url); return client``: the caller may enter it
+            if isinstance(module.parent(parent), ast.Module) and any(
+                    isinstance(target, ast.Name) and _entered_where_imported(module, root, target.id) for target in parent.targets):
+                return None  # (a module's instance, entered where it is imported)
             bound.update(ast.unparse(target) for target in parent.targets)
         elif not isinstance(parent, (ast.AnnAssign, ast.Expr)):
             return None  # ``async with Hub(...)``, ``return Hub(...)``, ``stack.enter_async_context(Hub(...))``
@@ -191,6 +197,31 @@ def _made_unentered(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | 
         ):
             return None
     return made
+
+
+def _entered_where_imported(module: ModuleInfo, root: Path, name: str) -> bool:
+    """Whether another file of the project imports ``name`` (by its name or an alias) and enters
+    it there (``async with``, an exit stack, ``__aenter__`` by hand) or hands it on."""
+    module.project.note_scan(f"mentions {name}", root)
+    for path, _ in files_naming(module.project, root, name, skip=module.path):
+        other = module.project.module_at(path)
+        if other is None:
+            return True  # (a file that cannot be read: it may enter it)
+        local = {a.asname or a.name for node in ast.walk(other.tree) if isinstance(node, ast.ImportFrom)
+                 for a in node.names if a.name == name}
+        if local and any(_enters(other, node, local) for node in ast.walk(other.tree)):
+            return True
+    return False
+
+
+def _enters(module: ModuleInfo, node: ast.AST, names: set[str]) -> bool:
+    """``async with name``, ``stack.enter_async_context(name)``, ``name.__aenter__()``, or ``name``
+    given to a call (what takes it may enter it)."""
+    if isinstance(node, ast.AsyncWith):
+        return any(isinstance(item.context_expr, ast.Name) and item.context_expr.id in names for item in node.items)
+    if isinstance(node, ast.Attribute) and node.attr == "__aenter__":
+        return isinstance(node.value, ast.Name) and node.value.id in names
+    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in names for a in (*node.args, *(k.value for k in node.keywords)))
 
 
 def _names(func: ast.expr, name: str) -> bool:

@@ -78,7 +78,22 @@ and those reaching one) is opened by an awaited use only when that use may open 
 of a method reaching none of those (`await hub.check_config()`, a request through
 `aiohttp.request`, before `return {"hub": hub}`) leaves it holding nothing when it fails, and is
 not reported (jason0x43/hacs-hubitat's config flow, whose `HubitatHub` makes its event server
-in `start()` only); an `await hub.start()`, or of a method that calls it, still is.
+in `start()` only); an `await hub.start()`, or of a method that calls it, still is. So is a
+`raise` after such a use (`try: await client.async_initial_snapshot() except Exception: raise
+ConfigEntryNotReady`, the snapshot a request through Home Assistant's shared session, the
+client's own connection made only by `start()` after the store): it leaves nothing open.
+A client given to a coordinator that its entry ends (a subclass of Home Assistant's
+`DataUpdateCoordinator` made in the setup, whose own `async_shutdown()` closes what it holds:
+its `__init__` registers that with the entry, and a failed setup runs it) is handed on where
+the coordinator is made; a close of the client in an `except` after that (`except Exception:
+await api.close(); raise ConfigEntryNotReady`) answers the failure before it, and makes the
+coordinator no borrower. One whose release is another method is handed on only where the
+setup stores it. So for any holder the function returns or stores (`device = Device(manager)`
+... `return device`): a close in an `except` that re-raises answers the failure it catches, and
+an exit before the hand-off is reported as one ("leaks on an exit before it is handed on"),
+never with a `finally` that would close what the returned holder keeps. Given to a holder
+dropped at the end (`return True`), the resource is lent, and that close outside `finally` is
+reported.
 A value the function releases in an `except` that catches some errors only (not a bare one,
 `Exception` nor `BaseException`) and then leaves is left open by another error its `try` is shown
 to raise: a `raise` of the body itself, or what a framework's call raises besides the caught one

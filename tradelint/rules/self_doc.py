@@ -207,7 +207,9 @@ no class built from it), closes nothing: "only `__aexit__()` closes it, and no `
 enters a `Coordinator`" (an HA coordinator kept in `hass.data`); what such a class's
 `__aenter__` makes is never made, and is not reported (tg_arbitrage's `EtherscanClient`: only
 the session its `fetch()` makes lazily is). An instance returned or
-handed on may be entered there: not reported. Nor does a framework enter what it ends by a
+handed on may be entered there: not reported; nor one a module binds at its top level
+(`aggregator = Aggregator()`) that another module imports and enters (`async with
+aggregator:`), where the class's name never appears. Nor does a framework enter what it ends by a
 hook its base declares: a public `async def` named as a release that does nothing in a
 first-party base (`async def shutdown(self):` and a docstring only), or, for a base
 the project cannot read, one in which the project's other subclasses of it release an

@@ -92,7 +92,11 @@ the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or
 between the creation and the close: a probe that only connects; not a close under an `if`
 or a loop the creation is not in, `if not url: await session.close(); return`, which the other
 way skips) is reliable without
-`finally`, as is a close by a callee whose first statement it is (`await
+`finally`; so is one after a `try` between the creation and the close whose handler catches
+everything (`except:`, `except BaseException:`) and neither raises nor leaves: what fails in
+its body, even a cancellation, goes on to the close (a config flow's probe: `writer.write(ping);
+await writer.drain()` under `except: error = "write_error"`, then `writer.close()`; with `except
+Exception:` a cancellation still skips the close, and it is reported), as is a close by a callee whose first statement it is (`await
 close_writer(writer)`), or looked up over literal release names, here or in that callee (`for name in ("aclose", "close"): closer = getattr(client, name, None)` then `await closer()`; not over `("flush", "close")` or a name not literal). A client of the project that opens on first use and is given, where
 it would otherwise make its own, an object another function provides
 (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter

@@ -24,10 +24,11 @@ from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses
 from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
-from tradelint.models.resources.outliving import carrier_handoff, carrier_names
+from tradelint.models.resources.outliving import carrier_handoff, carrier_names, holder_outlives
 from tradelint.models.resources.registered_closures import registered_closure
 from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before, handed_to, releases_held
+from tradelint.models.resources.statements import closed_after
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
 from tradelint.models.resources.unopened import use_opens
 
@@ -38,7 +39,7 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
     ``model``: to read which uses of a first-party lazy class can open it."""
     carried = carrier_handoff(module, c.function, handoff) if c.function is not None and isinstance(handoff, ast.expr) else handoff
     carriers = frozenset(carrier_names(module, c.function, c.name) - {c.name}) if carried is not handoff and c.function is not None else frozenset()
-    if exits_before(module, c, carried, closes, carriers):
+    if exits_before(module, c, carried, closes, carriers, use_opens(module, model, c) if model is not None else None):
         return "exit_before_handoff"  # (``device = Device(session)``: until ``return device``)
     if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
@@ -174,6 +175,20 @@ def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
     after it that fails before the hand-off (tykeal's guesty integration: the client closed when
     the connection test fails, left open when the first refresh raises)."""
     return _way_out(module, node, function) is not None
+
+
+def lent_until_closed(module: ModuleInfo, c: Creation, node: ast.expr, is_close: Callable[[ast.Name], bool]) -> bool:
+    """Whether the function closes ``c`` itself after ``node`` hands it to a callee (``await
+    work(client); await client.cleanup()``): lent, the creator still owns it. A close on a way out
+    (an ``except`` that re-raises) does not make a holder that outlives the function a borrower (a
+    device returned or stored, a coordinator its entry ends): it answers the failure before the
+    hand-off, and what leaves before the hand-off is judged as such. Given to a holder dropped at
+    the end, the resource is still lent, whatever closes it."""
+    function = c.function
+    if function is None:
+        return False
+    kept = holder_outlives(module, function, node)
+    return closed_after(function, c.name, node, lambda n: is_close(n) and not (kept and on_a_way_out(module, n, function)))
 
 
 def _lent_to(function: ast.AST, name: str) -> set[str]:

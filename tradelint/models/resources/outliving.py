@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.coordinator_ends import SHUTDOWN, ended_by_its_entry
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword
 from tradelint.facts.global_bindings import declarations
@@ -115,6 +116,8 @@ def carrier_handoff(module: ModuleInfo, function: ast.AST, node: ast.expr) -> as
     stmt = module.parent(top)
     if top is node or not (isinstance(stmt, ast.Assign) and stmt.value is top and len(stmt.targets) == 1):
         return node
+    if isinstance(top, ast.Call) and ended_by_its_entry(module, top, SHUTDOWN):
+        return node  # (a coordinator made for the entry: its unload ends it, and what it holds, from there on)
     target = stmt.targets[0]
     if not isinstance(target, ast.Name) or len(name_stores(function, target.id)) != 1:
         return node
@@ -127,6 +130,14 @@ def carrier_handoff(module: ModuleInfo, function: ast.AST, node: ast.expr) -> as
         ):
             return load
     return node
+
+
+def holder_outlives(module: ModuleInfo, function: ast.AST, node: ast.expr) -> bool:
+    """Whether what takes ``node`` outlives ``function``: a local carrying it that is returned or
+    stored (``carrier_handoff``), or a coordinator made for the entry, which the entry's unload
+    ends. A holder dropped at the end (``device = Device(manager)`` ... ``return True``) does not."""
+    top = _carried_to(module, node)
+    return (isinstance(top, ast.Call) and ended_by_its_entry(module, top, SHUTDOWN)) or carrier_handoff(module, function, node) is not node
 
 
 def _carried_to(module: ModuleInfo, node: ast.expr) -> ast.expr:

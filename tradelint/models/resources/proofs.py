@@ -6,7 +6,7 @@ test, a hand-off on one branch, a module cache fed through a local are no ends."
 from __future__ import annotations
 
 import ast
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Set as AbstractSet
 from typing import Literal, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
@@ -568,6 +568,7 @@ def releases_held(node: ast.AST, name: str, enders: AbstractSet[str], carriers: 
 
 def exits_before(
     module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST], carriers: frozenset[str] = frozenset(),
+    opens: Callable[[ast.expr], bool] | None = None,
 ) -> ast.stmt | None:
     """A ``raise`` or ``return`` on the path from ``c`` to the statement that hands it on (or
     enters it), with no close of it before: that exit leaves it open (an integration's
@@ -595,8 +596,11 @@ def exits_before(
     ] + [getattr(n, "lineno", 0) for n in callee_release_nodes(module, function, c.name, c.spec.close)]  # ``await self._teardown(stack)``
     # What opens on first use holds nothing until a method of it is awaited (a cog whose session
     # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
+    # Of a first-party lazy class, only a use that ``opens`` says may open it counts (``await
+    # client.async_initial_snapshot()``, a request through a shared session, opens nothing).
     used = [
         n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)
+        and (opens is None or opens(n))
     ] if c.spec.lazy else []
     for node in nodes:
         if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:

@@ -43,7 +43,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.every_handler import closed_by_every_handler
 from tradelint.models.resources.outliving import kept_beyond, opened_where_kept
 from tradelint.models.resources.error_paths import (
-    awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, handed_on_by_return,
+    awaited_before_handler_close, closed_only_before_cancellation, first_taken, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, handed_on_by_return, lent_until_closed,
 )
 from tradelint.models.resources.given_parts import filled_from_a_required_argument
 from tradelint.models.resources.patched_makers import made_under_patch
@@ -93,7 +93,7 @@ from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_close
 from tradelint.facts.app_startup import closed_somewhere, place_key, registers_shutdown
 from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
-    awaited_before_close, closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _handed_to, _is_context_manager, _is_teardown_generator,
+    awaited_before_close, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _handed_to, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _replaced_before_use, _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
@@ -515,7 +515,7 @@ class ResourceAnalysis:
                     used = True
                     continue  # ``async with client:`` on the way: it ends one session of a lazy client, not the client
                 if use.kind == "argument" and use.call is not None and (evaluated_on_one_branch(self.module, use.call) or (
-                        c.spec.first_party and closed_after(c.function, c.name, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
+                        c.spec.first_party and lent_until_closed(self.module, c, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
                 return handoff_problem(self.module, c, first_taken(self.module, c.function, c.name, node), close_nodes, self.model)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import _last_name
+from tradelint.facts.handlers import caught_names
 from tradelint.facts.lifespans import is_lifespan
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
@@ -585,9 +586,29 @@ def closed_at_once(
             id(n) for a in module.ancestors(close) if isinstance(a, TRY_NODES)
             and any(close in walk(h) for h in getattr(a, "handlers", ())) for s in getattr(a, "body", ()) for n in walk(s)
         } if answered else set()
+        led |= _swallowed_between(function, end, start)
         if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running if id(node) not in led):
             return True
     return False
+
+
+def _swallowed_between(function: ast.AST, end: tuple[int, int], start: tuple[int, int]) -> set[int]:
+    """What runs in the body of a ``try`` lying wholly between the creation and the close whose
+    handlers catch everything (``except:``, ``except BaseException:``): an error or a cancellation
+    there goes to the handler and on to the close (``try: writer.write(ping); await
+    writer.drain() except: error = "write_error"`` then ``writer.close()``); not what leaves the
+    ``try`` (``return``, ``break``, ``continue``) or suspends a generator (``yield``). What the
+    handlers run is read as any statement between."""
+    swallowed: set[int] = set()
+    for node in walk(function):
+        if not isinstance(node, ast.Try) or not any("BaseException" in caught_names(h) for h in node.handlers):
+            continue
+        if not end < (node.lineno, node.col_offset) or not (node.end_lineno or 0, node.end_col_offset or 0) < start:
+            continue
+        swallowed.update(
+            id(n) for s in node.body for n in walk(s)
+            if not isinstance(n, (ast.Return, ast.Break, ast.Continue, ast.Yield, ast.YieldFrom)))
+    return swallowed
 
 
 def _skips(branch: ast.AST, close: ast.AST) -> bool:

@@ -40,6 +40,7 @@ from typing import TypeGuard
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.class_family import bases_naming, class_and_bases, class_node
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.coordinator_ends import COORDINATOR_BASES
 from tradelint.facts.named_classes import Found, class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
@@ -363,6 +364,8 @@ class Opening:
 _UNKNOWN = Opening(frozenset(), frozenset())
 # One that holds something from its construction on: open whatever its holder does.
 _HELD = Opening(frozenset(), frozenset())
+# The refresh a Home Assistant integration's setup awaits first, before any entity listens.
+FIRST_REFRESH = "async_config_entry_first_refresh"
 _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
 
 
@@ -452,6 +455,10 @@ def _opening_of(module: ModuleInfo, model: OwnershipModel, found: Found, replace
                 acquiring.add(stmt.name)  # (``await self._http.post(...)``: the client's first request)
     if not acquiring and not set_aside:
         return _UNKNOWN
+    if "_async_update_data" in reaches and any(kind == "qualified" and name in COORDINATOR_BASES for _, f in family for kind, name in f.bases):
+        # Home Assistant's coordinator: its first refresh runs the subclass's ``_async_setup()``
+        # and ``_async_update_data()``, and nothing else of it (no listener is there yet).
+        reaches.setdefault(FIRST_REFRESH, set()).update({"_async_setup", "_async_update_data"})
     opening = (acquiring - replaced) | _PROTOCOL
     changed = True
     while changed:
