@@ -165,6 +165,28 @@ def test_a_first_call_that_opens_the_clients_own_session_leaves_it_open_at_the_r
     ]
 
 
+def scheduled_first(tmp_path: Path, scheduled: str) -> list[str]:
+    source = INTEGRATION.format(first="snapshot").replace(
+        '    client = Client(hass, entry.data["host"])\n    try:',
+        f'    client = Client(hass, entry.data["host"])\n    hass.async_create_task(client.{scheduled}())\n    try:',
+    )
+    files = {"custom_components/demo/manifest.json": '{"domain": "demo"}', "custom_components/demo/__init__.py": source}
+    return tree_findings(tmp_path, files, "TRD2")
+
+
+def test_a_call_that_opens_the_client_scheduled_before_leaves_it_open_at_the_raise(tmp_path: Path) -> None:
+    # Session 87 (the pool's lifesmart integration: ``async_connect()`` started with
+    # ``hass.async_create_task`` before a wait that opens nothing): from the scheduled call on,
+    # the client may be open whatever is awaited, as before session 86.
+    assert scheduled_first(tmp_path, "connect") == [
+        "__init__.py:42:5 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `shutdown()` on that path"
+    ]
+
+
+def test_a_scheduled_call_that_opens_nothing_leaves_nothing_open_at_the_raise(tmp_path: Path) -> None:
+    assert scheduled_first(tmp_path, "snapshot") == []
+
+
 AGGREGATOR = """\
 import aiohttp
 

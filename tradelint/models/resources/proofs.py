@@ -18,7 +18,7 @@ from tradelint.facts.ownership import ResourceType, is_release_name, lineage, re
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.awaited_uses import awaited_through, runs
 from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential, stored_target,
 )
@@ -597,11 +597,15 @@ def exits_before(
     # What opens on first use holds nothing until a method of it is awaited (a cog whose session
     # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
     # Of a first-party lazy class, only a use that ``opens`` says may open it counts (``await
-    # client.async_initial_snapshot()``, a request through a shared session, opens nothing).
+    # client.async_initial_snapshot()``, a request through a shared session, opens nothing),
+    # unless a call that opens it was scheduled before (``hass.async_create_task(client.connect())``):
+    # from there on, it may be open whatever is awaited.
+    loads = [n for n in nodes if isinstance(n, ast.Name) and n.id == c.name] if c.spec.lazy else []
+    background = min((n.lineno for n in loads if opens is not None and _scheduled(module, n) and opens(n)), default=None)
     used = [
-        n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)
-        and (opens is None or opens(n))
-    ] if c.spec.lazy else []
+        n.lineno for n in loads if awaited_through(module, n)
+        and (opens is None or opens(n) or (background is not None and background <= n.lineno))
+    ]
     for node in nodes:
         if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
             continue
@@ -618,6 +622,13 @@ def exits_before(
             continue
         return node
     return None
+
+
+def _scheduled(module: ModuleInfo, node: ast.Name) -> bool:
+    """``create_task(node.connect())``: a method of ``node`` called and scheduled, not awaited."""
+    attribute = module.parent(node)
+    call = module.parent(attribute) if isinstance(attribute, ast.Attribute) else None
+    return isinstance(call, ast.Call) and call.func is attribute and not isinstance(module.parent(call), ast.Await) and runs(module, call)
 
 
 def _caught_and_closed(module: ModuleInfo, exit_: ast.stmt, function: ast.AST, closes: list[int]) -> bool:
