@@ -43,6 +43,23 @@ def catches_errors(handler: ast.ExceptHandler) -> bool:
     return any(not isinstance(k, (ast.Name, ast.Attribute)) for k in kinds) or not caught_names(handler) <= _NOT_ERRORS
 
 
+def catches_cancellation(handler: ast.ExceptHandler) -> bool:
+    """Whether ``handler`` may catch a task's cancellation: a bare ``except``, ``BaseException``,
+    ``CancelledError``, or a class named otherwise than by a name (``except errors():``).
+    ``except Exception`` does not: ``CancelledError`` is no ``Exception`` (Python 3.8 on)."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(not isinstance(k, (ast.Name, ast.Attribute)) for k in kinds) or bool(caught_names(handler) & {"BaseException", "CancelledError"})
+
+
+def pause_only(module: ModuleInfo, node: ast.Await) -> bool:
+    """``await asyncio.sleep(delay)``: a pause, whose only error is the cancellation of the task
+    that waits."""
+    call = node.value
+    return isinstance(call, ast.Call) and module.imports.qualify(call.func) == "asyncio.sleep"
+
+
 def goes_on(handler: ast.ExceptHandler) -> bool:
     """A handler of every error that never raises: the function goes on after the error."""
     return catches_every_error(handler) and not any(isinstance(n, ast.Raise) for n in walk(handler))

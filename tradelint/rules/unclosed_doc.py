@@ -420,7 +420,7 @@ value made by a class or a function of its own, not by a method of another objec
 conn.execute(...)`), and ended by `close()`/`aclose()`. Only a local bound once from a call, only
 awaited releases given nothing; not where a `finally` closes it, where it is returned, stored, kept in
 a container or entered, where the exit tests the value itself (`if client is None: return`), or where
-the handler or the branch calls a release (`await self.reset()`) or gives the value to a call. Nor where that release of its first-party class only forgets in-memory state (a `close()` that clears a cache dict).
+the handler or the branch calls a release (`await self.reset()`) or gives the value to a call. Nor where that release of its first-party class only forgets in-memory state (a `close()` that clears a cache dict). An `except` is reached with the value open only by an error of an `await` before the close: not of one after a close that the `try` body runs unconditionally (`await client.stop()` then `await asyncio.wait_for(task, 5)`: the error finds it closed), nor of a pause (`await asyncio.sleep(30)`), whose only error, the cancellation, `except Exception` does not catch (a bare `except`, `BaseException` or `CancelledError` does).
 
 Class and static methods make what they return, as module-level factories do:
 `pool = await Database.create_pool(dsn)` (a library resource), `client = await

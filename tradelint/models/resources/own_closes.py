@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
-from tradelint.facts.handlers import stopped_before
+from tradelint.facts.handlers import catches_cancellation, pause_only, stopped_before
 from tradelint.facts.syntax import capword, statement_block
 from tradelint.models.resources.memory_releases import frees_memory_only
 from tradelint.models.resources.statements import _own_walk
@@ -420,12 +420,19 @@ def _closes_or_gives_list(body: list[ast.stmt], node: ast.AST, name: str, prefix
 
 
 def _raises_after(module: ModuleInfo, try_: ast.Try, handler: ast.ExceptHandler, block: list[ast.stmt], after: int, close_ids: set[int]) -> bool:
-    """The ``try`` body awaits something other than the close once the value is made, whose error
-    reaches ``handler``: not one a ``try`` of its own catches and goes on after (session 73:
-    ``except Exception: skipped += 1`` around each query of a script's loop)."""
+    """The ``try`` body awaits something other than the close once the value is made and before
+    a statement of the body that closes it, whose error reaches ``handler`` with the value open:
+    not one a ``try`` of its own catches and goes on after (session 73: ``except Exception:
+    skipped += 1`` around each query of a script's loop), nor a pause (``await asyncio.sleep(30)``,
+    whose only error, the cancellation, ``except Exception`` does not catch)."""
     body = try_.body[after:] if try_.body is block else try_.body
     closes = frozenset(close_ids)
+    ends = [i for i, s in enumerate(body) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Await) and id(s.value.value) in closes]
+    if ends:
+        body = body[: ends[0]]  # (an error after ``await client.stop()`` finds it closed)
+    wide = catches_cancellation(handler)
     return any(isinstance(n, ast.Await) and id(n.value) not in closes and not stopped_before(module, n, try_, handler, closes)
+               and (wide or not pause_only(module, n))
                for s in body for n in _own_walk(s))
 
 
