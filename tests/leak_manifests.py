@@ -191,9 +191,11 @@ POOL_LABELS = (
 )
 
 
-def _other_benchmark_text(r: Round) -> str:
+def _other_benchmark_texts(r: Round) -> dict[str, str]:
     """Every other file under benchmarks/ (manifests, reports, label files but the development
-    pool's precision samples), lower-cased."""
+    pool's precision samples), by its name relative to benchmarks/, lower-cased. A check names the
+    file that breaks it, never its text: a held-out half's labels are among these files, and a
+    failing ``assert x not in text`` would print them whole into the CI log."""
     others = [
         path
         for pattern in ("*.txt", "*.md", "labels/*")
@@ -202,7 +204,12 @@ def _other_benchmark_text(r: Round) -> str:
         and not (path.parent.name == "labels" and path.name in POOL_LABELS)
     ]
     assert others
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in others).lower()
+    return {path.relative_to(BENCHMARKS).as_posix(): path.read_text(encoding="utf-8", errors="replace").lower() for path in others}
+
+
+def _naming(texts: dict[str, str], needle: str) -> list[str]:
+    """The names of the files among ``texts`` that contain ``needle``."""
+    return sorted(name for name, text in texts.items() if needle in text)
 
 
 def _every_line(r: Round) -> None:
@@ -299,17 +306,17 @@ def _other_manifests(r: Round) -> None:
 def _named_elsewhere(r: Round) -> None:
     """The collection's exclusion rule: no owner/name of the set appears in any other file under
     benchmarks/ (manifests, reports, label files)."""
-    text = _other_benchmark_text(r)
-    for repo in {entry.repo for entry in entries(r.manifest)}:
-        assert repo.lower() not in text, repo
+    texts = _other_benchmark_texts(r)
+    named = {repo: files for repo in sorted({entry.repo for entry in entries(r.manifest)}) if (files := _naming(texts, repo.lower()))}
+    assert not named, f"repositories of {r.manifest.name} named in other benchmark files: {named}"
 
 
 def _commits_elsewhere(r: Round) -> None:
     """Forks share history: a repository name that is new can still carry a commit an earlier round
     used (round 7 dropped two such candidates), so the commits themselves are checked too."""
-    text = _other_benchmark_text(r)
-    for entry in entries(r.manifest):
-        assert entry.commit[:9] not in text, (entry.repo, entry.commit)
+    texts = _other_benchmark_texts(r)
+    shared = {entry.commit[:9]: files for entry in entries(r.manifest) if (files := _naming(texts, entry.commit[:9]))}
+    assert not shared, f"commits of {r.manifest.name} found in other benchmark files: {shared}"
 
 
 def _kinds(r: Round) -> None:
