@@ -109,6 +109,8 @@ class Owned:
 
 
 async def resolve(fs, uri):
+    if not uri:
+        raise ValueError("no uri")
     return uri
 
 
@@ -139,7 +141,7 @@ def _check_project(tmp_path: Path, source: str) -> list[str]:
 def test_library_object_lent_to_an_awaited_call_before_its_hand_on(tmp_path: Path) -> None:
     found = _check_project(tmp_path, LENT.replace("{resolve}", "    local = await resolve(fs, uri)"))
     assert found == [
-        "27:5 TRD201 `fs` (`AsyncFilesystem(...)`) leaks if an `await` before it is handed on raises;"
+        "29:5 TRD201 `fs` (`AsyncFilesystem(...)`) leaks if an `await` before it is handed on raises;"
         " close it on that error"
     ]
 

@@ -40,6 +40,8 @@ class SshClient:
         self._client = None
 
     async def connect(self):
+        if not self.host:
+            raise ConnectionError("no host")
         return True
 
     async def provision_user(self, name):
@@ -69,14 +71,14 @@ def _ssh(release: str = "disconnect", close: str = "            await ssh_client
 
 def test_disconnected_on_success_only(tmp_path: Path) -> None:
     assert _check(tmp_path, _ssh()) == [
-        "22:5 TRD201 `ssh_client` (`SshClient(...)`) is closed here on one path only: the `except` at line 28 goes on "
+        "24:5 TRD201 `ssh_client` (`SshClient(...)`) is closed here on one path only: the `except` at line 30 goes on "
         "or leaves without closing it; close it in a `finally`"
     ]
 
 
 def test_stopped_on_success_only(tmp_path: Path) -> None:
     assert _check(tmp_path, _ssh("stop")) == [
-        "22:5 TRD201 `ssh_client` (`SshClient(...)`) is closed here on one path only: the `except` at line 28 goes on "
+        "24:5 TRD201 `ssh_client` (`SshClient(...)`) is closed here on one path only: the `except` at line 30 goes on "
         "or leaves without closing it; close it in a `finally`"
     ]
 

@@ -116,7 +116,7 @@ def make_app():
     return app
 """
 
-TOKENS = "async def fetch_token():\n    return 't'\n"
+TOKENS = "import os\n\n\nasync def fetch_token():\n    return os.environ['TOKEN']\n"
 
 DRIVER_LEAK = "driver.py:13:9 TRD201 `session` (`ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error"
 

@@ -431,6 +431,8 @@ def test_a_holder_bound_to_a_local_that_every_return_hands_out_is_returned(tmp_p
 
 
 GAP = """\
+import os
+
 import aiohttp
 
 
@@ -449,7 +451,7 @@ class Device:
 
 
 async def fetch_token():
-    return "t"
+    return os.environ["TOKEN"]
 
 
 async def make_device():
@@ -463,5 +465,5 @@ def test_an_await_before_the_hand_off_to_the_returned_holder_still_leaks(tmp_pat
     # The hand-off is judged as one to a holder that releases it: an error of the ``await``
     # before it leaves the session open (as for ``return cls(session, token)``).
     assert source_findings(tmp_path, GAP, "TRD2") == [
-        "23:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "25:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]

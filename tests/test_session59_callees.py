@@ -65,6 +65,8 @@ class Pool:
         await asyncio.sleep(0)
 
     async def _probe(self, url: str) -> None:
+        if not url.startswith("http"):
+            raise ValueError(url)
         await asyncio.sleep(0)
 
     async def close(self) -> None:
@@ -134,13 +136,13 @@ def test_a_release_two_module_functions_deep_ends_it_on_the_way_out(tmp_path: Pa
 
 def test_twin_a_chain_broken_by_a_function_that_only_reads_it(tmp_path: Path) -> None:
     assert source_findings(tmp_path, ONLY_READ, "TRD201") == [
-        "56:9 TRD201 `stack` (`AsyncExitStack(...)`) leaks on an exit before it is handed on; call its `aclose()` on that path",
+        "58:9 TRD201 `stack` (`AsyncExitStack(...)`) leaks on an exit before it is handed on; call its `aclose()` on that path",
     ]
 
 
 def test_twin_the_chain_called_only_on_the_normal_path(tmp_path: Path) -> None:
     assert source_findings(tmp_path, NORMAL_PATH_ONLY, "TRD201") == [
-        "55:9 TRD201 `stack` (`AsyncExitStack(...)`) is closed by the function it is given, outside `finally`; open it with `async with`",
+        "57:9 TRD201 `stack` (`AsyncExitStack(...)`) is closed by the function it is given, outside `finally`; open it with `async with`",
     ]
 
 

@@ -31,7 +31,8 @@ class Device:
         self.session = session
 
     async def ping(self):
-        return True
+        async with self.session.get("http://device/ping") as response:
+            return response.ok
 
     async def close(self):
         await self.session.close()
@@ -44,7 +45,7 @@ async def open_device(ok):
 '''
 
 EXIT = (
-    "16:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks on an exit before it is handed on;"
+    "17:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks on an exit before it is handed on;"
     " call its `close()` on that path"
 )
 
@@ -61,7 +62,7 @@ def test_a_return_between_the_holder_and_its_return(tmp_path: Path) -> None:
 def test_a_raise_between_the_holder_and_its_store(tmp_path: Path) -> None:
     body = "    if not ok:\n        raise RuntimeError('offline')\n    DEVICES['main'] = device"
     source = _source(body).replace("async def open_device", "DEVICES = {}\n\n\nasync def open_device")
-    assert source_findings(tmp_path, source, "TRD201") == [EXIT.replace("16:5", "19:5")]
+    assert source_findings(tmp_path, source, "TRD201") == [EXIT.replace("17:5", "20:5")]
 
 
 def test_an_error_swallowed_before_the_return(tmp_path: Path) -> None:

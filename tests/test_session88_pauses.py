@@ -29,7 +29,7 @@ class Client:
         await asyncio.sleep(1)
 
     async def fetch(self):
-        return 1
+        raise ConnectionError("unreachable")
 
     async def stop(self):
         pass

@@ -17,6 +17,35 @@ TV library's connect, whose manager comes from the project's own factory), when 
 `raise` or `await` comes between the creation and that `try` (the same library's parent leaked
 the manager by a `raise` before it).
 
+An `except` that no error reaches is no way out. A connection test of the project's own that
+catches every `Exception` itself and answers `False` (every statement of its body outside that
+`try` a log call, an assignment, a test or a `return` of names, attributes and constants) lets
+only the cancellation out, which `except Exception` does not catch; the `raise` in its caller's
+handler never runs, and an `await` of it leaves nothing open before the hand-off:
+```python
+class Api:
+    async def test_connection(self):
+        if not self._password:
+            return False
+        try:
+            await self._login()          # opens the client's session
+            return True
+        except Exception as err:
+            _LOGGER.error("test failed: %s", err)
+            return False
+
+async def async_setup_entry(hass, entry):
+    api = Api(entry.data["password"])    # not reported
+    try:
+        await api.test_connection()
+    except Exception as err:
+        raise ConfigEntryNotReady from err
+    hass.data[DOMAIN][entry.entry_id] = api
+```
+A test that catches some errors only (`except aiohttp.ClientError`), whose handler raises, or
+whose body may fail outside its `try` (a subscript, arithmetic, another call), or a setup whose
+handler catches the cancellation too (`except BaseException`), is reported as before.
+
 A close on a way out (in an `except`, or in a branch that ends by raising or returning) answers
 the failures the code checked before it only: an `await` after it, before the hand-off, that
 raises still leaves the resource open (tykeal/homeassistant-guesty `2b27fcba`: the client closed

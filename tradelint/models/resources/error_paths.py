@@ -14,12 +14,13 @@ from dataclasses import replace
 from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, setup_parameters
-from tradelint.facts.handlers import catches_every_error, goes_on
+from tradelint.facts.handlers import catches_every_error, goes_on, pause_only
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.syntax import class_method, statement_block, walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
+from tradelint.facts.unfailing_calls import only_cancelled
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.callee_release import callee_release_nodes
 from tradelint.models.resources.ended_through_store import ending_store
@@ -121,6 +122,8 @@ def raised_before_handoff(
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
+        if only_cancelled(module, node) and not pause_only(module, node):
+            continue  # (``await client.async_test_connection()``, which catches every error and answers False)
         if not sequential(module, node, end) or any(_answered(module, node, function, n) for n in carriers):
             continue  # (``except BaseException: await device.close(); raise``: through what carries it)
         if _own_opening(module, c, node) or _first_use_started_clean(module, c, node, function, start):

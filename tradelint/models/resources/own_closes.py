@@ -40,7 +40,8 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
-from tradelint.facts.handlers import catches_cancellation, pause_only, stopped_before
+from tradelint.facts.handlers import catches_cancellation, stopped_before
+from tradelint.facts.unfailing_calls import only_cancelled
 from tradelint.facts.syntax import capword, statement_block
 from tradelint.models.resources.memory_releases import frees_memory_only
 from tradelint.models.resources.statements import _own_walk
@@ -432,7 +433,7 @@ def _raises_after(module: ModuleInfo, try_: ast.Try, handler: ast.ExceptHandler,
         body = body[: ends[0]]  # (an error after ``await client.stop()`` finds it closed)
     wide = catches_cancellation(handler)
     return any(isinstance(n, ast.Await) and id(n.value) not in closes and not stopped_before(module, n, try_, handler, closes)
-               and (wide or not pause_only(module, n))
+               and (wide or not only_cancelled(module, n))
                for s in body for n in _own_walk(s))
 
 

@@ -19,6 +19,7 @@ from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, runs
+from tradelint.facts.unfailing_calls import unreached_handler
 from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential, stored_target,
 )
@@ -618,8 +619,8 @@ def exits_before(
             continue
         if any(start < line <= node.lineno for line in lines):
             continue
-        if _caught_and_closed(module, node, function, lines):
-            continue
+        if _caught_and_closed(module, node, function, lines) or unreached_handler(module, node, function):
+            continue  # (``except Exception: raise NotReady`` around a connection test that catches every error)
         return node
     return None
 
