@@ -266,7 +266,10 @@ also when a lazy getter made it (a release through that getter closes it: `await
 self.get_client().aclose()`, or `__aexit__(*exc)`, where `get_client()` is a plain method of the
 class taking only `self` whose every `return` gives `self._client`, as through a property that
 returns it); a method that sets it to `None` without looking at it
-(`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
+(`setUp()`, `reset()` before first use) drops nothing, unless a method a framework calls at
+every interval (a coordinator's `_async_update_data()`) reaches both that method and the one
+that makes it: a token refresh that sets `self._client = None` "to force recreation" drops the
+client an earlier update made, session open, and the getter makes another. A session handed to a receiver that is
 not shown to close it (a class of a package that is neither installed nor in the project,
 a callable held in a local or loop variable, a logger of the project's own:
 `_log.debug(self._session)`, any call whose code does not show that it keeps and closes

@@ -26,6 +26,7 @@ from tradelint.facts.uses import (
 from tradelint.models.resources.callee_release import awaited_callee, callee_release_nodes
 from tradelint.models.resources.renewal_calls import leaves_alone
 from tradelint.models.resources.resource_types import CLOSE_METHODS, STACK_TAKERS, Creation
+from tradelint.models.resources.rerun_replaced import dropped_between_runs
 from tradelint.models.resources.statements import (
     RENEWING,
     _first_touch,
@@ -105,7 +106,7 @@ def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
                 )
                 and receiver is not None
                 and _first_touch(module, method, receiver, c.name, node.lineno, tests_allowed=True)
-                and (made_at_init or tested_before(module, method, receiver, c.name, node.lineno))
+                and (made_at_init or tested_before(module, method, receiver, c.name, node.lineno) or dropped_between_runs(module, c, method))
                 and not _awaits_close_task(c.cls, method, receiver, c.name)
             ):
                 return method.name

@@ -50,6 +50,26 @@ _INTERVAL_HELPERS = frozenset({
 })
 
 
+def dropped_between_runs(module: ModuleInfo, c: Creation, dropping: Function) -> bool:
+    """``self.<slot> = None`` in ``dropping`` drops an open one when a method a framework calls at
+    every interval (a coordinator's ``_async_update_data()``) reaches both the method that makes
+    the slot's value (a lazy getter, ``c.function``) and ``dropping``: a run makes it, a later run
+    drops it (a token refresh forcing a new client), and the next getter makes another over
+    nothing. Proof that a value is there when the drop runs, as a value made in ``__init__`` is
+    (:func:`proofs.dropped_unclosed`)."""
+    function, cls = c.function, c.cls
+    if function is None or cls is None:
+        return False
+    methods = class_methods(cls)
+    for name, method in methods.items():
+        if _framework_repeats(module, cls, methods, method) is None:
+            continue
+        reached = methods_reached(methods, [name], calls_only=False) | {name}
+        if function.name in reached and dropping.name in reached:
+            return True
+    return False
+
+
 def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
     """(the slot, why the storing method runs again) when ``c`` is stored on ``self`` over an
     open one by a method that runs again, with no release of the old one; None otherwise."""
