@@ -201,6 +201,10 @@ TEXTS = {
         "`{label}.{leaves}()` leaves `{name}.{held}` open once `{name}.{opened}()` has run; close it in `{leaves}()`",
         "`{label}` closes its `self.{held}` only in some of its methods, and its `{leaves}()` does not",
     ),
+    "holder_kept_at_setup": Text(
+        "`{name}` (`{label}(...)`) is kept at setup, and `{label}` never closes its `self.{held}`; give the class an async `close()`, call it in `async_unload_entry()`",
+        "Nothing the entry's unload runs can release what it holds: each reload leaks one",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

@@ -9,13 +9,15 @@ from typing import cast
 from pathlib import Path
 
 from tradelint.facts.class_family import class_node
+from tradelint.facts.framework_ends import kept_by_integration, reached_at_unload, setup_parameters
+from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import resolve_ref
 from tradelint.facts.ownership import OwnershipModel, framework_teardown
 from tradelint.facts.syntax import capword, class_method, last_name
 from tradelint.facts.summaries import class_named_by, definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
-from tradelint.facts.uses import classify, in_cleanup_block, name_loads
+from tradelint.facts.uses import assigned_to, classify, in_cleanup_block, name_loads
 from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
@@ -49,6 +51,12 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
         return None  # never opened here: it holds nothing
     for node in loads:
         use = classify(module, node)
+        if kept_at_setup(module, c.function, node, use.kind) and not any(
+                reached_at_unload(module, n) for n in (c.spec.holds, c.spec.close, "close", "aclose") if n):
+            # ``hass.data[DOMAIN][entry.entry_id] = {"client": client}``: kept until the entry
+            # unloads, and nothing the unload runs can end what it holds (a pump integration
+            # ``90ae29a0``: each reload left the client's httpx client open).
+            return "holder_kept_at_setup"
         if use.kind in ("return", "alias", "with", "container"):
             return None
         if use.kind == "argument" and use.call is not None and definition_of(module, use.call.func) is None:
@@ -165,6 +173,35 @@ def _made_on_a_null_pool(module: ModuleInfo, init: ast.FunctionDef | ast.AsyncFu
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == line and isinstance(node.value, ast.Call):
             return pools_nothing(module, node.value, release)
     return False
+
+
+def lazy_holder_at_setup(
+    module: ModuleInfo,
+    call: ast.Call,
+    builtin_spec: Callable[[str], ResourceSpec | None],
+    class_closes: Callable[[Creation, ModuleInfo], bool],
+) -> ResourceSpec | None:
+    """``client = Client(...)`` in an integration's setup, kept where Home Assistant holds it for
+    the entry (``hass.data[DOMAIN][entry.entry_id] = {"client": client}``, ``entry.runtime_data =
+    ...``), where the first-party class makes a library resource on ``self`` on first use (a
+    getter: ``if not self._client: self._client = httpx.AsyncClient()``) and no method of it
+    closes that: the instance is used for the entry's whole life, so what it makes is open at the
+    unload, and nothing the unload runs can close it (a pump integration's ``90ae29a0``: each reload
+    left both clients' httpx clients open; the fix gave each a ``close()``, awaited at unload).
+    :func:`unclosed_by_class` with every method taken as run; a class that opens on use, made
+    anywhere else, holds nothing until something uses it, which is not followed here."""
+    function = module.enclosing_function(call)
+    if function is None or not setup_parameters(module, function) or (named := class_named_by(module, call.func)) is None:
+        return None
+    if kept_by_integration(module, function, value_holding(module, call)) is None:
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "local" or not any(
+                kept_at_setup(module, function, node, classify(module, node).kind) for node in name_loads(function, binding.name)):
+            return None
+    unclosed = unclosed_by_class(module, call.func, builtin_spec, class_closes, run=frozenset(named[2].methods))
+    if unclosed is None or unclosed[1]:
+        return None  # (a wrapper of what it is given: its giver owns that)
+    return ResourceSpec("close", first_party=True, holds=unclosed[0], lazily_held=True)
 
 
 def holder_spec(

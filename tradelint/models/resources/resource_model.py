@@ -53,7 +53,7 @@ from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.program_end import only_the_end_skips
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed
-from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
+from tradelint.models.resources.owner_leaks import holder_spec, lazy_holder_at_setup, owner_leaks
 from tradelint.models.resources.held_parts import closed_through_local_holder, held_and_closed, record_handed_on
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
@@ -181,8 +181,8 @@ class ResourceAnalysis:
                 return given
         if found is None and made is None and (taken := taking_spec(self.model, self.module, call.func)) is not None:
             return taken
-        if (held := holder_spec(self.module, call.func, self.builtin_spec, self._class_closes, self.model)) is not None:
-            return held  # (an instance of a class that never closes what it opens, in ``__init__`` or a method)
+        if (held := holder_spec(self.module, call.func, self.builtin_spec, self._class_closes, self.model) or lazy_holder_at_setup(self.module, call, self.builtin_spec, self._class_closes)) is not None:
+            return held  # (an instance of a class that never closes what it opens, in ``__init__`` or a method, or on first use and kept for an entry)
         if qualified is not None:
             # A library class that closes what it is given (``RedisStorage(redis=Redis(...))``), read into the table: a resource where it is given one made for it.
             return library_holder_spec(qualified, call) or released_by_project(self.module, qualified, self.table)
@@ -388,7 +388,7 @@ class ResourceAnalysis:
         if made_under_patch(self.module, self.model, c) or made_to_fail(self.module, c.call):
             return None  # what makes it is a test's double where it is made, or a test expects it to raise
         if c.spec.holds:
-            if holder_never_opened(self.module, self.model, c):
+            if not c.spec.lazily_held and holder_never_opened(self.module, self.model, c):
                 return None  # its lazy clients are opened by methods no use reaches: it holds nothing
             return holder_left_open(self.module, c, self._class_closes, self.ctx.config.shutdown_methods) if c.kind == "self_holder" else owner_leaks(self.module, c)
         if c.kind == "import_time":

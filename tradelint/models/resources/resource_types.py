@@ -30,6 +30,9 @@ class ResourceSpec:
     # A first-party class that opens a resource on ``self`` in ``__init__`` and never closes it:
     # the attribute. Each instance made leaks it, whoever holds the instance.
     holds: str = ""
+    # ``holds`` made on first use (a getter), not in ``__init__``: judged only where an integration's
+    # setup keeps the instance for its entry (``lazy_holders``), which uses it for the entry's life.
+    lazily_held: bool = False
     # Other methods that end an instance themselves, read from a library's code (discord's
     # ``Client.run()`` enters ``async with self`` around the bot's whole life).
     ends: tuple[str, ...] = ()
@@ -357,6 +360,7 @@ Problem = Literal[
     "local_elements",
     "integration_never_closed",
     "owner_leaks",
+    "holder_kept_at_setup",
     "holder_opened_never_closed",
     "self_swallowed_before_kept",
     "holder_release_leaves",
