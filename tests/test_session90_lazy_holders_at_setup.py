@@ -11,7 +11,9 @@ kept, which is the line the maintainers fixed; and a class that makes its client
 not taken as holding one at all.
 
 Twins: an unload that reaches in and closes the held client itself, an integration that cannot be
-unloaded, and a class whose own ``close()`` the unload awaits.
+unloaded, and a class whose own ``close()`` the unload awaits. The same fix's other client was kept
+by merging a dict into the entry's (``hass.data[DOMAIN][entry.entry_id].update({...})``), which
+keeps its values as an assignment there does; merged into a dict of the setup's own, it is not.
 """
 
 from __future__ import annotations
@@ -122,3 +124,21 @@ def test_twin_the_class_closes_its_client_and_the_unload_awaits_that(tmp_path: P
     body = "    data = hass.data[DOMAIN].pop(entry.entry_id)\n    await data[\"client\"].close()"
     files = _files(LAZY_CLIENT.replace("{close}", CLOSE), unload=UNLOAD.replace("{body}", body))
     assert tree_findings(tmp_path, files, "TRD2") == []
+
+
+KEEP_BY_UPDATE = (
+    "    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = {}\n"
+    "    hass.data[DOMAIN][entry.entry_id].update({\"client\": client})"
+)
+
+
+def test_a_client_merged_into_the_entry_s_dict_is_kept_there(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, _files(LAZY_CLIENT.replace("{close}", ""), keep=KEEP_BY_UPDATE), "TRD2") == [
+        KEPT_FINDING,
+        LAZY_FINDING,
+    ]
+
+
+def test_twin_a_client_merged_into_a_dict_of_the_setup_s_own(tmp_path: Path) -> None:
+    keep = "    extra = {}\n    extra.update({\"client\": client})\n    await client.fetch()"
+    assert tree_findings(tmp_path, _files(LAZY_CLIENT.replace("{close}", ""), keep=keep), "TRD2") == [LAZY_FINDING]

@@ -12,7 +12,7 @@ import ast
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import kept_by_integration, setup_parameters
+from tradelint.facts.framework_ends import kept_by_integration, setup_parameters, unload_reach
 from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.ownership import Family, is_release_name, lineage
 from tradelint.facts.named_classes import class_named
@@ -67,7 +67,25 @@ def kept_at_setup(module: ModuleInfo, function: ast.AST, node: ast.expr, kind: s
     if kind not in ("alias", "container", "argument"):
         return False
     holder = value_holding(module, node)
-    return (kind == "alias" or holder is not node) and kept_by_integration(module, function, holder) is not None
+    if (kind == "alias" or holder is not node) and kept_by_integration(module, function, holder) is not None:
+        return True
+    return holder is not node and _updated_for_entry(module, function, holder)
+
+
+def _updated_for_entry(module: ModuleInfo, function: ast.AST, holder: ast.expr) -> bool:
+    """``hass.data[DOMAIN][entry.entry_id].update({"uploader": uploader})`` (or ``hass.data.
+    setdefault(DOMAIN, {}).update({entry.entry_id: {...}})``) in an integration's setup: a dict
+    display merged, as a statement, into a mapping reached from the setup's parameters, which
+    keeps its values where an assignment there would (a pump integration's ``90ae29a0``)."""
+    call = module.parent(holder)
+    if not (isinstance(holder, ast.Dict) and isinstance(call, ast.Call) and call.args == [holder] and not call.keywords):
+        return False
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "update" and isinstance(module.parent(call), ast.Expr)):
+        return False
+    root: ast.expr = call.func.value
+    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    return isinstance(root, ast.Name) and root.id in setup_parameters(module, function) and unload_reach(module) is not None
 
 
 def raised_after_keep(module: ModuleInfo, function: ast.AST, keep: ast.stmt, name: str) -> ast.Raise | None:

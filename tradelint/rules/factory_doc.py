@@ -183,7 +183,8 @@ class Client:
 An instance of a class of the project that makes a library resource on `self` and has no method
 that closes it leaks it whoever holds it; the class's own TRD202 says so. Made in an integration's
 `async_setup_entry` and kept where Home Assistant holds it for the entry (`hass.data[DOMAIN][
-entry.entry_id]`, `entry.runtime_data`, alone or in a dict or record), it is reported there too,
+entry.entry_id]`, `entry.runtime_data`, alone or in a dict or record, or in a dict merged into
+the entry's: `hass.data[DOMAIN][entry.entry_id].update({"client": client})`), it is reported there too,
 where the fix goes (a pump integration's `90ae29a0`): the entry uses it for its whole life, so
 even a client its class makes only on first use, in a getter, is open at the unload, and nothing
 the unload runs can close it. Not where the unload reaches in and closes the held part itself,
