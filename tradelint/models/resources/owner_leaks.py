@@ -9,8 +9,8 @@ from typing import cast
 from pathlib import Path
 
 from tradelint.facts.class_family import class_node
-from tradelint.facts.framework_ends import kept_by_integration, reached_at_unload, setup_parameters
-from tradelint.facts.holders import kept_at_setup, value_holding
+from tradelint.facts.framework_ends import reached_at_unload, setup_parameters
+from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import resolve_ref
 from tradelint.facts.ownership import OwnershipModel, framework_teardown
@@ -181,7 +181,7 @@ def lazy_holder_at_setup(
     builtin_spec: Callable[[str], ResourceSpec | None],
     class_closes: Callable[[Creation, ModuleInfo], bool],
 ) -> ResourceSpec | None:
-    """``client = Client(...)`` in an integration's setup, kept where Home Assistant holds it for
+    """``client = Client(...)`` in an integration's setup, the local kept where Home Assistant holds it for
     the entry (``hass.data[DOMAIN][entry.entry_id] = {"client": client}``, ``entry.runtime_data =
     ...``), where the first-party class makes a library resource on ``self`` on first use (a
     getter: ``if not self._client: self._client = httpx.AsyncClient()``) and no method of it
@@ -193,11 +193,10 @@ def lazy_holder_at_setup(
     function = module.enclosing_function(call)
     if function is None or not setup_parameters(module, function) or (named := class_named_by(module, call.func)) is None:
         return None
-    if kept_by_integration(module, function, value_holding(module, call)) is None:
-        binding = assigned_to(module, call, function)
-        if binding is None or binding.kind != "local" or not any(
-                kept_at_setup(module, function, node, classify(module, node).kind) for node in name_loads(function, binding.name)):
-            return None
+    binding = assigned_to(module, call, function)  # (a local: only a local's creation is judged, ``owner_creation``)
+    if binding is None or binding.kind != "local" or not any(
+            kept_at_setup(module, function, node, classify(module, node).kind) for node in name_loads(function, binding.name)):
+        return None
     unclosed = unclosed_by_class(module, call.func, builtin_spec, class_closes, run=frozenset(named[2].methods))
     if unclosed is None or unclosed[1]:
         return None  # (a wrapper of what it is given: its giver owns that)
