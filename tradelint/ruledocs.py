@@ -77,9 +77,9 @@ Not in a method an application never runs. In a Home Assistant integration, or a
 `setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]`) makes a library, a
 method is not judged when nothing in the project can run it: no file names its class outside the
 class itself (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
-or none names the method (no call, no bound method handed on, no string; a `def` of the same
-name elsewhere is no mention, nor is the method's own body: one that only reschedules itself is
-started by nothing) and nothing of the class may reach code that calls a
+or none names the method (no call, no bound method handed on, no string, no comment; a `def` of
+the same name elsewhere is no mention, nor is the method's own body: one that only reschedules
+itself is started by nothing) and nothing of the class may reach code that calls a
 method by name (`bot.add_cog(Mentions(bot))`): every instance the project makes is only called
 methods on, read or tested (given to any call, put in a container, aliased or read in another
 module, it may reach one), and the class itself is only called. The class has no decorator or
@@ -114,30 +114,6 @@ class Adapter:
         await self.connected.pop(address).disconnect()
         if trigger_reconnect and self.reconnect_enabled:
             asyncio.create_task(self._reconnect(address))   # not reported: every call is `disconnect(address)`
-```
-A word in prose is no mention (tradelint/facts/prose_mentions.py): a comment, a docstring, or a
-constant part of a message given to a logging call or `print` (a string given to any other call
-still is one); nor, for a class, is a bare name in a module that binds that name only by its own
-definition or by an import from a package that is not the project's (`from kafka import
-KafkaProducer` beside the project's own `KafkaProducer`; `module.KafkaProducer` still counts).
-Nor in the body of a loop over a registry that only such code fills
-(tradelint/facts/unfilled_registries.py): `for cb in self._callbacks:` (directly, through `list()`,
-`values()`, or an element `self._by_symbol[key]`), where every use of that attribute in the
-project's code is on `self` in the class's own methods, and each makes it empty (`[]`, `{}`,
-`set()`), reads it in place (iterated, `len()`, tested, `x in`), removes from it, or adds to it
-(`append()`, `add()`, `self._by_symbol[key] = ...`) in a method the application never runs; the
-class as above (first-party lineage, no decorator, no name looked up at run time):
-```python
-class SizeTracker:
-    def __init__(self):
-        self._callbacks = []
-
-    def register_callback(self, callback):     # named nowhere in the project's code
-        self._callbacks.append(callback)
-
-    async def track(self, size):
-        for callback in list(self._callbacks):
-            asyncio.create_task(callback(size))    # not reported: the list is always empty
 ```
 `check-uncalled-methods = true` in `[tool.tradelint]` judges such methods and branches too (for
 excerpts whose callers are elsewhere)."""

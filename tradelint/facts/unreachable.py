@@ -25,11 +25,9 @@ A method counts as never run only when all of these hold, each a way its code co
   any method by name (``bot.add_cog(Mentions(bot))``): every instance made in the project is
   only called methods on, read attributes of or tested, the class is used only by calling it,
   and no module names ``__subclasses__`` (see :func:`_handed_to_a_library`);
-- no file of the project names it as a word in code other than where a ``def`` defines it: not a
-  call, not a bound method handed on, not a string (``"process_audio"`` in a dispatch table); a
-  comment, a docstring or a log message is prose, no mention, and for a class, neither is a bare
-  name bound to another module's object of that name (:mod:`.prose_mentions`); its own body
-  aside (a method that only reschedules itself is started by nothing);
+- no file of the project names it as a word other than where a ``def`` defines it: not a call,
+  not a bound method handed on, not a string (``"process_audio"`` in a dispatch table), not a
+  comment; its own body aside (a method that only reschedules itself is started by nothing);
 - the module is not a test module, and it belongs to an application: a Home Assistant
   integration (under ``custom_components``), or a project none of whose folders between the
   module and the project's marker holds ``setup.py``, ``setup.cfg`` or a ``pyproject.toml``
@@ -43,6 +41,7 @@ again when a file starts or stops naming one."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,7 +49,6 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.packaging import is_installable
-from tradelint.facts.prose_mentions import code_words, word_count
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
@@ -127,9 +125,10 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     memo = module.project.class_memo
     key = ("class_may_run", cls)  # (named outside its body, other than only as a base of classes nothing makes)
     if key not in memo:
+        outside = outside_of(text, cls)
         scanned = [cls.name]  # (every name the verdict asked about, noted again for each file relying on it)
         memo[key] = (
-            _named_in_project(module, root, cls.name, cls, foreign=True) and not _composed_only_into_dead(module, root, cls, text, scanned),
+            _named_in_project(module, root, cls.name, outside) and not _composed_only_into_dead(module, root, cls, outside, scanned),
             scanned,
         )
     else:
@@ -143,29 +142,33 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         return not _registers_subclasses(module, cls) and not _walks_subclasses(module, root)
     # A method named only in its own body (it reschedules itself: ``self.hass.async_create_task(
     # self.check())`` at its end) is never started by anything else.
-    if _named_in_project(module, root, name, method) or composed_in_project(module, root, name):
+    if _named_in_project(module, root, name, outside_of(text, method)) or composed_in_project(module, root, name):
         return False
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
 
 
-def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, text: str, scanned: list[str], depth: int = 0) -> bool:
+def outside_of(text: str, node: ast.stmt) -> bytes:
+    """The module's text without the lines of ``node``'s statement (a class, a method)."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: node.lineno - 1] + lines[node.end_lineno or node.lineno :]).encode("utf-8", "surrogateescape")
+
+
+def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: list[str], depth: int = 0) -> bool:
     """Whether ``cls`` is a base of at least one class, and every mention of its name outside its
-    body (in its own module, whose text is ``text``; the whole text elsewhere) in code is a base of a module-level class
+    body (``outside`` in its own module, the whole text elsewhere) is a base of a module-level class
     that is undecorated, has no metaclass and only first-party bases, and that nothing names in
     turn, or only so, or an import in a module that so uses it: no instance of a class built from
     ``cls`` is ever made (a mixin composed into a controller the integration never makes). A
-    mention in a string is none of these, and keeps it (one in a comment, a docstring or a log
-    message is no mention); so does an import alone (a package re-exporting the class for code
-    outside the project)."""
+    mention in a string or a comment is none of these, and keeps it; so does an import alone (a
+    package re-exporting the class for code outside the project)."""
     if depth > 3:
         return False
     module.project.note_scan(f"mentions {cls.name}", root)
     composed = False
-    for path, data in [(module.path, b""), *files_naming(module.project, root, cls.name, skip=module.path)]:
+    for path, data in [(module.path, outside), *files_naming(module.project, root, cls.name, skip=module.path)]:
         other = module if path == module.path else module.project.module_at(path)
         if other is None:
             return False
-        whole = text if other is module else data.decode("utf-8", "surrogateescape")
         imports = bases = 0
         for node in ast.walk(other.tree):
             if isinstance(node, ast.alias) and node.name.rpartition(".")[2] == cls.name and node.asname in (None, cls.name):
@@ -174,14 +177,16 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
                 if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not first_party_lineage(other, node):
                     return False
                 scanned.append(node.name)
-                if _named_in_project(other, root, node.name, node, foreign=True, own=whole) and not _composed_only_into_dead(
-                    other, root, node, whole, scanned, depth + 1
-                ):
+                text = other.text if other is module else data.decode("utf-8", "surrogateescape")
+                if text is None:
+                    return False
+                rest = outside_of(text, node)
+                if _named_in_project(other, root, node.name, rest) and not _composed_only_into_dead(other, root, node, rest, scanned, depth + 1):
                     return False
                 bases += sum(_names_class(b, cls.name) for b in node.bases)
         # (an import with no base beside it re-exports the class: ``from .middleware import
         # Middleware`` in a package's ``__init__``, for code outside the project to name)
-        if (imports and not bases) or code_words(other, whole, cls.name, cls if other is module else None) != imports + bases:
+        if (imports and not bases) or word_count(data, cls.name) != imports + bases:
             return False
         composed = composed or bases > 0
     return composed
@@ -344,23 +349,26 @@ def _registers_subclasses(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     )
 
 
-def _named_in_project(
-    module: ModuleInfo, root: Path, name: str, skipped: ast.stmt, *, foreign: bool = False, own: str | None = None,
-) -> bool:
-    """Whether the module's text without the lines of ``skipped``, or another file of the project
-    under ``root``, names ``name`` in code other than by a ``def`` (not in a comment, a docstring
-    or a log message; with ``foreign``, not as another module's object of that name:
-    :func:`~tradelint.facts.prose_mentions.code_words`). ``own``: the module's text, when it has
-    none at hand (a module another one's question parsed)."""
+def _named_in_project(module: ModuleInfo, root: Path, name: str, own: bytes) -> bool:
+    """Whether ``own`` (the module's text, or a part of it) or another file of the project under
+    ``root`` names ``name`` other than by a ``def``."""
     module.project.note_scan(f"mentions {name}", root)
-    text = own if own is not None else module.text
-    if text is None or code_words(module, text, name, skipped) > 0:
+    if _named(own, name):
         return True
-    for path, data in files_naming(module.project, root, name, skip=module.path):
-        other = module.project.module_at(path)
-        if other is None or code_words(other, data.decode("utf-8", "surrogateescape"), name, foreign=foreign) > 0:
-            return True
-    return False
+    return any(_named(data, name) for _, data in files_naming(module.project, root, name, skip=module.path))
+
+
+def _named(data: bytes, name: str) -> bool:
+    """Whether ``data`` names ``name`` as a word anywhere but right after ``def`` or ``class``."""
+    return word_count(data, name) > 0
+
+
+def word_count(data: bytes, name: str) -> int:
+    """How often ``data`` names ``name`` as a word, but right after ``def`` or ``class``."""
+    word = re.escape(name.encode("utf-8"))
+    every = len(re.findall(rb"(?<![A-Za-z0-9_])" + word + rb"(?![A-Za-z0-9_])", data))
+    defined = len(re.findall(rb"(?<![A-Za-z0-9_])(?:def|class)[ \t]+" + word + rb"(?![A-Za-z0-9_])", data))
+    return every - defined
 
 
 def first_party_lineage(module: ModuleInfo, cls: ast.ClassDef) -> bool:

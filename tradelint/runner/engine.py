@@ -24,7 +24,6 @@ from tradelint.runner.unused_noqa import unused_noqa
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
-from tradelint.facts.unfilled_registries import in_unfilled_loop
 from tradelint.facts.unpassed_defaults import under_unpassed_default
 from tradelint.facts.unreachable import JUDGED_FAMILIES, uncalled
 from tradelint.runner.fix_check import verified
@@ -213,13 +212,11 @@ class Checker:
                 if (families is None or code[:4] in families) and config.enabled(code, path):
                     reports.extend((code, report) for report in rule.check(ctx))
             # What an application never runs leaks nothing: a method nothing names
-            # (``facts.unreachable``), a branch behind a parameter no call gives (``facts.unpassed_defaults``),
-            # a loop over a registry only such code fills (``facts.unfilled_registries``).
+            # (``facts.unreachable``), a branch behind a parameter no call gives (``facts.unpassed_defaults``).
             if not config.check_uncalled_methods:
                 reports = [
                     (code, r) for code, r in reports
-                    if code[:4] not in JUDGED_FAMILIES
-                    or not (uncalled(module, r.node) or under_unpassed_default(module, r.node) or in_unfilled_loop(module, r.node))
+                    if code[:4] not in JUDGED_FAMILIES or not (uncalled(module, r.node) or under_unpassed_default(module, r.node))
                 ]
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
