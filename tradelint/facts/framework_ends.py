@@ -428,21 +428,27 @@ def kept_by_integration(module: ModuleInfo, function: ast.AST, expr: ast.expr) -
     """``hass.data[DOMAIN][entry.entry_id] = X``, ``entry.runtime_data = X`` in the module-level
     ``async_setup_entry(hass, entry)`` of an integration that can be unloaded: the statement that
     keeps ``X`` on an object Home Assistant holds (reached from a parameter of the setup), or None."""
-    params = setup_parameters(module, function)
-    if not params:
-        return None
     stmt = module.parent(expr)
     if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1):
         return None
     target = stmt.targets[0]
     if not isinstance(target, (ast.Attribute, ast.Subscript)):
         return None
-    root: ast.expr = target
+    return stmt if reached_from_setup(module, function, target) else None
+
+
+def reached_from_setup(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> bool:
+    """Whether ``expr`` (``hass.data[DOMAIN][entry.entry_id]``, ``entry.runtime_data``,
+    ``hass.data.setdefault(DOMAIN, {})``) is reached, through attributes, subscripts and calls,
+    from a parameter of the setup ``function`` (:func:`setup_parameters`), in an integration that
+    can be unloaded: what is kept there lives until the unload."""
+    params = setup_parameters(module, function)
+    if not params:
+        return False
+    root = expr
     while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
         root = root.func if isinstance(root, ast.Call) else root.value
-    if not (isinstance(root, ast.Name) and root.id in params) or unload_reach(module) is None:
-        return None
-    return stmt
+    return isinstance(root, ast.Name) and root.id in params and unload_reach(module) is not None
 
 
 def setup_parameters(module: ModuleInfo, function: ast.AST) -> frozenset[str]:

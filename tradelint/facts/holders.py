@@ -12,7 +12,7 @@ import ast
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import kept_by_integration, setup_parameters, unload_reach
+from tradelint.facts.framework_ends import kept_by_integration, reached_from_setup, setup_parameters
 from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.ownership import Family, is_release_name, lineage
 from tradelint.facts.named_classes import class_named
@@ -82,10 +82,7 @@ def _updated_for_entry(module: ModuleInfo, function: ast.AST, holder: ast.expr) 
         return False
     if not (isinstance(call.func, ast.Attribute) and call.func.attr == "update" and isinstance(module.parent(call), ast.Expr)):
         return False
-    root: ast.expr = call.func.value
-    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
-        root = root.func if isinstance(root, ast.Call) else root.value
-    return isinstance(root, ast.Name) and root.id in setup_parameters(module, function) and unload_reach(module) is not None
+    return reached_from_setup(module, function, call.func.value)
 
 
 def raised_after_keep(module: ModuleInfo, function: ast.AST, keep: ast.stmt, name: str) -> ast.Raise | None:

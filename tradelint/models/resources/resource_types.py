@@ -31,7 +31,8 @@ class ResourceSpec:
     # the attribute. Each instance made leaks it, whoever holds the instance.
     holds: str = ""
     # ``holds`` made on first use (a getter), not in ``__init__``: judged only where an integration's
-    # setup keeps the instance for its entry (``lazy_holders``), which uses it for the entry's life.
+    # setup keeps the instance for its entry (``owner_leaks.lazy_holder_at_setup``), which uses it for
+    # the entry's life.
     lazily_held: bool = False
     # Other methods that end an instance themselves, read from a library's code (discord's
     # ``Client.run()`` enters ``async with self`` around the bot's whole life).
