@@ -75,7 +75,7 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
     method = methods.get(func.attr)
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
         return False
-    return _fails_holding_nothing(method, methods, set()) is not None
+    return _fails_holding_nothing(method, methods, set(), _given_tools(*found, methods, close)) is not None
 
 
 def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.ClassDef] | None:
@@ -112,23 +112,96 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
     ``__init__`` (``__new__``, ``__post_init__``) of the family stores a call's value that a
     release method reads (``self._session = ClientSession()``, closed in ``close()``), starts a
     task, or calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
-    releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
+    releases = _releases(methods, close)
     released: set[str] = set()
     for release in releases:
         receiver = instance_parameter(release)
         released.update(n.attr for n in own_nodes(release) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, receiver or ""))
+    ended = _ended_by(releases, methods, close)
     for home, node in class_and_bases(module, cls):
         if node.decorator_list:
             return True  # (a dataclass's or an attrs class's ``__init__`` is not in its text)
         for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
-            if init is not None and _holds_after(home, init, released):
+            if init is not None and _holds_after(home, init, released, ended):
                 return True
     return False
 
 
-def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
-    """Whether the construction method ``init`` may make something the class releases."""
+def _releases(methods: Methods, close: str) -> list[Function]:
+    return [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
+
+
+def _given_tools(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> frozenset[str]:
+    """The attributes a construction method stores from a parameter of its own that no release
+    ends (:func:`_ended_by`): a tool the instance is given to work with (a shared session), whose
+    use makes the instance hold nothing (``async with self._session.post(...)``)."""
+    ended = _ended_by(_releases(methods, close), methods, close)
+    tools: set[str] = set()
+    for home, node in class_and_bases(module, cls):
+        for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
+            if init is None:
+                continue
+            receiver = instance_parameter(init) or ""
+            given = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)} - {receiver}
+            for stmt in own_nodes(init):
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id in given:
+                    tools.update(attr for t in stmt.targets if (attr := self_attr(t, receiver)))
+    return frozenset(tools - ended)
+
+
+def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str]:
+    """The attributes of ``self`` that the release methods (and the methods of the family they
+    call on ``self``, however deep) may end: a release called on it or on a part of it
+    (``self._session.close()``, ``self._ws.transport.abort()`` aside: ``abort`` is no release
+    name, so ``self._ws.close()`` is), or the attribute itself handed to anything (an argument, an
+    alias, entered, awaited, returned). Using it to do something else (``self._session.post(url,
+    json=logout)``, ``self._session.closed``) or testing it (``if self._session is None``) ends
+    nothing: a given tool the release works with stays its giver's."""
+    ended: set[str] = set()
+    todo, seen = list(releases), set()
+    while todo:
+        method = todo.pop()
+        if id(method) in seen:
+            continue
+        seen.add(id(method))
+        receiver = instance_parameter(method) or ""
+        nodes = list(own_nodes(method))
+        parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
+        for node in nodes:
+            if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and self_attr(node, receiver)):
+                continue
+            parent = parents.get(id(node))
+            if isinstance(parent, ast.Call) and parent.func is node:
+                if (called := methods.get(node.attr)) is not None:
+                    todo.append(called)  # (``self._logout()``: what it ends, the release ends)
+                continue
+            if _ends(node, parent, parents, close):
+                ended.add(node.attr)
+    return ended
+
+
+def _ends(node: ast.Attribute, parent: ast.AST | None, parents: dict[int, ast.AST], close: str) -> bool:
+    """Whether this load of ``self.<attr>`` may end what the attribute holds (see :func:`_ended_by`)."""
+    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.If, ast.IfExp, ast.While, ast.Assert)) or (
+            isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)):
+        return False  # (a test of it)
+    chain: ast.AST = node
+    while isinstance(parent, ast.Attribute) and parent.value is chain:
+        grand = parents.get(id(parent))
+        if isinstance(grand, ast.Call) and grand.func is parent:
+            return is_release_name(parent.attr) or parent.attr == close
+        chain, parent = parent, grand
+    return chain is node  # (``self._session.closed``, read and dropped: nothing ended)
+
+
+def _holds_after(home: ModuleInfo, init: Function, released: set[str], ended: set[str]) -> bool:
+    """Whether the construction method ``init`` may make something the class releases: a value it
+    makes that a release reads, or a value it is given (a parameter of its own) that a release
+    ends (:func:`_ended_by`)."""
     receiver = instance_parameter(init) or ""
+    parameters = [a for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs) if a.arg != receiver]
+    given = {a.arg for a in parameters}
+    plain = {a.arg for a in parameters if _plain(a.annotation)}
     for stmt in own_nodes(init):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
             return True
@@ -139,8 +212,12 @@ def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
         attrs = {attr for t in flat if (attr := self_attr(t, receiver))}
+        if isinstance(stmt.value, ast.Name) and stmt.value.id in given:
+            if attrs & ended and stmt.value.id not in plain:
+                return True  # (given, and ended by a release: ``self._session = session`` may be one made for it)
+            continue
         if attrs & released and not _empty(home, stmt.value):
-            return True  # (made here, or given: ``self._session = session`` may be one made for it)
+            return True  # (made here)
     return False
 
 
@@ -170,7 +247,7 @@ def _self_rooted(node: ast.AST, receiver: str) -> bool:
     return False
 
 
-def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -> Reading | None:
+def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], tools: frozenset[str] = frozenset()) -> Reading | None:
     """The line of ``method``'s first acquisition (0: it acquires nothing) and whether it can fail
     at all, when nothing can fail after that acquisition; None when something can, or when what
     it does cannot be read."""
@@ -189,7 +266,7 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver and _a_property(methods.get(node.attr)):
             if not isinstance(node.ctx, ast.Load):
                 return None  # (a property's setter: what it keeps is not read here)
-            reading = _fails_holding_nothing(methods[node.attr], methods, seen)
+            reading = _fails_holding_nothing(methods[node.attr], methods, seen, tools)
             if reading is None:
                 return None
             if reading[0]:
@@ -218,14 +295,15 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
             callee = methods.get(func.attr)
             if callee is None:
                 return None  # a method of a library base, or made at run time
-            reading = _fails_holding_nothing(callee, methods, seen)
+            reading = _fails_holding_nothing(callee, methods, seen, tools)
             if reading is None:
                 return None
             if reading[0]:
                 acquired.append(node)
             if reading[1]:
                 failing.append(node)  # (``self._check()`` that raises: it fails where it is called)
-        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) or last_name(func) in TASK_STARTERS:
+        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) and not _a_tool(func.value, receiver, tools) or (
+                last_name(func) in TASK_STARTERS):
             acquired.append(node)
     handled = {id(n) for t in nodes if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in ast.walk(t)}
     failing = [n for n in failing if id(n) not in handled]
@@ -237,6 +315,28 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
     if any(_end(n) > first for n in failing):
         return None  # (``await asyncio.gather(self.a.start(), other())`` ends after what it started too)
     return first[0], bool(failing)
+
+
+_PLAIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes"})
+
+
+def _plain(annotation: ast.expr | None) -> bool:
+    """A parameter annotated as a plain value (``url: str``, ``port: int | None``): it holds nothing."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return all(_plain(side) or (isinstance(side, ast.Constant) and side.value is None) for side in (annotation.left, annotation.right))
+    if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Optional":
+        return _plain(annotation.slice)
+    return isinstance(annotation, ast.Name) and annotation.id in _PLAIN_TYPES
+
+
+def _a_tool(node: ast.expr, receiver: str, tools: frozenset[str]) -> bool:
+    """``self._session`` (not ``self._session.conn``, nor an item of it): a given tool's own method."""
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver and node.attr in tools
 
 
 def _end(node: ast.AST) -> tuple[int, int]:
