@@ -126,3 +126,94 @@ def test_twin_a_start_that_keeps_a_websocket_before_a_failing_await(tmp_path: Pa
 
 def test_twin_an_await_of_something_else_before_the_start(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, _files(before="    await asyncio.sleep(0)\n"), "TRD2") == _reported(10)
+
+
+RPC_CLIENT = """\
+from datetime import UTC, datetime, timedelta
+
+from aiohttp import ClientSession
+
+
+class RpcClient:
+    _EMPTY = "00000000"
+
+    def __init__(self, *, session: ClientSession, url: str, timeout: int = 15) -> None:
+        self._session = session
+        self._url = url
+        self._timeout = timeout
+        self._session_id = self._EMPTY
+        self._expires_at = datetime.min.replace(tzinfo=UTC)
+
+    async def connect(self) -> str:
+        body = await self._request("login", ensure=False)
+        session_id = body.get("id")
+        if not isinstance(session_id, str):
+            raise RuntimeError("no session")
+        self._session_id = session_id
+        self._expires_at = datetime.now(tz=UTC) + timedelta(seconds=300)
+        return session_id
+
+    async def _ensure_connected(self) -> None:
+        if self._session_id == self._EMPTY or datetime.now(tz=UTC) >= self._expires_at:
+            await self.connect()
+
+    async def _request(self, method: str, ensure: bool = True) -> dict:
+        if ensure:
+            await self._ensure_connected()
+        response = await self._session.post(self._url, json={"method": method, "id": self._session_id}, timeout=self._timeout)
+        return await response.json()
+
+    async def close(self) -> None:
+        if self._session_id == self._EMPTY:
+            return
+        await self._request("logout")
+        self._session_id = self._EMPTY
+{extra}"""
+
+RPC_FLOW = """\
+from aiohttp import ClientSession
+
+from .client import RpcClient
+
+
+async def validate(session: ClientSession, url: str) -> None:
+    client = RpcClient(session=session, url=url)
+    await client.connect()
+    await client.close()
+
+
+class Flow:
+    async def async_step_user(self, session: ClientSession, url: str) -> str:
+        try:
+            await validate(session, url)
+        except RuntimeError:
+            return "invalid_auth"
+        return "ok"
+"""
+
+# A start that keeps a task before the login that may fail: the task is held, and an error in the
+# login leaves it running.
+KEEPER = """
+    def _keep_alive(self) -> None:
+        self._pinger = asyncio.get_running_loop().create_task(self._request("ping"))
+"""
+
+
+def test_a_login_reached_again_through_its_own_requests_keeps_nothing_when_it_fails(tmp_path: Path) -> None:
+    """The start's request re-enters it (``connect()`` -> ``_request()`` -> ``_ensure_connected()``
+    -> ``connect()``, under a flag it passes false); the id it keeps comes from a class constant,
+    and the expiry it keeps is arithmetic: nothing it keeps can need a release."""
+    files = {"client.py": RPC_CLIENT.replace("{extra}", ""), "flow.py": RPC_FLOW}
+    assert tree_findings(tmp_path, files, "TRD2") == []
+
+
+def test_twin_the_login_starts_a_task_the_release_reads_before_it_can_fail(tmp_path: Path) -> None:
+    client = RPC_CLIENT.replace("{extra}", KEEPER).replace(
+        '        body = await self._request("login", ensure=False)',
+        '        self._keep_alive()\n        body = await self._request("login", ensure=False)',
+    ).replace("        self._session_id = self._EMPTY\n", "        self._session_id = self._EMPTY\n        self._pinger.cancel()\n")
+    files = {"client.py": "import asyncio\n" + client, "flow.py": RPC_FLOW}
+    assert tree_findings(tmp_path, files, "TRD2") == [
+        "flow.py:7:5 TRD201 `client` (`RpcClient(...)`) is closed here on one path only: an error in the `await` "
+        "at line 8 leaves it open; close it in a `finally`"
+    ]

@@ -31,6 +31,7 @@ every path."""
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
 from tradelint.facts.context import ModuleInfo
@@ -75,7 +76,17 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
     method = methods.get(func.attr)
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
         return False
-    return _fails_holding_nothing(method, methods, set(), _given_tools(*found, methods, close)) is not None
+    releases = _release_family(_releases(methods, close), methods)
+    read = frozenset(n.attr for release in releases for n in own_nodes(release)
+                     if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, instance_parameter(release) or ""))
+    reader = _Reader(methods, _given_tools(*found, methods, close), read, (0, True))
+    reading = _fails_holding_nothing(method, reader, set())
+    if reading is not None and reading[0]:
+        # A call that re-enters a method being read (``connect()`` -> ``_request()`` ->
+        # ``_ensure_connected()`` -> ``connect()``) was taken to acquire nothing, which holds only
+        # if nothing acquires: read again, taking it to acquire and to fail.
+        reading = _fails_holding_nothing(method, reader._replace(assumed=(1, True)), set())
+    return reading is not None
 
 
 def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.ClassDef] | None:
@@ -118,11 +129,16 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
         receiver = instance_parameter(release)
         released.update(n.attr for n in own_nodes(release) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, receiver or ""))
     ended = _ended_by(releases, methods, close)
-    for home, node in class_and_bases(module, cls):
+    family = list(class_and_bases(module, cls))
+    constants = frozenset(  # (``_EMPTY = "000..."`` in the class body: ``self._id = self._EMPTY`` holds nothing)
+        target.id for _home, node in family for stmt in node.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        and isinstance(stmt.value, (ast.Constant, *_PLAIN_FORMS))
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]) if isinstance(target, ast.Name))
+    for home, node in family:
         if node.decorator_list:
             return True  # (a dataclass's or an attrs class's ``__init__`` is not in its text)
         for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
-            if init is not None and _holds_after(home, init, released, ended):
+            if init is not None and _holds_after(home, init, released, ended, constants):
                 return True
     return False
 
@@ -133,20 +149,28 @@ def _releases(methods: Methods, close: str) -> list[Function]:
 
 def _given_tools(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> frozenset[str]:
     """The attributes a construction method stores from a parameter of its own that no release
-    ends (:func:`_ended_by`): a tool the instance is given to work with (a shared session), whose
-    use makes the instance hold nothing (``async with self._session.post(...)``)."""
+    ends (:func:`_ended_by`), or that is annotated as a plain value: a tool the instance is given
+    to work with (a shared session, a URL), whose use makes the instance hold nothing (``async
+    with self._session.post(self._url)``)."""
     ended = _ended_by(_releases(methods, close), methods, close)
     tools: set[str] = set()
+    plain: set[str] = set()
     for home, node in class_and_bases(module, cls):
         for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
             if init is None:
                 continue
             receiver = instance_parameter(init) or ""
-            given = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)} - {receiver}
+            parameters = [a for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs) if a.arg != receiver]
             for stmt in own_nodes(init):
-                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id in given:
-                    tools.update(attr for t in stmt.targets if (attr := self_attr(t, receiver)))
-    return frozenset(tools - ended)
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name):
+                    parameter = next((a for a in parameters if a.arg == stmt.value.id), None)
+                    if parameter is None:
+                        continue
+                    attrs = {attr for t in stmt.targets if (attr := self_attr(t, receiver))}
+                    tools.update(attrs)
+                    if _plain(parameter.annotation):
+                        plain.update(attrs)
+    return frozenset(tools - ended) | frozenset(plain)
 
 
 def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str]:
@@ -158,12 +182,7 @@ def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str
     json=logout)``, ``self._session.closed``) or testing it (``if self._session is None``) ends
     nothing: a given tool the release works with stays its giver's."""
     ended: set[str] = set()
-    todo, seen = list(releases), set()
-    while todo:
-        method = todo.pop()
-        if id(method) in seen:
-            continue
-        seen.add(id(method))
+    for method in _release_family(releases, methods):
         receiver = instance_parameter(method) or ""
         nodes = list(own_nodes(method))
         parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
@@ -171,13 +190,29 @@ def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str
             if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and self_attr(node, receiver)):
                 continue
             parent = parents.get(id(node))
-            if isinstance(parent, ast.Call) and parent.func is node:
-                if (called := methods.get(node.attr)) is not None:
-                    todo.append(called)  # (``self._logout()``: what it ends, the release ends)
-                continue
+            if isinstance(parent, ast.Call) and parent.func is node and node.attr in methods:
+                continue  # (``self._logout()``: read in its turn)
             if _ends(node, parent, parents, close):
                 ended.add(node.attr)
     return ended
+
+
+def _release_family(releases: list[Function], methods: Methods) -> list[Function]:
+    """The release methods and the methods of the family they call on ``self``, however deep."""
+    found: list[Function] = []
+    todo, seen = list(releases), set()
+    while todo:
+        method = todo.pop()
+        if id(method) in seen:
+            continue
+        seen.add(id(method))
+        found.append(method)
+        receiver = instance_parameter(method) or ""
+        for node in own_nodes(method):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and self_attr(node.func, receiver):
+                if (called := methods.get(node.func.attr)) is not None:
+                    todo.append(called)
+    return found
 
 
 def _ends(node: ast.Attribute, parent: ast.AST | None, parents: dict[int, ast.AST], close: str) -> bool:
@@ -194,10 +229,10 @@ def _ends(node: ast.Attribute, parent: ast.AST | None, parents: dict[int, ast.AS
     return chain is node  # (``self._session.closed``, read and dropped: nothing ended)
 
 
-def _holds_after(home: ModuleInfo, init: Function, released: set[str], ended: set[str]) -> bool:
+def _holds_after(home: ModuleInfo, init: Function, released: set[str], ended: set[str], constants: frozenset[str]) -> bool:
     """Whether the construction method ``init`` may make something the class releases: a value it
-    makes that a release reads, or a value it is given (a parameter of its own) that a release
-    ends (:func:`_ended_by`)."""
+    makes that a release reads (not a constant of the class, nor a value plain by its form), or a
+    value it is given (a parameter of its own) that a release ends (:func:`_ended_by`)."""
     receiver = instance_parameter(init) or ""
     parameters = [a for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs) if a.arg != receiver]
     given = {a.arg for a in parameters}
@@ -215,6 +250,10 @@ def _holds_after(home: ModuleInfo, init: Function, released: set[str], ended: se
         if isinstance(stmt.value, ast.Name) and stmt.value.id in given:
             if attrs & ended and stmt.value.id not in plain:
                 return True  # (given, and ended by a release: ``self._session = session`` may be one made for it)
+            continue
+        if isinstance(stmt.value, _PLAIN_FORMS) or (
+                isinstance(stmt.value, ast.Attribute) and stmt.value.attr in constants and isinstance(stmt.value.value, ast.Name)
+                and (stmt.value.value.id == receiver or stmt.value.value.id[:1].isupper())):
             continue
         if attrs & released and not _empty(home, stmt.value):
             return True  # (made here)
@@ -247,13 +286,27 @@ def _self_rooted(node: ast.AST, receiver: str) -> bool:
     return False
 
 
-def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], tools: frozenset[str] = frozenset()) -> Reading | None:
+class _Reader(NamedTuple):
+    """What reading a start needs: the family's methods; the given tools (:func:`_given_tools`);
+    the attributes the releases read (a store elsewhere keeps nothing they could end); and what a
+    call re-entering a method being read is taken to do."""
+
+    methods: Methods
+    tools: frozenset[str]
+    read: frozenset[str]
+    assumed: Reading
+
+
+def _fails_holding_nothing(method: Function, reader: _Reader, seen: set[str]) -> Reading | None:
     """The line of ``method``'s first acquisition (0: it acquires nothing) and whether it can fail
     at all, when nothing can fail after that acquisition; None when something can, or when what
     it does cannot be read."""
     receiver = instance_parameter(method)
-    if receiver is None or method.name in seen:
+    if receiver is None:
         return None
+    if method.name in seen:
+        return reader.assumed
+    methods = reader.methods
     seen = seen | {method.name}
     nodes = list(own_nodes(method))
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
@@ -266,7 +319,7 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], t
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver and _a_property(methods.get(node.attr)):
             if not isinstance(node.ctx, ast.Load):
                 return None  # (a property's setter: what it keeps is not read here)
-            reading = _fails_holding_nothing(methods[node.attr], methods, seen, tools)
+            reading = _fails_holding_nothing(methods[node.attr], reader, seen)
             if reading is None:
                 return None
             if reading[0]:
@@ -277,8 +330,9 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], t
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
-            if node.value is not None and any(_self_rooted(t, receiver) for t in flat) and any(isinstance(n, ast.Call) for n in ast.walk(node.value)):
-                acquired.append(node)
+            if node.value is not None and any(_self_rooted(t, receiver) and _root_attribute(t) in reader.read for t in flat) and any(
+                    isinstance(n, ast.Call) for n in ast.walk(node.value)) and not isinstance(node.value, _PLAIN_FORMS):
+                acquired.append(node)  # (kept where a release reads it: what no release reads, none ends either way)
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -287,7 +341,7 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], t
             return None  # (``await register(self)``: what the callee keeps on it is not read here)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and last_name(func.value.func) == "super":
             return None  # (``await super().__aenter__()``: what a base's method acquires is not read here)
-        if any(_self_rooted(a, receiver) for a in given) and (
+        if any(_self_rooted(a, receiver) and not _a_tool(a, receiver, reader.tools) for a in given) and (
             isinstance(parents.get(id(node)), ast.Await) or any(isinstance(n, ast.Call) for a in given for n in ast.walk(a))
         ):
             acquired.append(node)  # (``await join(self._stack, url)``: given what the instance holds, to fill)
@@ -295,14 +349,14 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], t
             callee = methods.get(func.attr)
             if callee is None:
                 return None  # a method of a library base, or made at run time
-            reading = _fails_holding_nothing(callee, methods, seen, tools)
+            reading = _fails_holding_nothing(callee, reader, seen)
             if reading is None:
                 return None
             if reading[0]:
                 acquired.append(node)
             if reading[1]:
                 failing.append(node)  # (``self._check()`` that raises: it fails where it is called)
-        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) and not _a_tool(func.value, receiver, tools) or (
+        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) and not _a_tool(func.value, receiver, reader.tools) or (
                 last_name(func) in TASK_STARTERS):
             acquired.append(node)
     handled = {id(n) for t in nodes if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in ast.walk(t)}
@@ -317,6 +371,9 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str], t
     return first[0], bool(failing)
 
 
+# Values plain by their form: arithmetic, a comparison, a formatted string (``datetime.now() +
+# timedelta(seconds=30)``, ``f"{host}:{port}"``) hold nothing, whatever their operands' calls made.
+_PLAIN_FORMS = (ast.BinOp, ast.UnaryOp, ast.Compare, ast.JoinedStr)
 _PLAIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes"})
 
 
@@ -332,6 +389,16 @@ def _plain(annotation: ast.expr | None) -> bool:
     if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Optional":
         return _plain(annotation.slice)
     return isinstance(annotation, ast.Name) and annotation.id in _PLAIN_TYPES
+
+
+def _root_attribute(node: ast.AST) -> str:
+    """``a`` of ``self.a``, ``self.a.b``, ``self.a[k]``."""
+    name = ""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+        node = node.value
+    return name
 
 
 def _a_tool(node: ast.expr, receiver: str, tools: frozenset[str]) -> bool:
