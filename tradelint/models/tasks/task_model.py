@@ -332,6 +332,12 @@ class TaskAnalysis(TaskOwners):
             return None
         if self._self_attribute_handled(cls, binding.name):
             return None
+        if not configured and (coro := tracked_coroutine(call)) is not None and waiting_kind(module, call, coro) is None:
+            # A task Home Assistant tracks (RULES.md names ``hass.async_create_task`` a task owner)
+            # whose coroutine is not shown to wait (no loop, no timer): one refresh or one
+            # command, which ends by itself (BobMcGlobus/ha-ninebot's ``self._poll_task =
+            # self.hass.async_create_task(self.async_refresh())``). One that loops or sleeps is judged.
+            return None
         return TaskSite(call, "self", text, binding.stmt, binding.name, function, cls, fixable=False)
 
     def _framework_task_in_collection(self, call: ast.Call, text: str) -> TaskSite | None:
