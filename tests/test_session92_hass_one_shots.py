@@ -38,6 +38,10 @@ class Coordinator(DataUpdateCoordinator):
     async def _poll_once(self):
         await self.async_refresh()
 
+    async def _clear_soon(self):
+        await asyncio.sleep(0.3)
+        self.async_update_listeners()
+
     async def _watch(self):
         while True:
             await asyncio.sleep(30)
@@ -92,3 +96,11 @@ def test_twin_an_asyncio_loop_kept_on_self_is_reported(tmp_path: Path) -> None:
 def test_twin_an_asyncio_one_shot_kept_on_self_as_before(tmp_path: Path) -> None:
     """Not reported before this session either: the tracked one-shot is now judged alike."""
     assert tree_findings(tmp_path, _files("asyncio.create_task", "self._poll_once()"), "TRD3") == []
+
+
+def test_twin_a_tracked_short_timer_kept_on_self_is_still_judged(tmp_path: Path) -> None:
+    """A timer of 0.3 s acts after the unload too (a Xiaomi gateway's entity cleared its state on
+    a removed entity): any sleep makes the coroutine one that waits."""
+    assert tree_findings(tmp_path, _files("self.hass.async_create_task", "self._clear_soon()"), "TRD3") == [
+        "coordinator.py:14:9 TRD303 `self._poll_task` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
+    ]
