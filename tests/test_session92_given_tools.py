@@ -217,3 +217,12 @@ def test_twin_the_login_starts_a_task_the_release_reads_before_it_can_fail(tmp_p
         "flow.py:7:5 TRD201 `client` (`RpcClient(...)`) is closed here on one path only: an error in the `await` "
         "at line 8 leaves it open; close it in a `finally`"
     ]
+
+
+def test_a_union_annotation_of_any_length_is_read_without_recursion(tmp_path: Path) -> None:
+    """``url: "int | int | ... | None"`` (1,500 members, which every supported Python parses) is
+    read without recursion: read recursively it raised RecursionError, and the whole calling file
+    was reported as "TRD001 file is too deeply nested to analyse" instead of analysed."""
+    long_union = " | ".join(["int"] * 1500) + " | None"
+    client = CLIENT.format(connect=LOGIN, close="").replace("url: str,", f'url: "{long_union}",')
+    assert tree_findings(tmp_path, {"client.py": client, "flow.py": FLOW.replace("{before}", "")}, "TRD2") == []

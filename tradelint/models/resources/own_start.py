@@ -37,7 +37,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import LOOP_NODES, TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
+from tradelint.facts.syntax import LOOP_NODES, TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns, parse_expression
 from tradelint.facts.uses import self_attr
 
 __all__ = ["started_clean"]
@@ -381,14 +381,23 @@ def _plain(annotation: ast.expr | None) -> bool:
     """A parameter annotated as a plain value (``url: str``, ``port: int | None``): it holds nothing."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
+            annotation = parse_expression(annotation.value.strip())
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return all(_plain(side) or (isinstance(side, ast.Constant) and side.value is None) for side in (annotation.left, annotation.right))
-    if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Optional":
-        return _plain(annotation.slice)
-    return isinstance(annotation, ast.Name) and annotation.id in _PLAIN_TYPES
+    if annotation is None:
+        return False
+    sides, found = [annotation], False
+    while sides:  # (a union of any length, read without recursion)
+        side = sides.pop()
+        if isinstance(side, ast.BinOp) and isinstance(side.op, ast.BitOr):
+            sides += [side.left, side.right]
+        elif isinstance(side, ast.Subscript) and last_name(side.value) == "Optional":
+            sides.append(side.slice)
+        elif isinstance(side, ast.Name) and side.id in _PLAIN_TYPES:
+            found = True
+        elif not (isinstance(side, ast.Constant) and side.value is None):
+            return False
+    return found
 
 
 def _root_attribute(node: ast.AST) -> str:
