@@ -15,18 +15,26 @@ start that awaits one of its own methods that does so, or a class whose ``__init
 made what its release closes.
 
 An acquisition, in the method or a method of its class it calls on ``self`` (read the same way):
-a store on ``self`` (an attribute or an item of one) of a value that calls anything, a read of a
-property of the family that acquires (``self.engine``, made when first read), a call of a
-method of something ``self`` holds (``self._stack.enter_async_context(...)``), an awaited call
-given something it holds (``await join(self._stack, url)``), a task started. What cannot be read
+a store on ``self`` (an attribute or an item of one), where a release (or a method it calls on
+``self``) reads it, of a value that calls anything and is not plain by its form (arithmetic, a
+comparison, an f-string: ``datetime.now() + timedelta(...)``), a read of a property of the family
+that acquires (``self.engine``, made when first read), a call of a method of something ``self``
+holds (``self._stack.enter_async_context(...)``), an awaited call given something it holds
+(``await join(self._stack, url)``), a task started. A *given tool* (what a construction method
+stores from a parameter of its own that no release ends, or one annotated as a plain value: a
+shared session, a URL) is held by no one here: a call of its own method (``async with
+self._session.post(self._url)``), or it handed to a call, acquires nothing. What cannot be read
 (a method of a library base, ``super()``'s, a call given ``self`` itself, an acquisition in a
-loop) is taken to fail after acquiring. Held from the construction: what an ``__init__`` (or
-``__new__``, ``__post_init__``) of the family stores where a release reads it, unless it holds
-nothing (``None``, an empty display, an empty exit stack), also when it is given
-(``self._session = session`` may be one made for it); anything else it calls; whatever a class
-decorator writes. Only a first-party class whose bases are all of the project; made by its
-constructor or by a plain function of the project that returns its construction directly on
-every path."""
+loop) is taken to fail after acquiring; a call re-entering a method being read is taken to
+acquire nothing when nothing acquires, else to acquire and fail (read twice). Held from the
+construction: what an ``__init__`` (or ``__new__``, ``__post_init__``) of the family makes and
+stores where a release reads it, unless it holds nothing (``None``, an empty display, an empty
+exit stack, a class constant, a value plain by its form), or what it is given when a release
+ends it (a release called on it, or it handed on: ``self._session = session`` may be one made for
+it; not when the release only works with it, ``self._session.post(url, json=logout)``); anything
+else it calls; whatever a class decorator writes. Only a first-party class whose bases are all of
+the project; made by its constructor or by a plain function of the project that returns its
+construction directly on every path."""
 
 from __future__ import annotations
 
