@@ -101,6 +101,17 @@ backend = Backend(url)
 await backend.__aenter__()        # not reported: failing, it holds nothing
 self.backend = backend
 ```
+What the class is given is held from the construction only when a release ends it (calls a
+release on it, `await self._session.close()`, or hands it on), never when the release only works
+with it (`self._session.post(url, json=logout)`) or when it is annotated as a plain value (`url:
+str`); a request sent through such a given tool is no acquisition of the instance, nor is a
+store no release reads, or of a value plain by its form (`datetime.now() + timedelta(...)`, a
+class constant). A start reached again through its own requests (`connect()` -> `_request()`
+-> `_ensure_connected()` -> `connect()`) is read as acquiring nothing when nothing it reaches
+acquires. The same reading answers a function that closes the value itself ("closed here on one
+path only: an error in the `await`"): its own start failing holding nothing is no such error
+(a config flow's `client = Client(session=shared, url=url); await client.connect(); await
+client.close()`, a login that keeps the id it gets after its last `await`).
 An instance of a first-party class that holds nothing until one of its methods acquires (one
 whose opening methods are known: those that store an acquisition on `self` outside `__init__`,
 and those reaching one) is opened by an awaited use only when that use may open it: an `await`

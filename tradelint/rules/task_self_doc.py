@@ -151,7 +151,11 @@ DOC = """## What it does
     class, or each is kept on an owner's `self` by a class whose own end calls that end and whose
     instances are as safe in turn (txxa/hass-ans's orchestrator, never used), or is the one a local
     holds in a function whose `finally` calls that end; else, or handed on as a value, not proven.
-    There a task from `hass.async_create_task(...)` stored on `self` is judged too, as is one
+    There a task from `hass.async_create_task(...)` stored on `self` whose coroutine is shown to
+    wait (a loop that never ends by itself, any `asyncio.sleep`: a timer of 0.3 s still acts on an
+    entity removed meanwhile) is judged too (one that does not, a refresh or a command, or one
+    that cannot be read, ends by itself, and RULES.md names `hass.async_create_task` a task
+    owner), as is one
     from a config entry's `entry.async_create_background_task(hass, coro, name)` kept by an entity
     (the entry cancels it at unload, not when the entity alone is removed; kept by a coordinator
     or client, which ends with the entry, or stored on one at setup (`coordinator.sse_task =

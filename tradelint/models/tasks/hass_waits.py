@@ -244,6 +244,25 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call, at_stop: bo
     return how_it_waits(found[0], found[1], coro, at_stop)
 
 
+def runs_at_once(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> bool:
+    """Whether the coroutine ``coro`` (given to a tracked creator in ``call``) is not shown to
+    wait: its function, when it can be read, neither loops until it is ended nor sleeps
+    (``asyncio.sleep``), however briefly; one that cannot be read is not shown to. Kept on
+    ``self``, such a task (one refresh, one command: BobMcGlobus/ha-ninebot's ``self._poll_task =
+    self.hass.async_create_task(self.async_refresh())``) ends by itself, and RULES.md names
+    ``hass.async_create_task`` a task owner; a timer of 0.3 s still acts on an entity removed
+    meanwhile (AlexxIT/XiaomiGateway3 ``9bbf7e92``), and is judged."""
+    found = coroutine_function(module, call, coro)
+    if found is None:
+        return True
+    home, function = found
+    if how_it_waits(home, function, coro) is not None:
+        return False
+    return not any(
+        isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and home.imports.qualify(node.value.func) == "asyncio.sleep"
+        for node in _own_nodes(function))
+
+
 def dropped_by_callers(module: ModuleInfo, call: ast.Call) -> bool:
     """Whether the task of ``call`` is thrown away: ``call`` is a statement, or what a plain method
     returns (``def request(self, r): return self.hass.async_create_task(self.async_request(r))``)

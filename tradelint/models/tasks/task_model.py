@@ -42,7 +42,7 @@ from tradelint.models.tasks.read_uses import elements_only_read
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.startup_waits import runs_at_startup
 from tradelint.models.tasks.hass_waits import (
-    background_outlives_entry, dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
+    background_outlives_entry, dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, runs_at_once, tracked_coroutine, waiting_kind,
 )
 from tradelint.models.tasks.entry_stores import kept_at_setup_unended, kept_on_entry_object
 from tradelint.models.tasks.stop_holders import kept_past_the_stop
@@ -330,8 +330,8 @@ class TaskAnalysis(TaskOwners):
             return None
         if self._teardown(cls) is None or _runs_own_teardown(call, function, cls):
             return None
-        if self._self_attribute_handled(cls, binding.name):
-            return None
+        if self._self_attribute_handled(cls, binding.name) or not configured and (coro := tracked_coroutine(call)) is not None and runs_at_once(module, call, coro):
+            return None  # (handled, or a one-shot Home Assistant keeps, RULES.md's task owner's: ``hass_waits.runs_at_once``)
         return TaskSite(call, "self", text, binding.stmt, binding.name, function, cls, fixable=False)
 
     def _framework_task_in_collection(self, call: ast.Call, text: str) -> TaskSite | None:
