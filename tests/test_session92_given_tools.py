@@ -69,6 +69,18 @@ WEBSOCKET_LOGIN = """\
         self._session_id = str(await self._ws.receive_json())
         return self._session_id"""
 
+# The config flow's step that calls the check and answers its error (both flows end with it).
+FLOW_STEP = """
+
+class Flow:
+    async def async_step_user(self, session: ClientSession, url: str) -> str:
+        try:
+            await validate(session, url)
+        except RuntimeError:
+            return "invalid_auth"
+        return "ok"
+"""
+
 FLOW = """\
 import asyncio
 
@@ -81,16 +93,7 @@ async def validate(session: ClientSession, url: str) -> None:
     client = UbusClient(session=session, url=url, username="admin")
 {before}    await client.connect()
     await client.close()
-
-
-class Flow:
-    async def async_step_user(self, session: ClientSession, url: str) -> str:
-        try:
-            await validate(session, url)
-        except RuntimeError:
-            return "invalid_auth"
-        return "ok"
-"""
+""" + FLOW_STEP
 
 OWN_CLOSE = "\n\n    async def aclose(self) -> None:\n        await self._session.close()"
 
@@ -180,16 +183,7 @@ async def validate(session: ClientSession, url: str) -> None:
     client = RpcClient(session=session, url=url)
     await client.connect()
     await client.close()
-
-
-class Flow:
-    async def async_step_user(self, session: ClientSession, url: str) -> str:
-        try:
-            await validate(session, url)
-        except RuntimeError:
-            return "invalid_auth"
-        return "ok"
-"""
+""" + FLOW_STEP
 
 # A start that keeps a task before the login that may fail: the task is held, and an error in the
 # login leaves it running.

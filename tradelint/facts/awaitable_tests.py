@@ -35,8 +35,8 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import files_naming, project_root
-from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.unreachable import application, composed_in_project, looked_up_by_name
+from tradelint.facts.syntax import own_nodes
+from tradelint.facts.unreachable import application, branches_holding, composed_in_project, looked_up_by_name
 from tradelint.facts.uses import declares_outer, name_stores
 
 __all__ = ["under_false_awaitable_test"]
@@ -47,25 +47,15 @@ _AWAITABLE_TESTS = frozenset({"inspect.isawaitable", "inspect.iscoroutine", "asy
 def under_false_awaitable_test(module: ModuleInfo, node: ast.AST) -> bool:
     """Whether ``node`` lies in the body of an ``if`` testing that the result of a plain function
     of the application is awaitable, which it never is (see the module's docstring)."""
-    function = module.enclosing_function(node)
-    if function is None:
-        return False
-    child: ast.AST = node
-    for ancestor in module.ancestors(node):
-        if ancestor is function:
-            return False
-        if isinstance(ancestor, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
-            return False  # (a nested function may run later, with other values)
-        if isinstance(ancestor, ast.If) and any(stmt is child for stmt in ancestor.body):
-            callee = _tested_result(module, function, ancestor.test)
-            if callee is not None:
-                memo = module.project.class_memo
-                key = ("plain-results", module.path, callee)
-                if key not in memo:
-                    memo[key] = _returns_nothing_everywhere(module, callee)
-                if memo[key]:
-                    return True
-        child = ancestor
+    for function, branch in branches_holding(module, node):
+        callee = _tested_result(module, function, branch.test)
+        if callee is not None:
+            memo = module.project.class_memo
+            key = ("plain-results", module.path, callee)
+            if key not in memo:
+                memo[key] = _returns_nothing_everywhere(module, callee)
+            if memo[key]:
+                return True
     return False
 
 
@@ -134,14 +124,7 @@ def _returns_nothing_everywhere(module: ModuleInfo, name: str) -> bool:
 
 def _returns_nothing(function: ast.FunctionDef) -> bool:
     """No ``return`` of a value but ``None`` and no ``yield`` in the function's own frame."""
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return False
-        if isinstance(node, ast.Return) and node.value is not None and not (
-                isinstance(node.value, ast.Constant) and node.value.value is None):
-            return False
-        if not isinstance(node, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-    return True
+    return not any(
+        isinstance(node, (ast.Yield, ast.YieldFrom)) or (isinstance(node, ast.Return) and node.value is not None and not (
+            isinstance(node.value, ast.Constant) and node.value.value is None))
+        for node in own_nodes(function))

@@ -40,9 +40,9 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import files_naming, project_root
-from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.unreachable import (
     application,
+    branches_holding,
     called_by_name_only,
     composed_in_project,
     first_party_lineage,
@@ -56,30 +56,16 @@ __all__ = ["under_unpassed_default"]
 def under_unpassed_default(module: ModuleInfo, node: ast.AST) -> bool:
     """Whether ``node`` lies in the body of an ``if`` that runs only when a parameter of its
     function is given, and no call in the project gives it (see the module's docstring)."""
-    function = module.enclosing_function(node)
-    if function is None:
-        return False
-    child: ast.AST = node
-    for ancestor in module.ancestors(node):
-        if ancestor is function:
-            return False
-        if isinstance(ancestor, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
-            return False  # (a nested function may run later, its parameters of its own)
-        if isinstance(ancestor, ast.If) and _in_body(ancestor, child):
-            parameter = _tested_parameter(function, ancestor.test)
-            if parameter is not None:
-                memo = module.project.class_memo
-                key = ("unpassed", function, parameter)
-                if key not in memo:
-                    memo[key] = _never_given(module, function, parameter)
-                if memo[key]:
-                    return True
-        child = ancestor
+    for function, branch in branches_holding(module, node):
+        parameter = _tested_parameter(function, branch.test)
+        if parameter is not None:
+            memo = module.project.class_memo
+            key = ("unpassed", function, parameter)
+            if key not in memo:
+                memo[key] = _never_given(module, function, parameter)
+            if memo[key]:
+                return True
     return False
-
-
-def _in_body(branch: ast.If, child: ast.AST) -> bool:
-    return any(stmt is child for stmt in branch.body)
 
 
 def _tested_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, test: ast.expr) -> str | None:

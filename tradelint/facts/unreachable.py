@@ -53,8 +53,8 @@ from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
 __all__ = [
-    "JUDGED_FAMILIES", "application", "called_by_name_only", "composed_in_project", "first_party_lineage", "looked_up_by_name",
-    "uncalled", "word_count",
+    "JUDGED_FAMILIES", "application", "branches_holding", "called_by_name_only", "composed_in_project", "first_party_lineage",
+    "looked_up_by_name", "uncalled", "word_count",
 ]
 
 # The families whose findings say what happens when the code runs (a resource left open, a task
@@ -66,6 +66,25 @@ _NEUTRAL_BASES = frozenset({"object", "ABC"})
 
 # Decorators that change how a method is bound, not who calls it.
 _BINDING_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def branches_holding(
+    module: ModuleInfo, node: ast.AST,
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.If]]:
+    """Each ``if`` in whose body ``node`` lies, innermost first, within the function's own frame
+    (a function, lambda or class nested in it stops the walk: it may run later, with other
+    values), with that function: what ``unpassed_defaults`` and ``awaitable_tests`` ask of a
+    branch's test."""
+    function = module.enclosing_function(node)
+    if function is None:
+        return
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
+            return
+        if isinstance(ancestor, ast.If) and any(stmt is child for stmt in ancestor.body):
+            yield function, ancestor
+        child = ancestor
 
 
 def uncalled(module: ModuleInfo, node: ast.AST) -> bool:

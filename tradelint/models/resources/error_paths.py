@@ -27,7 +27,7 @@ from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.outliving import carrier_handoff, carrier_names, holder_outlives
 from tradelint.models.resources.registered_closures import registered_closure
-from tradelint.models.resources.own_start import started_clean
+from tradelint.models.resources.own_start import first_use_started_clean
 from tradelint.models.resources.proofs import exits_before, handed_to, releases_held
 from tradelint.models.resources.statements import closed_after
 from tradelint.models.resources.resource_types import OWNERSHIP_TAKERS, Creation, Problem
@@ -126,18 +126,10 @@ def raised_before_handoff(
             continue  # (``await client.async_test_connection()``, which catches every error and answers False)
         if not sequential(module, node, end) or any(_answered(module, node, function, n) for n in carriers):
             continue  # (``except BaseException: await device.close(); raise``: through what carries it)
-        if _own_opening(module, c, node) or _first_use_started_clean(module, c, node, function, start):
+        if _own_opening(module, c, node) or first_use_started_clean(module, function, c.call, c.name, start, node, c.spec.close):
             continue  # ``await conn.connect()`` that releases what it opened on its own failure, or (its first use) fails before it opens
         return node
     return None
-
-
-def _first_use_started_clean(module: ModuleInfo, c: Creation, node: ast.Await, function: ast.AST, start: int) -> bool:
-    """``node`` awaits the object's own start, its first use since it was made (``start``, the
-    creation's last line), and that start, failing, leaves it holding nothing
-    (:func:`.own_start.started_clean`)."""
-    return not any(start < n.lineno < node.lineno for n in name_loads(function, c.name)) and started_clean(
-        module, c.call, node, c.name, close=c.spec.close)
 
 
 def _own_opening(module: ModuleInfo, c: Creation, node: ast.Await) -> bool:
@@ -340,7 +332,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
         node for stmt in trial.body for node in walk(stmt)
         if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
         and not _closing_it_on_a_way_out(module, node, c, function)
-        and not _first_use_started_clean(module, c, node, function, start)
+        and not first_use_started_clean(module, function, c.call, c.name, start, node, c.spec.close)
     ]
     if opened and c.spec.lazy:
         used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]

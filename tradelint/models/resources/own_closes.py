@@ -44,7 +44,7 @@ from tradelint.facts.handlers import catches_cancellation, stopped_before
 from tradelint.facts.unfailing_calls import only_cancelled
 from tradelint.facts.syntax import capword, statement_block
 from tradelint.models.resources.memory_releases import frees_memory_only
-from tradelint.models.resources.own_start import started_clean
+from tradelint.models.resources.own_start import first_use_started_clean
 from tradelint.models.resources.statements import _own_walk
 
 # The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
@@ -219,11 +219,12 @@ def _failing_await(
     """The first ``await`` between the value and its close, in the binding's block, whose error
     skips the close (no ``try`` around it closes or gives the value), where the program goes on
     after the function fails (not a test nor a script's ``main()``). Not the value's own start,
-    its first use, when that start fails holding nothing (:func:`.own_start.started_clean`:
+    its first use, when that start fails holding nothing (:func:`.own_start.first_use_started_clean`:
     ``client = Client(session=shared); await client.connect()``, a login that keeps what it gets
     after its last ``await``: failing, it leaves nothing for the close to end)."""
     if not goes_on_after_errors(module, function):
         return None
+    made = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
     # A generator's code before its first ``yield`` is a start-up (a lifespan's, a context
     # manager's): its failure is the caller's, which does not start (a server stops).
     yields = [n.lineno for n in _own_walk(function) if isinstance(n, (ast.Yield, ast.YieldFrom))]
@@ -238,20 +239,10 @@ def _failing_await(
                 _closes_or_gives(h, name, prefixes, close_ids) or not any(isinstance(n, _EXITS) for n in _own_walk(h)) for h in stmt.handlers)):
             continue  # a ``try`` that closes the value on its errors, or goes on after them
         for node in _own_walk(stmt):
-            if isinstance(node, ast.Await) and not stopped_before(module, node, stmt) and not _starts_clean(module, function, binding, name, node):
+            if isinstance(node, ast.Await) and not stopped_before(module, node, stmt) and not first_use_started_clean(
+                    module, function, made, name, binding.end_lineno or binding.lineno, node):
                 return stmt
     return None
-
-
-def _starts_clean(module: ModuleInfo, function: ast.AsyncFunctionDef, binding: ast.Assign, name: str, node: ast.Await) -> bool:
-    """``node`` awaits the value's own start, its first use since ``binding`` made it, and that
-    start, failing, leaves it holding nothing."""
-    made = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
-    start = binding.end_lineno or binding.lineno
-    if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and start < n.lineno < node.lineno
-           for n in _own_walk(function)):
-        return False
-    return started_clean(module, made, node, name)
 
 
 def _prefixes(closed: str) -> frozenset[str]:

@@ -46,9 +46,9 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import LOOP_NODES, TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns, parse_expression
-from tradelint.facts.uses import self_attr
+from tradelint.facts.uses import name_loads, self_attr
 
-__all__ = ["started_clean"]
+__all__ = ["first_use_started_clean", "started_clean"]
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Methods = dict[str, Function]
@@ -79,15 +79,17 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
     if found is None:
         return False
     methods = _family(*found)
-    if methods is None or _held_from_construction(*found, methods, close):
+    if methods is None:
+        return False
+    releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
+    family = _release_family(releases, methods)
+    ended = _ended_by(family, methods, close)
+    if _held_from_construction(*found, _self_loads(releases), ended):
         return False
     method = methods.get(func.attr)
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
         return False
-    releases = _release_family(_releases(methods, close), methods)
-    read = frozenset(n.attr for release in releases for n in own_nodes(release)
-                     if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, instance_parameter(release) or ""))
-    reader = _Reader(methods, _given_tools(*found, methods, close), read, (0, True))
+    reader = _Reader(methods, _given_tools(*found, ended), _self_loads(family), (0, True))
     reading = _fails_holding_nothing(method, reader, set())
     if reading is not None and reading[0]:
         # A call that re-enters a method being read (``connect()`` -> ``_request()`` ->
@@ -95,6 +97,16 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
         # if nothing acquires: read again, taking it to acquire and to fail.
         reading = _fails_holding_nothing(method, reader._replace(assumed=(1, True)), set())
     return reading is not None
+
+
+def first_use_started_clean(
+    module: ModuleInfo, function: ast.AST, made: ast.AST, name: str, start: int, node: ast.Await, close: str = "",
+) -> bool:
+    """``node`` awaits the object's own start, its first use since it was made (no load of the
+    local ``name`` in ``function`` after ``start``, the creation's last line, and before it), and
+    that start, failing, leaves it holding nothing (:func:`started_clean`)."""
+    return not any(start < n.lineno < node.lineno for n in name_loads(function, name)) and started_clean(
+        module, made, node, name, close=close)
 
 
 def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.ClassDef] | None:
@@ -126,17 +138,12 @@ def _family(module: ModuleInfo, cls: ast.ClassDef) -> Methods | None:
     return methods
 
 
-def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> bool:
+def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, released: frozenset[str], ended: frozenset[str]) -> bool:
     """Whether the construction of an instance may make something the class releases: an
     ``__init__`` (``__new__``, ``__post_init__``) of the family stores a call's value that a
-    release method reads (``self._session = ClientSession()``, closed in ``close()``), starts a
-    task, or calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
-    releases = _releases(methods, close)
-    released: set[str] = set()
-    for release in releases:
-        receiver = instance_parameter(release)
-        released.update(n.attr for n in own_nodes(release) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, receiver or ""))
-    ended = _ended_by(releases, methods, close)
+    release method reads (``released``: ``self._session = ClientSession()``, closed in
+    ``close()``), stores what it is given where a release ends it (``ended``), starts a task, or
+    calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
     family = list(class_and_bases(module, cls))
     constants = frozenset(  # (``_EMPTY = "000..."`` in the class body: ``self._id = self._EMPTY`` holds nothing)
         target.id for _home, node in family for stmt in node.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
@@ -151,16 +158,17 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
     return False
 
 
-def _releases(methods: Methods, close: str) -> list[Function]:
-    return [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
+def _self_loads(methods: list[Function]) -> frozenset[str]:
+    """The attributes of ``self`` that ``methods`` read."""
+    return frozenset(n.attr for method in methods for n in own_nodes(method)
+                     if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, instance_parameter(method) or ""))
 
 
-def _given_tools(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> frozenset[str]:
+def _given_tools(module: ModuleInfo, cls: ast.ClassDef, ended: frozenset[str]) -> frozenset[str]:
     """The attributes a construction method stores from a parameter of its own that no release
-    ends (:func:`_ended_by`), or that is annotated as a plain value: a tool the instance is given
-    to work with (a shared session, a URL), whose use makes the instance hold nothing (``async
-    with self._session.post(self._url)``)."""
-    ended = _ended_by(_releases(methods, close), methods, close)
+    ends (``ended``: :func:`_ended_by`), or that is annotated as a plain value: a tool the instance
+    is given to work with (a shared session, a URL), whose use makes the instance hold nothing
+    (``async with self._session.post(self._url)``)."""
     tools: set[str] = set()
     plain: set[str] = set()
     for home, node in class_and_bases(module, cls):
@@ -181,16 +189,16 @@ def _given_tools(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close:
     return frozenset(tools - ended) | frozenset(plain)
 
 
-def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str]:
-    """The attributes of ``self`` that the release methods (and the methods of the family they
-    call on ``self``, however deep) may end: a release called on it or on a part of it
+def _ended_by(family: list[Function], methods: Methods, close: str) -> frozenset[str]:
+    """The attributes of ``self`` that the release methods and the methods of the family they
+    call on ``self``, however deep (``family``: :func:`_release_family`), may end: a release called on it or on a part of it
     (``self._session.close()``, ``self._ws.transport.abort()`` aside: ``abort`` is no release
     name, so ``self._ws.close()`` is), or the attribute itself handed to anything (an argument, an
     alias, entered, awaited, returned). Using it to do something else (``self._session.post(url,
     json=logout)``, ``self._session.closed``) or testing it (``if self._session is None``) ends
     nothing: a given tool the release works with stays its giver's."""
     ended: set[str] = set()
-    for method in _release_family(releases, methods):
+    for method in family:
         receiver = instance_parameter(method) or ""
         nodes = list(own_nodes(method))
         parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
@@ -202,7 +210,7 @@ def _ended_by(releases: list[Function], methods: Methods, close: str) -> set[str
                 continue  # (``self._logout()``: read in its turn)
             if _ends(node, parent, parents, close):
                 ended.add(node.attr)
-    return ended
+    return frozenset(ended)
 
 
 def _release_family(releases: list[Function], methods: Methods) -> list[Function]:
@@ -237,7 +245,7 @@ def _ends(node: ast.Attribute, parent: ast.AST | None, parents: dict[int, ast.AS
     return chain is node  # (``self._session.closed``, read and dropped: nothing ended)
 
 
-def _holds_after(home: ModuleInfo, init: Function, released: set[str], ended: set[str], constants: frozenset[str]) -> bool:
+def _holds_after(home: ModuleInfo, init: Function, released: frozenset[str], ended: frozenset[str], constants: frozenset[str]) -> bool:
     """Whether the construction method ``init`` may make something the class releases: a value it
     makes that a release reads (not a constant of the class, nor a value plain by its form), or a
     value it is given (a parameter of its own) that a release ends (:func:`_ended_by`)."""

@@ -256,11 +256,15 @@ def runs_at_once(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> bool:
     if found is None:
         return True
     home, function = found
-    if how_it_waits(home, function, coro) is not None:
-        return False
-    return not any(
-        isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and home.imports.qualify(node.value.func) == "asyncio.sleep"
-        for node in _own_nodes(function))
+    return how_it_waits(home, function, coro) is None and not _pauses(home, _own_nodes(function))
+
+
+def _pauses(home: ModuleInfo, nodes: list[ast.AST]) -> list[ast.Call]:
+    """The ``asyncio.sleep(...)`` calls that ``nodes`` (a coroutine's own) await."""
+    return [
+        n.value for n in nodes
+        if isinstance(n, ast.Await) and isinstance(n.value, ast.Call) and home.imports.qualify(n.value.func) == "asyncio.sleep"
+    ]
 
 
 def dropped_by_callers(module: ModuleInfo, call: ast.Call) -> bool:
@@ -377,13 +381,7 @@ def how_it_waits(
         and not leaves(n)
         for n in nodes
     )
-    sleeps = any(
-        isinstance(n, ast.Await)
-        and isinstance(n.value, ast.Call)
-        and home.imports.qualify(n.value.func) == "asyncio.sleep"
-        and _delay_given(home, target, coro, n.value)
-        for n in nodes
-    )
+    sleeps = any(_delay_given(home, target, coro, pause) for pause in _pauses(home, nodes))
     if not loop and not sleeps:
         return None
     catches = any(
