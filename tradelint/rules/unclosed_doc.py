@@ -101,7 +101,10 @@ close_writer(writer)`), or looked up over literal release names, here or in that
 it would otherwise make its own, an object another function provides
 (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter
 fills only when empty) borrows it, makes nothing and is not judged; given one made for it
-(`ApiClient(session=ClientSession())`), it may own it and is. A
+(`ApiClient(session=ClientSession())`), it may own it and is. A class that hands such a parameter,
+unchanged, to the constructor of a part it keeps (`self.transport = Transport(host, session=session)`,
+the part borrowing it so) borrows it too: `Device(host, session=shared)` makes nothing, `Device(host)` is
+judged. A
 `redis.asyncio.Redis(connection_pool=POOL)` borrows a pool it did not make for itself (a
 parameter, an attribute, a module's); one made for it is its to end. And a client left by a `raise` or `return`
 before any method of it was awaited holds nothing yet (a cog whose session `cog_load()`
