@@ -210,8 +210,8 @@ class PendingTasksNeverCancelled(Rule):
     function's caller does (not a test, nor a script's `main()`). It is reported where the
     function makes the tasks, or at the `gather` when it is given coroutines; not when a
     `finally` or handler around it cancels, nor with a `TaskGroup`, which cancels the rest itself.
-    A piece is left running only by another's error: one that cannot fail (a `while True:` loop
-    each statement of which is a pause or a `try` whose handler catches every error, logs and
+    A piece is left running only by another's error: one that cannot fail (a `while True:` loop,
+    or one on a flag that calls nothing, `while self._running:`, each statement of which is a pause or a `try` whose handler catches every error, logs and
     raises nothing, with one such `try` at least) raises none, so a gather of such loops only is not reported, and beside one
     other piece that may fail, only the unfailing ones are (they run on when it fails):
     ```python
