@@ -260,7 +260,8 @@ class that releases a part of an object it holds (`stop()` awaiting
 release of its own) owns that part, and is a resource released by that method. And a resource a web
 application's startup handler keeps on an object the framework holds (`app.state.session`,
 `app["session"]`, another module's global) that no file of the project closes (in a shutdown
-handler, `on_cleanup`, or after a lifespan's `yield`). A startup is any hook an application
+handler, `on_cleanup`, or after a lifespan's `yield`; the close may read the place into a local first: `svc: Service = app["svc"]`,
+`svc = app.get("svc")` or `getattr(app.state, "svc", None)`, then `await svc.close()`). A startup is any hook an application
 runs once as it starts: FastAPI's and Starlette's (`on_event("startup")`, `on_startup=[f]`,
 a lifespan), aiohttp's `on_startup`/`cleanup_ctx`, Quart's `@app.before_serving`, Sanic's
 `before_server_start` (decorator or listener), aiogram's `@dp.startup()`,
