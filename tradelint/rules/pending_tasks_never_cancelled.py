@@ -88,8 +88,8 @@ class PendingTasksNeverCancelled(Rule):
     one task. A task the function also keeps in a local collection (`tasks = [a, b]`,
     `tasks.append(a)`) is ended where that collection is ended (`finally: for t in tasks:
     t.cancel()`), whichever collection the wait itself was given (ydb-platform/ydb-python-sdk
-    `b4a5006d`). A task the function hands on (returns, stores,
-    passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
+    `b4a5006d`). A task the function hands on (returns, stores, adds to an object's collection,
+    also inside a display: `self._tasks.update({a, b})`, passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
     Nor is it reported when nobody can cancel the wait: every call of its function in the
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
     group) and any handler that catches the cancellation, by a function of which the same
