@@ -153,9 +153,11 @@ def _plain_context(module: ModuleInfo, expr: ast.expr) -> bool:
     if not isinstance(expr, ast.Call):
         return False
     found = resolve_definition(module, expr.func)
-    if found is None or not isinstance(found[1], ast.AsyncFunctionDef):
+    if found is None:
         return False
     home, maker = found
+    if not isinstance(maker, ast.AsyncFunctionDef):
+        return False
     if not any(home.imports.qualify(d) in _CONTEXT_MAKERS for d in maker.decorator_list):
         return False
     yields = [n for n in walk(maker) if isinstance(n, (ast.Yield, ast.YieldFrom))]
