@@ -6,9 +6,11 @@ Read on a Discord bot nobody on the team had read (a fresh labelled set): an
 ``asyncTearDown``; one test closed it itself, after an ``await`` on it, and opened a new one for
 the teardown to close. TRD202 said ``self.data`` "is closed in the test only after an ``await``
 on it, which raises once it is broken": if that ``await`` raises, the test leaves before its
-close, but the teardown still runs and closes it. A close in an ordinary method that an error
-skips is left to the class's own end of life (a release method, ``tearDown``/``asyncTearDown``)
-when that closes the attribute with nothing failing on the way.
+close, but the teardown runs right after and closes it. A test's close that an error skips is
+left to its case's ``tearDown``/``asyncTearDown`` when that closes the attribute with nothing
+failing on the way. (Not to a release method of an application's class: between a failed
+``check_login()`` and the owner's ``stop()`` a reconnect may replace what was left open; a
+development-pool finding of that shape, labelled true, stays.)
 
 Twins: no teardown (reported, twice: each binding); a teardown that uses the attribute before
 closing it (the teardown itself is judged: reported).

@@ -58,12 +58,14 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
     # part way: the release then needs what the failed start never set up.
     through = _start_fails_after(module, c)
     ending = ENDING | closes | set(c.spec.ends)
-    # The class's own ends of life (a release method, a test case's ``tearDown``) that close it
-    # with no failing use on the way: a close in another method that an error skips leaves it to
-    # them (``asyncTearDown`` closing what ``asyncSetUp`` opened, whatever the test does).
+    # A test case's teardown that closes it with no failing use on the way: a test's close that an
+    # error skips leaves it to the teardown, which runs right after the failed test (``asyncTearDown``
+    # closing what ``asyncSetUp`` opened, whatever the test does). Not a release method of another
+    # class: between a failed ``check_login()`` and the owner's ``stop()``, a reconnect may replace
+    # what the first left open.
     ended = [
         method for method, node, receiver in _closes_of(c.cls, c.name, closes)
-        if (is_release_name(method.name) or method.name in TEST_TEARDOWNS)
+        if method.name in TEST_TEARDOWNS
         and _failing_use_before(module, method, node, receiver, c.name, ending, c.cls if through else None, made) is None
     ]
     for method, node, receiver in _closes_of(c.cls, c.name, closes):
