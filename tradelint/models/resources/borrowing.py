@@ -9,7 +9,7 @@ import ast
 
 from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.named_classes import class_named
+from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.release_names import releases_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
@@ -142,7 +142,10 @@ def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | Non
         if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(owner, a.ref) is not None
     }
     stored, stored_positions = _stored_params(module, family)
-    if acquired and _depth < _FORWARD_DEPTH:
+    # (read from the tree only for a family keeping a part of the project's own: the summaries say so)
+    parts = any(resolve_ref(module.project, owner, a.ref) is not None for owner, facts in family for a in facts.acquisitions
+                if a.attr in acquired and a.ref[0] in ("local", "qualified"))
+    if parts and _depth < _FORWARD_DEPTH:
         for param, (attr, position) in _forwarded(module, family, model, _depth).items():
             if attr in acquired and param not in stored:
                 stored[param] = attr
