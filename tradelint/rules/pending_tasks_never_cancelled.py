@@ -92,8 +92,7 @@ class PendingTasksNeverCancelled(Rule):
     also inside a display: `self._tasks.update({a, b})`, passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
     Nor is it reported when nobody can cancel the wait: every call of its function in the
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
-    group; not the project's own `@asynccontextmanager`, whose one `yield` no handler of the
-    cancellation surrounds: `async with app_lifespan():` runs code before and after its body only) and any handler that catches the cancellation, by a function of which the same
+    group) and any handler that catches the cancellation, by a function of which the same
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
     thread); `asyncio.run` cancels every task left when it returns. Another module's calls are
     followed through the name it imports the function as (`from app.bot import main as

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -133,41 +132,9 @@ def _uncancelled_here(module: ModuleInfo, function: ast.AST, node: ast.AST) -> b
         if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
             break
         if isinstance(ancestor, ast.AsyncWith) and any(child is stmt for stmt in ancestor.body):
-            if not all(_plain_context(module, item.context_expr) for item in ancestor.items):
-                return False
+            return False
         if isinstance(ancestor, _TRIES) and any(child is stmt for stmt in ancestor.body):
             if any(_catches_cancellation(handler) for handler in ancestor.handlers):
                 return False
         child = ancestor
-    return True
-
-
-_CONTEXT_MAKERS = frozenset({"contextlib.asynccontextmanager"})
-
-
-def _plain_context(module: ModuleInfo, expr: ast.expr) -> bool:
-    """``async with app_lifespan(...)``: a call of the project's own ``@asynccontextmanager``
-    generator, whose one ``yield`` no ``try`` catching the cancellation surrounds. Its code runs
-    before and after the body only: it cannot cancel the body (as a timeout or a task group can),
-    nor go on after the body's cancellation."""
-    if not isinstance(expr, ast.Call):
-        return False
-    found = resolve_definition(module, expr.func)
-    if found is None:
-        return False
-    home, maker = found
-    if not isinstance(maker, ast.AsyncFunctionDef):
-        return False
-    if not any(home.imports.qualify(d) in _CONTEXT_MAKERS for d in maker.decorator_list):
-        return False
-    yields = [n for n in walk(maker) if isinstance(n, (ast.Yield, ast.YieldFrom))]
-    if len(yields) != 1:
-        return False
-    for ancestor in home.ancestors(yields[0]):
-        if ancestor is maker:
-            break
-        if isinstance(ancestor, FUNCTION_NODES):
-            return False
-        if isinstance(ancestor, _TRIES) and any(_catches_cancellation(h) for h in ancestor.handlers):
-            return False
     return True
