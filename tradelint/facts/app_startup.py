@@ -212,13 +212,47 @@ def closed_somewhere(module: ModuleInfo, key: tuple[str, str], close: str) -> bo
         if other is None:
             continue
         for node in other.index.attributes:
-            if node.attr in closes and place_key_of(node.value) == key:
+            if node.attr in closes and (place_key_of(node.value) == key or _read_from(other, node.value, key)):
                 found = True
                 break
         if found:
             break
     memo[memo_key] = found
     return found
+
+
+def _read_from(module: ModuleInfo, value: ast.expr, key: tuple[str, str]) -> bool:
+    """Whether ``value`` is a local its function binds once, to a read of the place ``key``:
+    ``svc: Service = app["svc"]``, ``svc = app.get("svc")``, ``svc = getattr(app.state, "svc",
+    None)``, then ``await svc.close()`` (an aiohttp ``on_cleanup`` handler's way)."""
+    if not isinstance(value, ast.Name):
+        return False
+    function = module.enclosing_function(value)
+    if function is None:
+        return False
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == value.id and not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1:
+        return False
+    binding = module.parent(stores[0])
+    if not (isinstance(binding, ast.Assign) and binding.targets == [stores[0]] or isinstance(binding, ast.AnnAssign) and binding.target is stores[0]):
+        return False
+    read = binding.value
+    if read is None:
+        return False
+    if place_key_of(read) == key:
+        return True
+    if not isinstance(read, ast.Call):
+        return False
+    if _getattr_key(read) == key:
+        return True
+    # ``app.get("svc")``: a mapping's read of the key, as ``app["svc"]`` is.
+    if isinstance(read.func, ast.Attribute) and read.func.attr == "get" and read.args and key[0] == "[]":
+        first = read.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value == key[1]
+        if isinstance(first, (ast.Name, ast.Attribute)):
+            return ast.unparse(first).rpartition(".")[2] == key[1]
+    return False
 
 
 # What looking at a task does without ending it.

@@ -88,8 +88,8 @@ class PendingTasksNeverCancelled(Rule):
     one task. A task the function also keeps in a local collection (`tasks = [a, b]`,
     `tasks.append(a)`) is ended where that collection is ended (`finally: for t in tasks:
     t.cancel()`), whichever collection the wait itself was given (ydb-platform/ydb-python-sdk
-    `b4a5006d`). A task the function hands on (returns, stores,
-    passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
+    `b4a5006d`). A task the function hands on (returns, stores, adds to an object's collection,
+    also inside a display: `self._tasks.update({a, b})`, passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
     Nor is it reported when nobody can cancel the wait: every call of its function in the
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
     group) and any handler that catches the cancellation, by a function of which the same
@@ -210,8 +210,8 @@ class PendingTasksNeverCancelled(Rule):
     function's caller does (not a test, nor a script's `main()`). It is reported where the
     function makes the tasks, or at the `gather` when it is given coroutines; not when a
     `finally` or handler around it cancels, nor with a `TaskGroup`, which cancels the rest itself.
-    A piece is left running only by another's error: one that cannot fail (a `while True:` loop
-    each statement of which is a pause or a `try` whose handler catches every error, logs and
+    A piece is left running only by another's error: one that cannot fail (a `while True:` loop,
+    or one on a flag that calls nothing, `while self._running:`, each statement of which is a pause or a `try` whose handler catches every error, logs and
     raises nothing, with one such `try` at least) raises none, so a gather of such loops only is not reported, and beside one
     other piece that may fail, only the unfailing ones are (they run on when it fails):
     ```python

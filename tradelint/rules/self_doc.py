@@ -140,7 +140,10 @@ is skipped by the error that resource raises once it is broken (a reset connecti
 moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
 `877cc808`); so is an own method awaited there that does (`await self.logout()` posting
 through `self._session`) when the method that made it can fail after it, outside any `try`
-(a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). And for
+(a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). Such a close
+in a test is not reported when its test case's `tearDown`/`asyncTearDown` closes the attribute with
+nothing failing on the way: the teardown runs right after the failed test (not so a release method of
+another class: between a failed `check_login()` and its owner's `stop()`, a reconnect may replace it). And for
 one `__init__` makes (held before any start; not a type that holds nothing until a method of
 its own opens it), a release that first dereferences what
 `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never

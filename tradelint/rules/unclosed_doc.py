@@ -101,8 +101,8 @@ close_writer(writer)`), or looked up over literal release names, here or in that
 it would otherwise make its own, an object another function provides
 (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter
 fills only when empty) borrows it, makes nothing and is not judged; given one made for it
-(`ApiClient(session=ClientSession())`), it may own it and is. A
-`redis.asyncio.Redis(connection_pool=POOL)` borrows a pool it did not make for itself (a
+(`ApiClient(session=ClientSession())`), it may own it and is. A class that hands such a parameter, unchanged, to the constructor of a part it keeps (`self.transport = Transport(host, session=session)`,
+the part borrowing it so) borrows it too: `Device(host, session=shared)` makes nothing, `Device(host)` is judged. A `redis.asyncio.Redis(connection_pool=POOL)` borrows a pool it did not make for itself (a
 parameter, an attribute, a module's); one made for it is its to end. And a client left by a `raise` or `return`
 before any method of it was awaited holds nothing yet (a cog whose session `cog_load()`
 makes, abandoned before it is added).
@@ -257,7 +257,7 @@ class that releases a part of an object it holds (`stop()` awaiting
 release of its own) owns that part, and is a resource released by that method. And a resource a web
 application's startup handler keeps on an object the framework holds (`app.state.session`,
 `app["session"]`, another module's global) that no file of the project closes (in a shutdown
-handler, `on_cleanup`, or after a lifespan's `yield`). A startup is any hook an application
+handler, `on_cleanup`, or after a lifespan's `yield`; the close may read the place into a local first: `svc: Service = app["svc"]`, `svc = app.get("svc")` or `getattr(app.state, "svc", None)`, then `await svc.close()`). A startup is any hook an application
 runs once as it starts: FastAPI's and Starlette's (`on_event("startup")`, `on_startup=[f]`,
 a lifespan), aiohttp's `on_startup`/`cleanup_ctx`, Quart's `@app.before_serving`, Sanic's
 `before_server_start` (decorator or listener), aiogram's `@dp.startup()`,

@@ -9,7 +9,7 @@ import ast
 
 from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.named_classes import class_named
+from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.release_names import releases_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
@@ -123,7 +123,7 @@ def _optional(annotation: ast.expr | None) -> bool:
     return False
 
 
-def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:
+def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None, _depth: int = 0) -> tuple[tuple[str, int], ...]:
     """The constructor parameters of a first-party resource type whose value ``__init__`` stores
     in the very attribute it would otherwise acquire itself (``self._session = session``, made by
     a getter only when absent, or ``self._session = session or ClientSession()``): given one, the
@@ -142,11 +142,62 @@ def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | Non
         if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(owner, a.ref) is not None
     }
     stored, stored_positions = _stored_params(module, family)
+    # (read from the tree only for a family keeping a part of the project's own: the summaries say so)
+    parts = any(resolve_ref(module.project, owner, a.ref) is not None for owner, facts in family for a in facts.acquisitions
+                if a.attr in acquired and a.ref[0] in ("local", "qualified"))
+    if parts and _depth < _FORWARD_DEPTH:
+        for param, (attr, position) in _forwarded(module, family, model, _depth).items():
+            if attr in acquired and param not in stored:
+                stored[param] = attr
+                if position >= 0:
+                    stored_positions.setdefault(position, attr)
     positions = {attr: position for position, attr in stored_positions.items()}
     provided = _provided(module, family, stored, acquired) if acquired and stored else {}
     return tuple(
         (param, positions.get(attr, -1)) for param, attr in sorted(stored.items()) if attr in acquired or param in provided
     )
+
+
+# How many constructors deep a parameter handed on to a part's constructor is followed.
+_FORWARD_DEPTH = 3
+
+
+def _forwarded(
+    module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]], model: OwnershipModel | None, depth: int,
+) -> dict[str, tuple[str, int]]:
+    """The parameters of ``family[0]``'s own ``__init__`` that it hands, unchanged, to the
+    constructor of a part it keeps (``self.transport = Transport(host, session=session)``) for
+    a parameter that part borrows (:func:`lazily_given`, read again for the part's class): given
+    one, the part makes none of its own, and neither does the instance keeping it. As
+    parameter -> (the part's attribute, the parameter's position, -1 for a keyword-only one).
+    A parameter the ``__init__`` binds again (``session = session or ClientSession()``) is
+    handed on as what the class made, and is not borrowed."""
+    summary, facts = family[0]
+    node = class_node(module, summary, facts)
+    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
+    if node is None or init is None:
+        return {}
+    owner = node[0]
+    me = init.args.args[0].arg if init.args.args else None
+    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    names = {*own, *(a.arg for a in init.args.kwonlyargs)}
+    rebound = {n.id for n in walk(init) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    found: dict[str, tuple[str, int]] = {}
+    for stmt in walk(init):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)):
+            continue
+        target, call = stmt.targets[0], stmt.value
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == me):
+            continue
+        lent = lazily_given(owner, call.func, model, depth + 1) if made_by_a_class(call.func) else ()
+        for name, position in lent:
+            values = [k.value for k in call.keywords if k.arg == name]
+            if 0 <= position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+                values.append(call.args[position])
+            for value in values:
+                if isinstance(value, ast.Name) and value.id in names and value.id not in rebound:
+                    found.setdefault(value.id, (target.attr, own.index(value.id) if value.id in own else -1))
+    return found
 
 
 def _provided(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]], stored: dict[str, str], acquired: set[str]) -> set[str]:

@@ -25,6 +25,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.handlers import goes_on
+from tradelint.facts.release_names import TEST_TEARDOWNS
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, last_name, walk
 from tradelint.facts.uses import self_attr, self_name, sequential
@@ -56,24 +57,42 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
     # Through the class's own methods (``await self.logout()``) only for a start that can fail
     # part way: the release then needs what the failed start never set up.
     through = _start_fails_after(module, c)
-    for method in c.cls.body:
+    ending = ENDING | closes | set(c.spec.ends)
+    # A test case's teardown that closes it with no failing use on the way: a test's close that an
+    # error skips leaves it to the teardown, which runs right after the failed test (``asyncTearDown``
+    # closing what ``asyncSetUp`` opened, whatever the test does). Not a release method of another
+    # class: between a failed ``check_login()`` and the owner's ``stop()``, a reconnect may replace
+    # what the first left open.
+    ended = [
+        method for method, node, receiver in _closes_of(c.cls, c.name, closes)
+        if method.name in TEST_TEARDOWNS
+        and _failing_use_before(module, method, node, receiver, c.name, ending, c.cls if through else None, made) is None
+    ]
+    for method, node, receiver in _closes_of(c.cls, c.name, closes):
+        if ended and method not in ended and not is_release_name(method.name):
+            continue  # (an ordinary method's close: the class's end of life closes it anyway)
+        use = _failing_use_before(module, method, node, receiver, c.name, ending, c.cls if through else None, made)
+        if use is not None:
+            return method.name, use, "broken"
+        deref = _unset_dereference(module, method, node, receiver, unset - {c.name}) if is_release_name(method.name) else None
+        if deref is not None:
+            return method.name, deref, "unset"
+    return None
+
+
+def _closes_of(cls: ast.ClassDef, name: str, closes: set[str]) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Call, str]]:
+    """Each call closing ``self.<name>`` in a method of ``cls``: (the method, the call, its receiver)."""
+    found = []
+    for method in cls.body:
         if not isinstance(method, FUNCTION_NODES):
             continue
         receiver = self_name(method)
         if receiver is None:
             continue
         for node in walk(method):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in closes):
-                continue
-            if self_attr(node.func.value, receiver) != c.name:
-                continue
-            use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends), c.cls if through else None, made)
-            if use is not None:
-                return method.name, use, "broken"
-            deref = _unset_dereference(module, method, node, receiver, unset - {c.name}) if is_release_name(method.name) else None
-            if deref is not None:
-                return method.name, deref, "unset"
-    return None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in closes and self_attr(node.func.value, receiver) == name:
+                found.append((method, node, receiver))
+    return found
 
 
 def _start_fails_after(module: ModuleInfo, c: Creation) -> bool:

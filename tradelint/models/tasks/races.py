@@ -202,7 +202,12 @@ def _escapes(module: ModuleInfo, load: ast.Name, name: str, inside: set[int]) ->
     if use.kind == "container":
         parent = module.parent(load)
         holder = module.parent(parent) if parent is not None else None
-        # ``tasks = [a, b]``, ``for t in tasks``, ``await wait([a, b])``: still the function's.
+        if (isinstance(holder, ast.Call) and parent in holder.args and isinstance(holder.func, ast.Attribute)
+                and isinstance(holder.func.value, ast.Attribute) and module.imports.qualify(holder.func) not in WAITERS):
+            # ``self._tasks.update({a, b})`` keeps them where the owner's end may end them, as
+            # ``self._tasks.add(a)`` does.
+            return True
+        # ``tasks = [a, b]``, ``for t in tasks``, ``await wait([a, b])``, ``set([a, b])``: still the function's.
         return not isinstance(holder, (ast.Assign, ast.Call, ast.Await, ast.For, ast.AsyncFor, ast.comprehension)) and not isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension))
     return False
 

@@ -1,5 +1,6 @@
-"""A coroutine function that cannot fail: its body is one endless loop (``while True:``) each
-statement of which is a ``try`` whose handler catches every error (``except Exception``,
+"""A coroutine function that cannot fail: its body is one loop (``while True:``, or ``while
+self._running:``, a test that reads a flag and calls nothing, which ends the coroutine normally
+when the flag drops) each statement of which is a ``try`` whose handler catches every error (``except Exception``,
 ``except BaseException``, bare) and raises nothing, or a pause (``await asyncio.sleep(n)``),
 with at least one such ``try`` (the work of each turn; a loop that only sleeps stands for work
 not shown, and is not taken as unfailing).
@@ -23,8 +24,9 @@ _CATCH_ALL = frozenset({"Exception", "BaseException"})
 
 
 def never_fails(module: ModuleInfo, definition: ast.AST | None) -> bool:
-    """``definition`` is an ``async def`` whose body (beside its docstring) is one ``while
-    True:`` loop that no error can leave."""
+    """``definition`` is an ``async def`` whose body (beside its docstring) is one ``while``
+    loop that no error can leave, testing a constant true or a flag (a name, an attribute of one,
+    ``not`` of one: nothing is called)."""
     if not isinstance(definition, ast.AsyncFunctionDef):
         return False
     body = definition.body
@@ -32,7 +34,7 @@ def never_fails(module: ModuleInfo, definition: ast.AST | None) -> bool:
         body = body[1:]
     if len(body) != 1 or not isinstance(loop := body[0], ast.While) or loop.orelse:
         return False
-    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True):
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value is True or _flag(loop.test)):
         return False
     # At least one guarded ``try``: the work each turn does, which the handler keeps from failing.
     return any(isinstance(s, ast.Try) for s in loop.body) and all(_guarded(module, s) for s in loop.body)
@@ -49,6 +51,16 @@ def _guarded(module: ModuleInfo, statement: ast.stmt) -> bool:
         return False  # it leaves the loop: the coroutine ends, and the gather with it
     handled = [s for h in statement.handlers for s in h.body]
     return all(_cannot_fail(module, s) for s in (*statement.orelse, *statement.finalbody, *handled))
+
+
+def _flag(test: ast.expr) -> bool:
+    """``self._running``, ``running``, ``not self._stopped``: reading it calls nothing, so it
+    cannot raise; a false value ends the loop, and the coroutine returns."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    while isinstance(test, ast.Attribute):
+        test = test.value
+    return isinstance(test, ast.Name)
 
 
 def _catches_all(handler: ast.ExceptHandler) -> bool:
