@@ -21,6 +21,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.registrations import add_name, first_string, registered_names
+from tradelint.facts.uses import name_stores
 
 STARTUP_EVENTS = frozenset({"startup", "before_server_start"})
 STARTUP_LISTS = frozenset({"on_startup", "cleanup_ctx"})
@@ -230,7 +231,7 @@ def _read_from(module: ModuleInfo, value: ast.expr, key: tuple[str, str]) -> boo
     function = module.enclosing_function(value)
     if function is None:
         return False
-    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == value.id and not isinstance(n.ctx, ast.Load)]
+    stores = name_stores(function, value.id)
     if len(stores) != 1:
         return False
     binding = module.parent(stores[0])
@@ -246,13 +247,8 @@ def _read_from(module: ModuleInfo, value: ast.expr, key: tuple[str, str]) -> boo
     if _getattr_key(read) == key:
         return True
     # ``app.get("svc")``: a mapping's read of the key, as ``app["svc"]`` is.
-    if isinstance(read.func, ast.Attribute) and read.func.attr == "get" and read.args and key[0] == "[]":
-        first = read.args[0]
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            return first.value == key[1]
-        if isinstance(first, (ast.Name, ast.Attribute)):
-            return ast.unparse(first).rpartition(".")[2] == key[1]
-    return False
+    getter = isinstance(read.func, ast.Attribute) and read.func.attr == "get" and read.args and key[0] == "[]"
+    return bool(getter) and _key_name(read.args[0]) == key[1]
 
 
 # What looking at a task does without ending it.
@@ -313,10 +309,19 @@ def place_key_of(expr: ast.expr) -> tuple[str, str] | None:
         owner = expr.value
         name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else "?"
         return (name, expr.attr)
-    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
-        return ("[]", expr.slice.value)
-    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, (ast.Name, ast.Attribute)):
-        return ("[]", ast.unparse(expr.slice).rpartition(".")[2])  # ``app[APP_STATE_CACHE]``: a key constant
+    if isinstance(expr, ast.Subscript):
+        key = _key_name(expr.slice)
+        return ("[]", key) if key is not None else None
+    return None
+
+
+def _key_name(key: ast.expr) -> str | None:
+    """A mapping's key as places are named: a string, or a key constant's last name
+    (``app[APP_STATE_CACHE]``)."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return key.value
+    if isinstance(key, (ast.Name, ast.Attribute)):
+        return ast.unparse(key).rpartition(".")[2]
     return None
 
 

@@ -172,15 +172,11 @@ def _forwarded(
     parameter -> (the part's attribute, the parameter's position, -1 for a keyword-only one).
     A parameter the ``__init__`` binds again (``session = session or ClientSession()``) is
     handed on as what the class made, and is not borrowed."""
-    summary, facts = family[0]
-    node = class_node(module, summary, facts)
-    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
-    if node is None or init is None:
+    found_init = _own_init(module, *family[0])
+    if found_init is None:
         return {}
-    owner = node[0]
+    owner, init, own, names = found_init
     me = init.args.args[0].arg if init.args.args else None
-    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
-    names = {*own, *(a.arg for a in init.args.kwonlyargs)}
     rebound = {n.id for n in walk(init) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     found: dict[str, tuple[str, int]] = {}
     for stmt in walk(init):
@@ -228,6 +224,20 @@ def _provided(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]]
     return found
 
 
+def _own_init(
+    module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts,
+) -> tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef, list[str], set[str]] | None:
+    """The class's own ``__init__`` (its module, the function), its positional parameters after
+    ``self`` in order, and all the names it is given by (keyword-only ones too); None when the
+    class defines none or its tree cannot be had."""
+    node = class_node(module, summary, facts)
+    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
+    if node is None or init is None:
+        return None
+    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    return node[0], init, own, {*own, *(a.arg for a in init.args.kwonlyargs)}
+
+
 def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFacts]]) -> tuple[dict[str, str], dict[int, str]]:
     """What the constructor of ``family[0]`` stores its parameters in (by name, by position),
     through its bases: a class without an ``__init__`` of its own takes its nearest base's, and
@@ -240,12 +250,10 @@ def _stored_params(module: ModuleInfo, family: list[tuple[ModuleSummary, ClassFa
         return ({**base.stored_params, **params}, positions or dict(base.stored_positions)) if base is not None else (params, positions)
     if not any(base.stored_params for _, base in family[1:]):
         return params, positions  # (nothing a base stores: its tree is not needed)
-    node = class_node(module, summary, facts)
-    init = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if node is not None else None
-    if init is None:
+    found_init = _own_init(module, summary, facts)
+    if found_init is None:
         return params, positions
-    own = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
-    names = {*own, *(a.arg for a in init.args.kwonlyargs)}
+    _, init, own, names = found_init
     bases = family[1:]
     for call, named in base_init_calls(init):
         # What the class hands its base's ``__init__`` by keyword or by position, the base

@@ -63,14 +63,15 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
     # closing what ``asyncSetUp`` opened, whatever the test does). Not a release method of another
     # class: between a failed ``check_login()`` and the owner's ``stop()``, a reconnect may replace
     # what the first left open.
+    found = _closes_of(c.cls, c.name, closes)
     ended = [
-        method for method, node, receiver in _closes_of(c.cls, c.name, closes)
+        method for method, node, receiver in found
         if method.name in TEST_TEARDOWNS
         and _failing_use_before(module, method, node, receiver, c.name, ending, c.cls if through else None, made) is None
     ]
-    for method, node, receiver in _closes_of(c.cls, c.name, closes):
+    for method, node, receiver in found:
         if ended and method not in ended and not is_release_name(method.name):
-            continue  # (an ordinary method's close: the class's end of life closes it anyway)
+            continue  # (a test's close: the teardown closes it anyway)
         use = _failing_use_before(module, method, node, receiver, c.name, ending, c.cls if through else None, made)
         if use is not None:
             return method.name, use, "broken"
