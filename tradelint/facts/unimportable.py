@@ -45,9 +45,7 @@ import os
 import sys
 from pathlib import Path
 
-from functools import lru_cache
-
-from tradelint.core.gitignore import IgnoreFile, is_ignored, parse
+from tradelint.core.gitignore import is_ignored, is_ignored_below
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import project_root
@@ -195,10 +193,8 @@ def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: list[P
         if part in names and os.path.isdir(folder / part):
             folder = folder / part
             continue
-        if i == len(parts) - 1 and any(n.startswith(part + ".") for n in names):
-            return False
-        if i < len(parts) - 1 and any(n.startswith(part + ".") for n in names):
-            return False  # (``a.py`` with ``from .a.b``: an error of another kind, not judged)
+        if any(n.startswith(part + ".") for n in names):
+            return False  # (an extension module, a stub; ``a.py`` under ``from .a.b``: not judged)
         return not _ignored(module, folder / (part + ".py"), False) and not _ignored(module, folder / part, True)
     return False
 
@@ -206,34 +202,11 @@ def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: list[P
 def _ignored(module: ModuleInfo, path: Path, is_folder: bool) -> bool:
     """Whether git ignores ``path``: by the repository's ignore files, or, for a checkout
     without its ``.git`` (an exported tree), by the ``.gitignore`` files from the project's folder
-    down (a folder a line ignores ignores all below it)."""
+    down."""
     if is_ignored(path, is_folder):
         return True
     root = project_root(module)
-    if root is None or not _within(path.parent, root):
-        return False
-    files: list[IgnoreFile] = []
-    current = root
-    parts = path.relative_to(root).parts
-    for i, part in enumerate(parts):
-        own = _ignore_file(str(current))
-        if own is not None:
-            files.append(own)
-        current = current / part
-        verdicts = [v for f in files if (v := f.verdict(current.as_posix(), is_folder or i < len(parts) - 1)) is not None]
-        if verdicts and verdicts[-1]:
-            return True
-    return False
-
-
-@lru_cache(maxsize=1024)
-def _ignore_file(folder: str) -> IgnoreFile | None:
-    try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read(1 << 20)
-    except OSError:
-        return None
-    return IgnoreFile(Path(folder).as_posix(), parse(text))
+    return root is not None and _within(path.parent, root) and is_ignored_below(path, is_folder, root)
 
 
 def _within(folder: Path, root: Path) -> bool:
