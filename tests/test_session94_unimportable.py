@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tradelint.api import check_paths
 
 DISCARDED = "TRD301 task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"
@@ -125,3 +127,20 @@ def test_a_module_importing_a_module_of_the_project_that_cannot_be_imported(tmp_
 def test_twin_the_imported_module_guards_its_import(tmp_path: Path) -> None:
     files = {"bot/engine/state.py": "try:\n    from .gone import Y\nexcept ImportError:\n    Y = None\nX = 1\n"}
     assert _app(tmp_path, "from .state import X", files=files) == [f"6:5 {DISCARDED}"]
+
+
+def test_a_cached_verdict_is_dropped_when_the_missing_module_appears_or_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_cache_scans import run  # a cached run over the tree: the files checked, the findings
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    cache = tmp_path / "cache"
+    _app(tree, "from .hybrid_manager import HybridManager")
+    worker = ("bot/engine/worker.py", 6, "TRD301")
+    assert run(tree, cache, monkeypatch)[1] == []
+    (tree / "bot" / "engine" / "hybrid_manager.py").write_text("HybridManager = object\n")
+    assert run(tree, cache, monkeypatch)[1] == [worker]
+    (tree / "bot" / "engine" / "hybrid_manager.py").unlink()
+    assert run(tree, cache, monkeypatch)[1] == []
