@@ -60,12 +60,14 @@ def test_a_relative_import_of_a_missing_sibling_makes_the_module_dead(tmp_path: 
     assert _app(tmp_path, "from .hybrid_manager import HybridManager") == []
 
 
-def test_an_absolute_import_of_a_missing_module_of_the_projects_own_package(tmp_path: Path) -> None:
-    assert _app(tmp_path, "from bot.guardian.critical import Guardian") == []
+def test_twin_an_absolute_import_of_a_missing_module_is_not_judged(tmp_path: Path) -> None:
+    # A checkout of part of a project (a sparse checkout, the folders a benchmark scores) shows
+    # the project's other packages absent: only a relative import names what such a checkout holds.
+    assert _app(tmp_path, "from bot.guardian.critical import Guardian") == [f"6:5 {DISCARDED}"]
 
 
-def test_a_missing_module_two_dots_up(tmp_path: Path) -> None:
-    assert _app(tmp_path, "from ..utils.precision import safe_decimal") == []
+def test_twin_a_missing_module_two_dots_up_is_not_judged(tmp_path: Path) -> None:
+    assert _app(tmp_path, "from ..utils.precision import safe_decimal") == [f"6:5 {DISCARDED}"]
 
 
 def test_a_module_of_a_package_whose_init_cannot_be_imported(tmp_path: Path) -> None:
@@ -84,7 +86,12 @@ def test_twin_a_guarded_import(tmp_path: Path) -> None:
 
 def test_twin_the_missing_module_is_ignored_by_git(tmp_path: Path) -> None:
     files = {".gitignore": "__pycache__/\ndata/\n"}
-    assert _app(tmp_path, "from bot.data.price_feed import PriceFeed", files=files) == [f"6:5 {DISCARDED}"]
+    assert _app(tmp_path, "from .data.price_feed import PriceFeed", files=files) == [f"6:5 {DISCARDED}"]
+
+
+def test_twin_a_project_with_submodules(tmp_path: Path) -> None:
+    files = {".gitmodules": '[submodule "vendor"]\n\tpath = bot/engine/vendor\n'}
+    assert _app(tmp_path, "from .vendor.lib import Client", files=files) == [f"6:5 {DISCARDED}"]
 
 
 def test_twin_a_top_package_that_is_not_the_projects(tmp_path: Path) -> None:
@@ -94,14 +101,16 @@ def test_twin_a_top_package_that_is_not_the_projects(tmp_path: Path) -> None:
     assert _app(tmp_path, "from telegram.ext import Application", files=files) == [f"6:5 {DISCARDED}"]
 
 
-def test_twin_sys_path_set_before_the_import(tmp_path: Path) -> None:
-    imports = "import sys\nsys.path.insert(0, '/opt/shared')\nfrom bot.guardian.critical import Guardian"
-    assert _app(tmp_path, imports) == [f"8:5 {DISCARDED}"]
+def test_twin_sys_path_set_before_an_absolute_import_of_a_module_that_cannot_be_imported(tmp_path: Path) -> None:
+    files = {"bot/engine/state.py": "from .gone import Y\nX = 1\n"}
+    imports = "import sys\nsys.path.insert(0, '/opt/shared')\nfrom bot.engine.state import X"
+    assert _app(tmp_path, imports, files=files) == [f"8:5 {DISCARDED}"]
 
 
 def test_sys_path_set_after_the_import_comes_too_late(tmp_path: Path) -> None:
-    imports = "import sys\nfrom bot.guardian.critical import Guardian\nsys.path.insert(0, '/opt/shared')"
-    assert _app(tmp_path, imports) == []
+    files = {"bot/engine/state.py": "from .gone import Y\nX = 1\n"}
+    imports = "import sys\nfrom bot.engine.state import X\nsys.path.insert(0, '/opt/shared')"
+    assert _app(tmp_path, imports, files=files) == []
 
 
 def test_twin_a_script_beside_a_broken_init_that_never_imports_relatively(tmp_path: Path) -> None:

@@ -14,23 +14,22 @@ A module counts as unimportable only when all of these hold, each a way it could
 - it belongs to an application (``unreachable.application``: a library's module may be
   imported with a layout this checkout does not show);
 - one of its own statements at the top of the module (not in a ``try``, an ``if``, a function:
-  a guarded import is meant to fail) imports a first-party module that does not exist:
-
-  - relative (``from .x import y``, ``from ..pkg.x import y``): no ``x.py``, no folder ``x``,
-    no file ``x.<anything>`` (an extension module, a stub) where the dots lead, that place inside
-    the project's folder; ``from . import x`` is not judged (``x`` may be a name the package's
-    ``__init__`` binds);
-  - absolute (``import src.guardian``, ``from src.trading.engine import Engine``): the top name
-    is a regular package (with its ``__init__.py``) at one of the folders absolute imports
-    start from, which comes before any installed package of that name; no such folder has the
-    module (as a file, a folder, or a file of that stem), and the module names no ``sys.path``
-    before the import (a path set up at run time may reach another copy; one set up after it
-    comes too late);
-  - the missing path is not ignored by git (a generated module, ``_version.py`` written by the
-    build, is absent from a checkout by design);
-- or one of those imports names a module of the project that cannot be imported in turn (up to
-  ``DEPTH`` imports away; an absolute one only when a single folder absolute imports start from
-  has it: of two copies, which one loads is not known);
+  a guarded import is meant to fail) imports from its own folder a module that does not exist
+  (``from .x import y``, ``from .x.z import y``): no ``x.py``, no folder ``x``, no file
+  ``x.<anything>`` (an extension module, a stub) there;
+  ``from . import x`` is not judged (``x`` may be a name the package's ``__init__`` binds). An
+  absolute import of a missing module is not judged: a checkout of part of a project (the
+  folders a benchmark scores, a sparse checkout) shows the project's other packages absent, and
+  a held-out fix commit lost two task sites when it was (session 94); nor is ``from ..x``, which
+  may lead out of what such a checkout holds; the module's own folder it holds whole;
+- the missing path is not ignored by git (a generated module, ``_version.py`` written by the
+  build, is absent from a checkout by design), and the project has no ``.gitmodules`` (a
+  submodule's folder is absent from a checkout made without it);
+- or one of its top-level imports, relative or absolute, names a module of the project that is
+  there and cannot be imported in turn (up to ``DEPTH`` imports away; an absolute one only when
+  a single folder absolute imports start from has it, which comes before any installed package
+  of that name, and no ``sys.path`` is set up before the import: of two copies, which one loads
+  is not known);
 - or it imports a module relatively (so it runs only as part of its package, never as a script),
   and the ``__init__.py`` of its own package, or of a package above it within its module name,
   cannot be imported as above.
@@ -71,8 +70,8 @@ def _unimportable(module: ModuleInfo) -> tuple[bool, list[Path]]:
     if in_tests(module) or not application(module):
         return False, looked
     root = project_root(module)
-    if root is None:
-        return False, looked
+    if root is None or (root / ".gitmodules").exists():
+        return False, looked  # (a submodule's folder is absent from a checkout made without it)
     if _imports_missing(module, root, looked, 0, {module.path}):
         return True, looked
     if not any(isinstance(s, ast.ImportFrom) and s.level for s in module.tree.body):
@@ -116,8 +115,8 @@ def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: 
             if not _within(base, root):
                 continue
             parts = stmt.module.split(".")
-            if _missing_at(module, base, parts, looked):
-                return True
+            if stmt.level == 1 and _missing_at(module, base, parts, looked):
+                return True  # (``..`` may lead out of the folders a partial checkout holds)
             target = _file_of(base.joinpath(*parts))
             if target is not None and _dead_target(module, target, root, looked, depth, seen):
                 return True
@@ -131,8 +130,6 @@ def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: 
                                     and isinstance(n.value, ast.Name) and n.value.id == "sys"), default=0) or -1
                 if 0 < sys_path < stmt.lineno:
                     return False  # (a path set up before it may reach another copy)
-                if "." in name and _absolute_missing(module, name, root, looked):
-                    return True
                 target = _only_copy(module, name, root)
                 if target is not None and _dead_target(module, target, root, looked, depth, seen):
                     return True
@@ -169,14 +166,6 @@ def _only_copy(module: ModuleInfo, dotted: str, root: Path) -> Path | None:
         return None
     found = {f for r in module.roots if _within(r, root) and (f := _file_of(r.joinpath(*dotted.split(".")))) is not None}
     return found.pop() if len(found) == 1 else None
-
-
-def _absolute_missing(module: ModuleInfo, dotted: str, root: Path, looked: list[Path]) -> bool:
-    top, *rest = dotted.split(".")
-    starts = [r for r in module.roots if _within(r, root) and (r / top / "__init__.py").is_file()]
-    if not starts or module.project.find_path(dotted, module.roots) is not None:
-        return False
-    return all(_missing_at(module, start, [top, *rest], looked) for start in starts)
 
 
 def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: list[Path]) -> bool:
