@@ -116,13 +116,11 @@ class Adapter:
             asyncio.create_task(self._reconnect(address))   # not reported: every call is `disconnect(address)`
 ```
 Nor in a module that cannot be imported (tradelint/facts/unimportable.py): an import at the top
-of the module (not in a `try`, an `if` or a function) of a module of the project's own that is not
-there, relative (`from .x import y`: no `x.py`, folder `x` or file `x.*` where the dots lead) or
-absolute under a regular package of the project (`from bot.guardian import G` beside
-`bot/__init__.py`, no `bot/guardian`), not ignored by git (a module the build writes), with no
-`sys.path` set up before it; or a module that imports, the same way, a module of the project that
-cannot be imported (up to three imports away), or imports relatively in a package whose
-`__init__.py` (or one above it) cannot be. Importing it raises `ImportError` before any of its code
+of the module (not in a `try`, an `if` or a function) from its own folder of a module that is not
+there (`from .x import y`: no `x.py`, folder `x` or file `x.*`), not ignored by git (a module the
+build writes), in a project without submodules; or a top-level import of a module of the project
+that is there and cannot be imported in turn (up to three imports away), or a relative import in
+a package whose `__init__.py` cannot be. Importing it raises `ImportError` before any of its code
 runs. A trading bot kept three modules importing siblings deleted long ago:
 ```python
 from .hybrid_portfolio_manager import HybridPortfolioManager   # no hybrid_portfolio_manager.py
