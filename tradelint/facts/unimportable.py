@@ -172,7 +172,7 @@ def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: list[P
     """Whether the module ``parts`` (dotted, split) is absent from folder ``base``: some folder
     on the way, or the last part as a file, a folder or a file of its stem."""
     folder = base
-    for i, part in enumerate(parts):
+    for part in parts:
         looked.append(folder)
         module.project.note_scan("folder", folder)
         try:
