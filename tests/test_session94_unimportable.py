@@ -40,10 +40,12 @@ async def _run():
 
 
 def _app(tmp_path: Path, imports: str, *, marker: str = "requirements.txt", where: str = "bot/engine/worker.py",
-         files: dict[str, str] | None = None) -> list[str]:
+         files: dict[str, str | None] | None = None) -> list[str]:
     (tmp_path / marker).write_text("aiohttp\n" if marker == "requirements.txt" else marker_text(marker))
-    for name, text in {"bot/__init__.py": "", "bot/engine/__init__.py": "", "bot/engine/state.py": "X = 1\n",
-                       **(files or {})}.items():
+    for name, text in {".gitignore": "__pycache__/\n", "bot/__init__.py": "", "bot/engine/__init__.py": "",
+                       "bot/engine/state.py": "X = 1\n", **(files or {})}.items():
+        if text is None:
+            continue
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     path = tmp_path / where
@@ -73,6 +75,12 @@ def test_twin_a_missing_module_two_dots_up_is_not_judged(tmp_path: Path) -> None
 def test_a_module_of_a_package_whose_init_cannot_be_imported(tmp_path: Path) -> None:
     files = {"bot/engine/__init__.py": "from .v2_handler import Handler\n"}
     assert _app(tmp_path, "from .state import X", files=files) == []
+
+
+def test_twin_a_copy_without_its_ignore_files(tmp_path: Path) -> None:
+    # The project's ``.py`` files alone (a benchmark's extraction of a commit's scope): a module the
+    # build writes, ignored by git, looks deleted.
+    assert _app(tmp_path, "from .hybrid_manager import HybridManager", files={".gitignore": None}) == [f"6:5 {DISCARDED}"]
 
 
 def test_twin_the_module_is_there(tmp_path: Path) -> None:

@@ -23,8 +23,11 @@ A module counts as unimportable only when all of these hold, each a way it could
   a held-out fix commit lost two task sites when it was (session 94); nor is ``from ..x``, which
   may lead out of what such a checkout holds; the module's own folder it holds whole;
 - the missing path is not ignored by git (a generated module, ``_version.py`` written by the
-  build, is absent from a checkout by design), and the project has no ``.gitmodules`` (a
-  submodule's folder is absent from a checkout made without it);
+  build, Telethon's ``tl/functions``, is absent from a checkout by design), and the ignore files
+  are at hand: the project is in a git repository, or its folder holds a ``.gitignore`` (a copy
+  of its ``.py`` files alone, as a benchmark extracts a commit's scope, shows every generated
+  module as deleted: the development pool lost eight task sites so, session 94); the project has
+  no ``.gitmodules`` (a submodule's folder is absent from a checkout made without it);
 - or one of its top-level imports, relative or absolute, names a module of the project that is
   there and cannot be imported in turn (up to ``DEPTH`` imports away; an absolute one only when
   a single folder absolute imports start from has it, which comes before any installed package
@@ -44,7 +47,7 @@ import os
 import sys
 from pathlib import Path
 
-from tradelint.core.gitignore import is_ignored, is_ignored_below
+from tradelint.core.gitignore import is_ignored, is_ignored_below, repository_top
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import project_root
@@ -72,6 +75,8 @@ def _unimportable(module: ModuleInfo) -> tuple[bool, list[Path]]:
     root = project_root(module)
     if root is None or (root / ".gitmodules").exists():
         return False, looked  # (a submodule's folder is absent from a checkout made without it)
+    if not (root / ".gitignore").is_file() and repository_top(str(root)) is None:
+        return False, looked  # (without the ignore files, a module the build writes looks deleted)
     if _imports_missing(module, root, looked, 0, {module.path}):
         return True, looked
     if not any(isinstance(s, ast.ImportFrom) and s.level for s in module.tree.body):
