@@ -115,8 +115,22 @@ class Adapter:
         if trigger_reconnect and self.reconnect_enabled:
             asyncio.create_task(self._reconnect(address))   # not reported: every call is `disconnect(address)`
 ```
-`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods and branches too (for
-excerpts whose callers are elsewhere)."""
+Nor in a module that cannot be imported (tradelint/facts/unimportable.py): an import at the top
+of the module (not in a `try`, an `if` or a function) from its own folder of a module that is not
+there (`from .x import y`: no `x.py`, folder `x` or file `x.*`), not ignored by git (a module the
+build writes), in a project without submodules; or a top-level import of a module of the project
+that is there and cannot be imported in turn (up to three imports away), or a relative import in
+a package whose `__init__.py` cannot be. Importing it raises `ImportError` before any of its code
+runs. A trading bot kept three modules importing siblings deleted long ago:
+```python
+from .hybrid_portfolio_manager import HybridPortfolioManager   # no hybrid_portfolio_manager.py
+
+class BalanceManagerV2:
+    async def start(self):
+        asyncio.create_task(self._refresh_loop())   # not reported: the module never loads
+```
+`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods, branches and modules
+too (for excerpts whose callers and imports are elsewhere)."""
 
 
 @dataclass(frozen=True)

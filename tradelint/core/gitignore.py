@@ -131,6 +131,28 @@ def is_ignored(path: Path, is_folder: bool) -> bool:
     return verdict
 
 
+def is_ignored_below(path: Path, is_folder: bool, top: Path) -> bool:
+    """Whether the ``.gitignore`` files of ``top`` and of its folders down to ``path`` ignore
+    ``path`` or a folder on the way: for a tree exported without its ``.git`` (``path`` below
+    ``top``), where :func:`is_ignored` finds no repository."""
+    files: list[IgnoreFile] = []
+    current = Path(os.path.abspath(top))
+    parts = Path(os.path.abspath(path)).relative_to(current).parts
+    for i, part in enumerate(parts):
+        own = _read(os.path.join(current, ".gitignore"), current.as_posix())
+        if own is not None:
+            files.append(own)
+        current = current / part
+        verdict = None
+        for ignore in files:
+            found = ignore.verdict(current.as_posix(), is_folder or i < len(parts) - 1)
+            if found is not None:
+                verdict = found
+        if verdict:
+            return True
+    return False
+
+
 def clear_cache() -> None:
     _read.cache_clear()
     repository_top.cache_clear()

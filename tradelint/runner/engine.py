@@ -26,6 +26,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
 from tradelint.facts.unpassed_defaults import under_unpassed_default
 from tradelint.facts.awaitable_tests import under_false_awaitable_test
+from tradelint.facts.unimportable import unimportable
 from tradelint.facts.unreachable import JUDGED_FAMILIES, uncalled
 from tradelint.runner.fix_check import verified
 
@@ -212,14 +213,17 @@ class Checker:
             for code, rule in self.rules.items():
                 if (families is None or code[:4] in families) and config.enabled(code, path):
                     reports.extend((code, report) for report in rule.check(ctx))
-            # What an application never runs leaks nothing: a method nothing names
-            # (``facts.unreachable``), a branch behind a parameter no call gives (``facts.unpassed_defaults``),
-            # or behind a test that a plain function's result is awaitable (``facts.awaitable_tests``).
-            if not config.check_uncalled_methods:
+            # What an application never runs leaks nothing: a module that cannot be imported
+            # (``facts.unimportable``), a method nothing names (``facts.unreachable``), a branch
+            # behind a parameter no call gives (``facts.unpassed_defaults``), or behind a test
+            # that a plain function's result is awaitable (``facts.awaitable_tests``).
+            if not config.check_uncalled_methods and any(code[:4] in JUDGED_FAMILIES for code, _ in reports):
+                dead = unimportable(module)
                 reports = [
                     (code, r) for code, r in reports
                     if code[:4] not in JUDGED_FAMILIES or not (
-                        uncalled(module, r.node) or under_unpassed_default(module, r.node) or under_false_awaitable_test(module, r.node))
+                        dead or uncalled(module, r.node) or under_unpassed_default(module, r.node)
+                        or under_false_awaitable_test(module, r.node))
                 ]
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
