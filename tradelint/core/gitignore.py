@@ -15,6 +15,7 @@ globs.py's automaton, in time linear in the path whatever the pattern. The files
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -123,9 +124,15 @@ def is_ignored(path: Path, is_folder: bool) -> bool:
     """Whether git ignores ``path`` by the ignore files of its folder and those above it (its
     folders are pruned by the walk before their contents are seen, as git does)."""
     absolute = Path(os.path.abspath(path)).as_posix()
+    return _last_verdict(ignore_files(os.path.dirname(absolute)), absolute, is_folder)
+
+
+def _last_verdict(ignores: Iterable[IgnoreFile], path: str, is_folder: bool) -> bool:
+    """Whether ``path`` (absolute POSIX) is ignored by ``ignores``, outermost first: the last
+    line that matches it decides."""
     verdict = False
-    for ignore in ignore_files(os.path.dirname(absolute)):
-        found = ignore.verdict(absolute, is_folder)
+    for ignore in ignores:
+        found = ignore.verdict(path, is_folder)
         if found is not None:
             verdict = found
     return verdict
@@ -143,12 +150,7 @@ def is_ignored_below(path: Path, is_folder: bool, top: Path) -> bool:
         if own is not None:
             files.append(own)
         current = current / part
-        verdict = None
-        for ignore in files:
-            found = ignore.verdict(current.as_posix(), is_folder or i < len(parts) - 1)
-            if found is not None:
-                verdict = found
-        if verdict:
+        if _last_verdict(files, current.as_posix(), is_folder or i < len(parts) - 1):
             return True
     return False
 

@@ -43,6 +43,7 @@ the project's (``Project.find_path``), which the cache records with the imports.
 from __future__ import annotations
 
 import ast
+import math
 import os
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def _package_inits(module: ModuleInfo, root: Path) -> list[Path]:
 def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: int, seen: set[Path]) -> bool:
     """Whether a top-level import of ``module`` names a missing module of the project, or (up to
     ``DEPTH`` modules away) one of the project's modules that cannot be imported in turn."""
-    sys_path: int | None = None  # the first line naming ``sys.path``
+    sys_path: float | None = None  # the first line naming ``sys.path`` (inf: none), read once asked
     tree = module.tree
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and stmt.level and stmt.module:
@@ -132,8 +133,8 @@ def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: 
                     continue
                 if sys_path is None:
                     sys_path = min((n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "path"
-                                    and isinstance(n.value, ast.Name) and n.value.id == "sys"), default=0) or -1
-                if 0 < sys_path < stmt.lineno:
+                                    and isinstance(n.value, ast.Name) and n.value.id == "sys"), default=math.inf)
+                if sys_path < stmt.lineno:
                     return False  # (a path set up before it may reach another copy)
                 target = _only_copy(module, name, root)
                 if target is not None and _dead_target(module, target, root, looked, depth, seen):
@@ -148,8 +149,8 @@ DEPTH = 3
 def _dead_target(module: ModuleInfo, target: Path, root: Path, looked: list[Path], depth: int, seen: set[Path]) -> bool:
     """Whether the project's module at ``target``, imported by ``module``, cannot be imported:
     its own imports, or its packages' ``__init__`` (imported by its dotted name, they run first)."""
-    if depth >= DEPTH or target in seen or not _within(target.parent, root):
-        return False
+    if depth >= DEPTH or target in seen:
+        return False  # (``target`` lies in the project's folder: its callers find it there)
     found = module.project.module_at(target)
     if found is None:
         return False
