@@ -16,7 +16,9 @@ A module's function counts as never run only when all of these hold, each a way 
   an import of it proves nothing of its role: a Home Assistant integration's ``__init__.py``,
   whose ``async_unload_entry`` Home Assistant calls by name) nor a ``__main__.py``;
 - its module names it nowhere outside its own ``def`` (not a call, not a reference handed on, not
-  a string in a dispatch table, not a comment), and no other file of the project names it as a
+  a string in a dispatch table, not a comment) but in other functions of the module's top that
+  never run in turn (a ``calculate_smoothed_atr()`` called only by a ``calculate_atr_percentage()``
+  nothing calls; up to ``DEPTH`` callers away), nor defines it twice, and no other file of the project names it as a
   word at all: not even a ``def`` of the same name, for a name several modules define is a
   convention a framework calls by name (``async_setup_entry`` in every platform module, ``setup``
   in every discord extension, ``upgrade`` in every migration);
