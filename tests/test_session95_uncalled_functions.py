@@ -4,9 +4,13 @@ precision of TRD2 and TRD3 on application code).
 Read on a trading bot nobody on the team had read (a fresh labelled set): indicator modules the
 bot imports kept helpers their callers had stopped calling (an ATR percentage, a smoothed ATR
 called only by it, a slow-ramp detector, a ``save_memory()`` replaced by its async twin), each
-dropping a task it would create; nothing calls them, so no task is ever made.
+dropping a task it would create; nothing calls them, so no task is ever made. A module importing
+such a function by name and never using it, or calling a library's function of the same name,
+calls nothing of it either.
 
-Twins, each a way the function could still run and the finding stays: another module calls it;
+Twins, each a way the function could still run and the finding stays: another module calls it
+(under the name it was imported as, or through the module it holds); a package's ``__init__``
+re-exports it;
 a string names it (a dispatch table); its own module's top names it; a decorator; another module
 defines a function of the same name (a convention a framework calls by name); nothing imports
 its module (a framework loads it by its path); its module is imported only in a string, or only
@@ -76,6 +80,32 @@ def test_an_importer_of_names_alone_cannot_look_the_function_up(tmp_path: Path) 
     # ``globals()`` of a module that imported ``calculate_atr`` alone holds no other function of it.
     main = MAIN + "print(globals()['calculate_atr'])\n"
     assert _app(tmp_path, main=main) == []
+
+
+def test_a_module_that_imports_it_and_never_uses_it(tmp_path: Path) -> None:
+    files = {"bot/monitor.py": "from bot.indicators import calculate_atr_percentage\n\nX = 1\n"}
+    assert _app(tmp_path, files=files) == []
+
+
+def test_a_module_that_calls_another_modules_function_of_that_name(tmp_path: Path) -> None:
+    # (``calculate_atr_percentage`` in the report is the import's, from a library's module)
+    report = "from ta_helpers import calculate_atr_percentage\n\nprint(calculate_atr_percentage([1]))\n"
+    assert _app(tmp_path, files={"bot/report.py": report}) == []
+
+
+def test_twin_the_importing_module_uses_it(tmp_path: Path) -> None:
+    files = {"bot/monitor.py": "from bot.indicators import calculate_atr_percentage as atr\n\nprint(atr([1]))\n"}
+    assert _app(tmp_path, files=files) == FOUND
+
+
+def test_twin_the_importing_module_holds_the_module_too(tmp_path: Path) -> None:
+    report = "import bot.indicators\nfrom ta_helpers import calculate_atr_percentage\n\nprint(bot.indicators.calculate_atr_percentage([1]))\n"
+    assert _app(tmp_path, files={"bot/report.py": report}) == FOUND
+
+
+def test_twin_a_package_init_re_exports_it(tmp_path: Path) -> None:
+    files = {"bot/__init__.py": "from bot.indicators import calculate_atr_percentage\n"}
+    assert _app(tmp_path, files=files) == FOUND
 
 
 def test_twin_the_function_naming_it_runs(tmp_path: Path) -> None:

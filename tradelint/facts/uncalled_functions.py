@@ -98,8 +98,9 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
     if _names_any_way(text, name, function) or not _named_only_in_dead(module, function, text, scanned, seen | {function}):
         return False
     word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
-    if any(word.search(data) for _, data in files_naming(module.project, root, name, skip=module.path)):
-        return False  # (named, or defined again: a convention a framework calls by name)
+    for path, data in files_naming(module.project, root, name, skip=module.path):
+        if word.search(data) and not _imported_unused(module, path, data, name, word):
+            return False  # (named, or defined again: a convention a framework calls by name)
     if _looks_up_names(module) or composed_in_project(module, root, name):
         return False
     importers = _importers(module, root, scanned)
@@ -130,6 +131,46 @@ def _named_only_in_dead(module: ModuleInfo, function: ast.FunctionDef | ast.Asyn
 
 # How many callers away a function named only in functions that never run is followed.
 DEPTH = 3
+
+
+def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, word: re.Pattern[bytes]) -> bool:
+    """Whether no word ``name`` in the file at ``path`` can reach ``module``'s function: the file
+    names it only where it imports it from ``module`` by name and never uses what it bound
+    (``from ai_memory import log_trade_result``, nothing else of that name), or it imports
+    another module's ``name`` (``from monitor_report import log_trade_result``), never
+    ``module`` itself, and names it only as a plain name, which is that import's. Not in a
+    package's ``__init__.py`` (it re-exports for other modules), nor in a module that defines a
+    function of the name, or looks a name up at run time (``globals()[name]`` reaches what it
+    imported)."""
+    if path.name == "__init__.py" or re.search(rb"(?<![A-Za-z0-9_])(?:def|class)[ \t]+" + re.escape(name.encode("utf-8")), data):
+        return False
+    other = module.project.module_at(path)
+    if other is None or _looks_up_names(other):
+        return False
+    ours = theirs = 0  # (the words the imports of ``name`` spell, from ``module`` and from another)
+    for stmt in ast.walk(other.tree):
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        loads = _loads(other, stmt, module.path)
+        if loads:
+            return False  # (the module itself, or all its names: ``ai_memory.log_trade_result``)
+        for alias in stmt.names:
+            if alias.name != name or isinstance(stmt, ast.Import):
+                continue
+            if alias.asname not in (None, name):
+                bound = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(alias.asname.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
+                if loads is False and len(bound.findall(data)) != 1:
+                    return False  # (used under the name it was bound to)
+            spelled = 2 if alias.asname == name else 1
+            if loads is False:
+                ours += spelled
+            else:
+                theirs += spelled
+    mentions = len(word.findall(data))
+    if ours:
+        return not theirs and mentions == ours
+    plain = sum(1 for node in ast.walk(other.tree) if isinstance(node, ast.Name) and node.id == name)
+    return theirs > 0 and mentions == theirs + plain
 
 
 def _names_any_way(text: str, name: str, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
