@@ -148,9 +148,7 @@ def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, wor
     if other is None or _looks_up_names(other):
         return False
     ours = theirs = 0  # (the words the imports of ``name`` spell, from ``module`` and from another)
-    for stmt in ast.walk(other.tree):
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            continue
+    for stmt, _ in other.index.imports:
         loads = _loads(other, stmt, module.path)
         if loads:
             return False  # (the module itself, or all its names: ``ai_memory.log_trade_result``)
@@ -204,7 +202,7 @@ def _importers(module: ModuleInfo, root: Path, scanned: list[tuple[str, Path]]) 
         other = module.project.module_at(path)
         if other is None or in_tests(other):
             continue
-        verdicts = [_loads(other, stmt, module.path) for stmt in ast.walk(other.tree) if isinstance(stmt, (ast.Import, ast.ImportFrom))]
+        verdicts = [_loads(other, stmt, module.path) for stmt, _ in other.index.imports]
         if any(v is not None for v in verdicts):
             found.append((other, any(v for v in verdicts)))
     return found
