@@ -129,8 +129,27 @@ class BalanceManagerV2:
     async def start(self):
         asyncio.create_task(self._refresh_loop())   # not reported: the module never loads
 ```
-`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods, branches and modules
-too (for excerpts whose callers and imports are elsewhere)."""
+Nor in a module's function that nothing names (tradelint/facts/uncalled_functions.py): defined at
+the top of an application's module (not a test, not a package's `__init__.py`), undecorated and
+not a dunder, named nowhere in its module outside its `def` but in other functions of the module
+that never run in turn, and named by no other file of the project at all (a name several modules
+define is a convention a framework calls by name: `setup`, `async_setup_entry`) but in an import
+of it that the importing module never uses, or as a plain name that module binds by importing
+another module's function of that name; a module of the
+project that is not a test imports the module by an `import` statement (a module nothing imports
+is loaded by a framework, by its path, which may call any of its functions), and no module that
+holds it, nor the module itself, looks a name up at run time (`getattr(mod, name)`,
+`globals()[name]`) or composes one. A trading bot's indicators kept helpers their callers had
+stopped calling:
+```python
+def calculate_atr(candles): ...                # imported and called by the bot
+
+def calculate_atr_percentage(candles):         # named nowhere in the project
+    asyncio.create_task(log_atr(candles))      # not reported: never runs
+    return calculate_atr(candles) / candles[-1].close
+```
+`check-uncalled-methods = true` in `[tool.tradelint]` judges such methods, functions, branches and
+modules too (for excerpts whose callers and imports are elsewhere)."""
 
 
 @dataclass(frozen=True)

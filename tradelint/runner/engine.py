@@ -26,6 +26,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
 from tradelint.facts.unpassed_defaults import under_unpassed_default
 from tradelint.facts.awaitable_tests import under_false_awaitable_test
+from tradelint.facts.uncalled_functions import uncalled_function
 from tradelint.facts.unimportable import unimportable
 from tradelint.facts.unreachable import JUDGED_FAMILIES, uncalled
 from tradelint.runner.fix_check import verified
@@ -214,7 +215,8 @@ class Checker:
                 if (families is None or code[:4] in families) and config.enabled(code, path):
                     reports.extend((code, report) for report in rule.check(ctx))
             # What an application never runs leaks nothing: a module that cannot be imported
-            # (``facts.unimportable``), a method nothing names (``facts.unreachable``), a branch
+            # (``facts.unimportable``), a method nothing names (``facts.unreachable``), a module's
+            # function nothing names (``facts.uncalled_functions``), a branch
             # behind a parameter no call gives (``facts.unpassed_defaults``), or behind a test
             # that a plain function's result is awaitable (``facts.awaitable_tests``).
             if not config.check_uncalled_methods and any(code[:4] in JUDGED_FAMILIES for code, _ in reports):
@@ -222,7 +224,7 @@ class Checker:
                 reports = [
                     (code, r) for code, r in reports
                     if code[:4] not in JUDGED_FAMILIES or not (
-                        dead or uncalled(module, r.node) or under_unpassed_default(module, r.node)
+                        dead or uncalled(module, r.node) or uncalled_function(module, r.node) or under_unpassed_default(module, r.node)
                         or under_false_awaitable_test(module, r.node))
                 ]
         except RecursionError:
