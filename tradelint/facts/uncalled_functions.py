@@ -21,7 +21,13 @@ A module's function counts as never run only when all of these hold, each a way 
   nothing calls; up to ``DEPTH`` callers away), nor defines it twice, and no other file of the project names it as a
   word at all: not even a ``def`` of the same name, for a name several modules define is a
   convention a framework calls by name (``async_setup_entry`` in every platform module, ``setup``
-  in every discord extension, ``upgrade`` in every migration);
+  in every discord extension, ``upgrade`` in every migration); but for an import of it by name
+  that the importing module never uses (``from ai_memory import log_trade_result``, and no other
+  ``log_trade_result`` there), or a plain name that a module binds by importing another module's
+  function of that name (``from monitor_report import log_trade_result``: a module of the project
+  that defines it itself, or a module outside the project not named like the function's own,
+  which a folder on the path that this checkout does not show may hold), outside a package's
+  ``__init__.py`` and a module that looks names up at run time;
 - no module of the project composes a name around a constant part it has (``getattr(handlers,
   f"on_{event}")``, ``unreachable.composed_in_project``), and neither its own module nor a module
   importing it looks a name up at run time (``getattr(mod, name)``, ``dir()``, ``vars()``,
@@ -137,8 +143,9 @@ def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, wor
     """Whether no word ``name`` in the file at ``path`` can reach ``module``'s function: the file
     names it only where it imports it from ``module`` by name and never uses what it bound
     (``from ai_memory import log_trade_result``, nothing else of that name), or it imports
-    another module's ``name`` (``from monitor_report import log_trade_result``), never
-    ``module`` itself, and names it only as a plain name, which is that import's. Not in a
+    another module's ``name`` (``from monitor_report import log_trade_result``: see
+    :func:`_binds_another`), never ``module`` itself, and names it only as a plain name, which
+    is that import's. Not in a
     package's ``__init__.py`` (it re-exports for other modules), nor in a module that defines a
     function of the name, or looks a name up at run time (``globals()[name]`` reaches what it
     imported)."""
