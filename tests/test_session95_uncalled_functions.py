@@ -10,7 +10,8 @@ calls nothing of it either.
 
 Twins, each a way the function could still run and the finding stays: another module calls it
 (under the name it was imported as, or through the module it holds); a package's ``__init__``
-re-exports it;
+re-exports it; a module imports a function of that name from a package that re-exports it, or from a module named
+like it that the checkout does not show (it may be this one);
 a string names it (a dispatch table); its own module's top names it; a decorator; another module
 defines a function of the same name (a convention a framework calls by name); nothing imports
 its module (a framework loads it by its path); its module is imported only in a string, or only
@@ -91,6 +92,18 @@ def test_a_module_that_calls_another_modules_function_of_that_name(tmp_path: Pat
     # (``calculate_atr_percentage`` in the report is the import's, from a library's module)
     report = "from ta_helpers import calculate_atr_percentage\n\nprint(calculate_atr_percentage([1]))\n"
     assert _app(tmp_path, files={"bot/report.py": report}) == []
+
+
+def test_twin_a_package_re_exporting_it_is_where_the_name_comes_from(tmp_path: Path) -> None:
+    report = "from bot.legacy import calculate_atr_percentage\n\nprint(calculate_atr_percentage([1]))\n"
+    files = {"bot/report.py": report, "bot/legacy/__init__.py": "from bot.indicators import *\n"}
+    assert _app(tmp_path, files=files) == FOUND
+
+
+def test_twin_an_import_of_a_module_named_like_it_that_this_checkout_does_not_show(tmp_path: Path) -> None:
+    # (``services.indicators`` may be this very module, found through a folder on the path)
+    report = "from services.indicators import calculate_atr_percentage\n\nprint(calculate_atr_percentage([1]))\n"
+    assert _app(tmp_path, files={"bot/report.py": report}) == FOUND
 
 
 def test_twin_the_importing_module_uses_it(tmp_path: Path) -> None:

@@ -21,7 +21,13 @@ A module's function counts as never run only when all of these hold, each a way 
   nothing calls; up to ``DEPTH`` callers away), nor defines it twice, and no other file of the project names it as a
   word at all: not even a ``def`` of the same name, for a name several modules define is a
   convention a framework calls by name (``async_setup_entry`` in every platform module, ``setup``
-  in every discord extension, ``upgrade`` in every migration);
+  in every discord extension, ``upgrade`` in every migration); but for an import of it by name
+  that the importing module never uses (``from ai_memory import log_trade_result``, and no other
+  ``log_trade_result`` there), or a plain name that a module binds by importing another module's
+  function of that name (``from monitor_report import log_trade_result``: a module of the project
+  that defines it itself, or a module outside the project not named like the function's own,
+  which a folder on the path that this checkout does not show may hold), outside a package's
+  ``__init__.py`` and a module that looks names up at run time;
 - no module of the project composes a name around a constant part it has (``getattr(handlers,
   f"on_{event}")``, ``unreachable.composed_in_project``), and neither its own module nor a module
   importing it looks a name up at run time (``getattr(mod, name)``, ``dir()``, ``vars()``,
@@ -137,8 +143,9 @@ def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, wor
     """Whether no word ``name`` in the file at ``path`` can reach ``module``'s function: the file
     names it only where it imports it from ``module`` by name and never uses what it bound
     (``from ai_memory import log_trade_result``, nothing else of that name), or it imports
-    another module's ``name`` (``from monitor_report import log_trade_result``), never
-    ``module`` itself, and names it only as a plain name, which is that import's. Not in a
+    another module's ``name`` (``from monitor_report import log_trade_result``: see
+    :func:`_binds_another`), never ``module`` itself, and names it only as a plain name, which
+    is that import's. Not in a
     package's ``__init__.py`` (it re-exports for other modules), nor in a module that defines a
     function of the name, or looks a name up at run time (``globals()[name]`` reaches what it
     imported)."""
@@ -159,6 +166,8 @@ def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, wor
                 bound = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(alias.asname.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
                 if loads is False and len(bound.findall(data)) != 1:
                     return False  # (used under the name it was bound to)
+            if loads is None and not _binds_another(module, other, stmt, name):
+                return False  # (a package re-exporting the function, or a module found through a root not at hand)
             spelled = 2 if alias.asname == name else 1
             if loads is False:
                 ours += spelled
@@ -169,6 +178,18 @@ def _imported_unused(module: ModuleInfo, path: Path, data: bytes, name: str, wor
         return not theirs and mentions == ours
     plain = sum(1 for node in ast.walk(other.tree) if isinstance(node, ast.Name) and node.id == name)
     return theirs > 0 and mentions == theirs + plain
+
+
+def _binds_another(module: ModuleInfo, other: ModuleInfo, stmt: ast.ImportFrom, name: str) -> bool:
+    """Whether ``stmt`` of ``other`` (``from x import name``, not found to load ``module``) binds
+    another function than ``module``'s: ``x`` is a module of the project that defines ``name``
+    itself (not a package re-exporting it), or no module of the project, and not one named like
+    ``module`` (found, maybe, through a folder on the path this checkout does not show)."""
+    files = _files_at(_from_bases(other, stmt))
+    if files:
+        defined = re.compile(r"(?<![A-Za-z0-9_])(?:async[ \t]+)?(?:def|class)[ \t]+" + re.escape(name) + r"(?![A-Za-z0-9_])")
+        return all((found := module.project.module_at(f)) is not None and defined.search(found.text or "") for f in files)
+    return (stmt.module or "").rpartition(".")[2] != module.path.stem
 
 
 def _names_any_way(text: str, name: str, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -214,19 +235,24 @@ def _loads(module: ModuleInfo, stmt: ast.Import | ast.ImportFrom, target: Path) 
     if isinstance(stmt, ast.Import):
         places = [r.joinpath(*alias.name.split(".")) for alias in stmt.names for r in module.roots]
         return True if target in _files_at(places) else None
-    parts = stmt.module.split(".") if stmt.module else []
-    if stmt.level:
-        base = module.path.parent
-        for _ in range(stmt.level - 1):
-            base = base.parent
-        bases = [base.joinpath(*parts)]
-    else:
-        bases = [r.joinpath(*parts) for r in module.roots]
+    bases = _from_bases(module, stmt)
     if target in _files_at([b / alias.name for b in bases for alias in stmt.names if alias.name != "*"]):
         return True  # (``from . import atr``: the module itself)
     if target in _files_at(bases):
         return any(alias.name == "*" for alias in stmt.names)
     return None
+
+
+def _from_bases(module: ModuleInfo, stmt: ast.ImportFrom) -> list[Path]:
+    """The places (without suffix) of the module ``from x import ...`` names, one per root for an
+    absolute ``x``."""
+    parts = stmt.module.split(".") if stmt.module else []
+    if stmt.level:
+        base = module.path.parent
+        for _ in range(stmt.level - 1):
+            base = base.parent
+        return [base.joinpath(*parts)]
+    return [r.joinpath(*parts) for r in module.roots]
 
 
 def _files_at(places: list[Path]) -> set[Path]:
