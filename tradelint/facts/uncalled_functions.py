@@ -52,7 +52,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.unreachable import application, called_by_name_only, composed_in_project, looked_up_by_name, outside_of
+from tradelint.facts.unreachable import application, called_by_name_only, composed_in_project, looked_up_by_name, outside_of, word_count
 
 __all__ = ["uncalled_function"]
 
@@ -120,15 +120,13 @@ def _named_only_in_dead(module: ModuleInfo, function: ast.FunctionDef | ast.Asyn
     in another function of the module's top that never runs in turn (``calculate_smoothed_atr()``
     called only by a ``calculate_atr_percentage()`` nothing calls), up to ``DEPTH`` functions
     away; a mention anywhere else (the module's top, a class, a decorator) runs."""
-    word = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(function.name) + r"(?![A-Za-z0-9_])")
-    defined = re.compile(r"(?<![A-Za-z0-9_])(?:def|class)[ \t]+" + re.escape(function.name) + r"(?![A-Za-z0-9_])")
     tops = [s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s is not function]
     end = function.end_lineno or function.lineno
     for number, line in enumerate(text.splitlines(), 1):
-        if function.lineno <= number <= end or not word.search(line):
+        if function.lineno <= number <= end or function.name not in line:
             continue
-        if len(word.findall(line)) == len(defined.findall(line)):
-            continue
+        if not word_count(line.encode("utf-8", "surrogateescape"), function.name):
+            continue  # (only a ``def``/``class`` of the name, or a longer word containing it)
         holder = next((top for top in tops if top.lineno <= number <= (top.end_lineno or top.lineno)), None)
         if holder is None or holder in seen or len(seen) > DEPTH or not _uncalled(module, holder, scanned, seen | {holder}):
             return False
