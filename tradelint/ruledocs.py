@@ -133,7 +133,9 @@ Nor in a module's function that nothing names (tradelint/facts/uncalled_function
 the top of an application's module (not a test, not a package's `__init__.py`), undecorated and
 not a dunder, named nowhere in its module outside its `def` but in other functions of the module
 that never run in turn, and named by no other file of the project at all (a name several modules
-define is a convention a framework calls by name: `setup`, `async_setup_entry`) but in an import
+define is a convention a framework calls by name: `setup`, `async_setup_entry`, unless the
+project's own code imports the other module's function by name, `from .ema import calculate_ema`,
+from a module that imports nothing of this one) but in an import
 of it that the importing module never uses, or as a plain name that module binds by importing
 another module's function of that name; a module of the
 project that is not a test imports the module by an `import` statement (a module nothing imports

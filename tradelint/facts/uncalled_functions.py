@@ -21,7 +21,11 @@ A module's function counts as never run only when all of these hold, each a way 
   nothing calls; up to ``DEPTH`` callers away), nor defines it twice, and no other file of the project names it as a
   word at all: not even a ``def`` of the same name, for a name several modules define is a
   convention a framework calls by name (``async_setup_entry`` in every platform module, ``setup``
-  in every discord extension, ``upgrade`` in every migration); but for an import of it by name
+  in every discord extension, ``upgrade`` in every migration), unless a module of the project that
+  is not a test imports that other ``def`` by name from a module that is no package's
+  ``__init__.py`` and imports nothing of this one (``from .ema import calculate_ema`` beside an
+  indicator module's own ``calculate_ema``: the project calls that function directly, no
+  convention); but for an import of it by name
   that the importing module never uses (``from ai_memory import log_trade_result``, and no other
   ``log_trade_result`` there), or a plain name that a module binds by importing another module's
   function of that name (``from monitor_report import log_trade_result``: a module of the project
@@ -105,7 +109,7 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
         return False
     word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
     for path, data in files_naming(module.project, root, name, skip=module.path):
-        if word.search(data) and not _imported_unused(module, path, data, name, word):
+        if word.search(data) and not _imported_unused(module, path, data, name, word) and not _own_project_function(module, root, path, name):
             return False  # (named, or defined again: a convention a framework calls by name)
     if _looks_up_names(module) or composed_in_project(module, root, name):
         return False
@@ -185,9 +189,36 @@ def _binds_another(module: ModuleInfo, other: ModuleInfo, stmt: ast.ImportFrom, 
     ``module`` (found, maybe, through a folder on the path this checkout does not show)."""
     files = _files_at(_from_bases(other, stmt))
     if files:
-        defined = re.compile(r"(?<![A-Za-z0-9_])(?:async[ \t]+)?(?:def|class)[ \t]+" + re.escape(name) + r"(?![A-Za-z0-9_])")
-        return all((found := module.project.module_at(f)) is not None and defined.search(found.text or "") for f in files)
+        return all(
+            (found := module.project.module_at(f)) is not None
+            and any(isinstance(s, (*FUNCTION_NODES, ast.ClassDef)) and s.name == name for s in found.tree.body)
+            for f in files
+        )
     return (stmt.module or "").rpartition(".")[2] != module.path.stem
+
+
+def _own_project_function(module: ModuleInfo, root: Path, path: Path, name: str) -> bool:
+    """Whether the file at ``path`` defines ``name`` at its top, imports nothing of ``module`` by
+    that name nor ``module`` itself, and a module of the project that is not a test imports
+    ``name`` from it by name: its mentions are its own function's, which the project calls by
+    name (no framework convention)."""
+    other = module.project.module_at(path)
+    if other is None or path.name == "__init__.py" or _looks_up_names(other):
+        return False
+    if not any(isinstance(s, FUNCTION_NODES) and s.name == name for s in other.tree.body):
+        return False
+    for stmt, _ in other.index.imports:
+        loads = _loads(other, stmt, module.path)
+        if loads or loads is False and any(a.name == name for a in stmt.names):
+            return False
+    for importer_path, _ in files_naming(module.project, root, name, skip=path):
+        importer = module.project.module_at(importer_path)
+        if importer is None or in_tests(importer):
+            continue
+        if any(isinstance(stmt, ast.ImportFrom) and any(a.name == name for a in stmt.names) and path in _files_at(_from_bases(importer, stmt))
+               for stmt, _ in importer.index.imports):
+            return True
+    return False
 
 
 def _names_any_way(text: str, name: str, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
