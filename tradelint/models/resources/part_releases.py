@@ -208,7 +208,8 @@ def closes_part_as_owner(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bo
             continue
         owner = module.project.module_at(module.project.absolute(home))
         release = next((f for f in owner.index.functions if f.lineno == line), None) if owner is not None else None
-        if release is not None and _only_releases(release.body, *path.split("."), first=True):
+        attr, _, method = path.partition(".")
+        if release is not None and _only_releases(release.body, attr, method, first=True):
             return True
     return False
 
