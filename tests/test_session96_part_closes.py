@@ -121,3 +121,17 @@ def test_a_part_closed_outside_finally_is_a_close_outside_finally(tmp_path: Path
     main = "        pass\n    await tr.http.close()"
     found = _check(tmp_path, close=main)
     assert found == ["5:5 TRD201 `tr` (`Trading(...)`) is closed outside `finally`; move `tr.close()` into a `finally`"]
+
+
+def test_twin_an_instance_of_a_class_the_code_cannot_prove(tmp_path: Path) -> None:
+    # (a registry's class may be one whose release does more: ``Trading`` here, or ``Other``)
+    other = (
+        "\n\nclass Other:\n    def __init__(self):\n        self.http = Http()\n        self.feed = Http()\n\n"
+        "    async def close(self):\n        await self.http.close()\n        await self.feed.close()\n"
+    )
+    (tmp_path / "client.py").write_text(CLIENT.replace("{release}", RELEASE) + other)
+    main = tmp_path / "main.py"
+    text = MAIN.replace("from client import Trading", "from client import Other, Trading\n\nKINDS = {'a': Trading, 'b': Other}")
+    main.write_text(text.replace("Trading()", "KINDS[kind]()").replace("async def main():", "async def main(kind):").replace("{close}", CLOSE))
+    found = [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([main], select=["TRD2"])]
+    assert found == ["7:5 TRD201 `tr` (`KINDS[kind](...)`) is never closed; call `await tr.close()` in a `finally`"]

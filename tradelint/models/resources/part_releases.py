@@ -20,7 +20,9 @@ from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, result_put_to_use, run_through
-from tradelint.facts.class_family import bases_naming
+from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.class_family import bases_naming, class_and_bases
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
 
@@ -32,7 +34,7 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
     if use.kind not in ("attribute", "argument"):
         return use
     if "." not in spec.close:
-        for path, _, _ in spec.part_ends:  # ``client.http.close()``: a "method" use so named, judged by :func:`closes_part_as_owner`
+        for path in spec.part_ends:  # ``client.http.close()``: a "method" use so named, judged by :func:`closes_part_as_owner`
             reached = _path_end(module, use.node, path.split("."))
             if reached is not None and isinstance(call := module.parent(reached), ast.Call) and call.func is reached:
                 return Use(use.node, "method", path, call=call)
@@ -171,47 +173,49 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
 
 
 
-def owner_release_parts(project: Project, found: ResourceType) -> tuple[tuple[str, str, int], ...]:
+def owner_release_parts(project: Project, found: ResourceType) -> tuple[str, ...]:
     """The part release a first-party type's own release may be, all it is: ``close()`` whose one
     release is ``await self.http.close()``, calling no other method of the class and no base's
-    release; as (the path, ``http.close``; the release's module and line), read from the
-    summaries. Whether the release does nothing else is read from its code only where a user ends
-    the part so (:func:`closes_part_as_owner`). Empty for any other type (a release that also
-    ends another part, cancels a task, or runs a helper of the class)."""
+    release; its path (``http.close``), read from the summaries. Whether the release does nothing
+    else is read from its code only where a user ends the part so (:func:`closes_part_as_owner`).
+    Empty for any other type (a release that also ends another part, cancels a task, or runs a
+    helper of the class)."""
     if found.inherited or found.by_protocol:
         return ()
     facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
     if facts is None:
         return ()
     family = lineage(project, found.module, facts)
-    home, release = next(((summary, member.methods[found.release]) for summary, member in family if found.release in member.methods), (None, None))
-    if home is None or release is None or len(release.releases) != 1 or release.extends or release.dropped or release.finally_releases:
+    release = next((member.methods[found.release] for _, member in family if found.release in member.methods), None)
+    if release is None or len(release.releases) != 1 or release.extends or release.dropped or release.finally_releases:
         return ()
     ((attr, method),) = release.releases
     if method == "with" or not any(a.attr == attr for _, member in family for a in member.acquisitions):
         return ()
     if any(name in member.methods or name in member.properties for name in release.self_calls - {attr} for _, member in family):
         return ()  # (a helper of the class runs too: ``self._cancel_tasks()``)
-    return ((f"{attr}.{method}", home.path, release.line),)
+    return (f"{attr}.{method}",)
 
 
 def closes_part_as_owner(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
     """Whether ``use`` (``client.http.close()``, read by :func:`part_use`) is a call of a part
-    release that is the whole of the instance's own release (:func:`owner_release_parts`), awaited where that release is: the
+    release that is the whole of the instance's own release (:func:`owner_release_parts`),
+    awaited where that release is. The instance's class is the one the code proves
+    (``receiver_class``: a local bound once to ``Client(...)``, an annotated parameter), and its
     release's body holds that call (in an ``if`` testing the part, a ``try``), a reset of the
-    part (``self.http = None``) and log lines, nothing else (``await client.http.close()`` is
-    then ``await client.close()``)."""
+    part (``self.http = None``) and log lines, nothing else: ``await client.http.close()`` is then
+    ``await client.close()``."""
     if use.kind != "method" or use.call is None or (spec.awaited and not isinstance(module.parent(use.call), ast.Await)):
         return False
-    for path, home, line in spec.part_ends:
-        if use.name != path:
-            continue
-        owner = module.project.module_at(module.project.absolute(home))
-        release = next((f for f in owner.index.functions if f.lineno == line), None) if owner is not None else None
-        attr, _, method = path.partition(".")
-        if release is not None and _only_releases(release.body, attr, method, first=True):
-            return True
-    return False
+    if use.name not in spec.part_ends:
+        return False
+    function = module.enclosing_function(use.node)
+    typed = receiver_class(module, function, use.node) if function is not None else None
+    if typed is None:
+        return False  # (its class unproven: ``CLIENTS[kind](url)`` may make one whose release does more)
+    release = next((s for _, cls in class_and_bases(*typed) for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == spec.close), None)
+    attr, _, method = use.name.partition(".")
+    return release is not None and _only_releases(release.body, attr, method, first=True)
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
