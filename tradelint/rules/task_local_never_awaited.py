@@ -36,7 +36,8 @@ class TaskLocalNeverAwaited(Rule):
     `finally` of a closure the function starts as a task (`async def watch(): ... finally:
     side.cancel()`, then `create_task(watch())`) is on every path: that task holds it and ends
     it (one only defined, or whose cancel is outside its `finally`, is not). A cancel guarded by a
-    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch,
+    test of the task (`if t is not None and not t.done(): t.cancel()`, or of its name being bound:
+    `if 't' in locals():` in a `finally`, true from the task's creation on) covers the other branch,
     and so does a cancel under a test of something else too (it lets the task finish there), but
     not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);
     what an `except` does after an error is not followed. So is one the function awaits on some

@@ -57,9 +57,9 @@ Bot(...) as bot` (as `aiogram.client.bot.Bot`: `aiogram.Bot` names aiogram 2's `
 HTTP transports, by `await client.aio.aclose()` (no `async with`: it has no `__aexit__`). Its own
 `close()` is no close there (`Bot.close()` is a Telegram API call, `Client.close()` closes the sync
 transports only), and the part's close called without `await` closes nothing (TRD205). A
-first-party class ended by its `__aexit__` alone is closed alike by the release of the part that
-exit closes (`await api.session.close()`). A module bound
-through a project function that imports and returns it (`aiohttp = _import_aiohttp()`) is that module. A
+first-party class ended by its `__aexit__` alone is closed alike by the release of the part that exit closes
+(`await api.session.close()`), and one whose release does nothing else than release one part (`close()` is
+`if self.http: await self.http.close()`, log lines aside) by that part's release, on an instance whose class the code proves (`await tr.http.close()`). A module bound through a project function that imports and returns it (`aiohttp = _import_aiohttp()`) is that module. A
 public method of such a class that releases what it acquires (`get_rank_data()` closing the session after
 its last request) ends an instance when called, as `close()` does. An object of the project made in a
 function whose release is called there without `await` (`playground.close()`, an `async def`, in the

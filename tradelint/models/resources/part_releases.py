@@ -20,7 +20,9 @@ from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, result_put_to_use, run_through
-from tradelint.facts.class_family import bases_naming
+from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.class_family import bases_naming, class_and_bases
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
 
@@ -29,7 +31,13 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
     """``use`` read through ``spec``'s close path: ``bot.session.close(...)`` -> a "method" use
     named ``session.close`` (its call the close's call), ``bot.session.close`` uncalled -> an
     "attribute" use so named; any other use, or a spec whose close is a plain name, as it is."""
-    if use.kind not in ("attribute", "argument") or "." not in spec.close:
+    if use.kind not in ("attribute", "argument"):
+        return use
+    if "." not in spec.close:
+        for path in spec.part_ends:  # ``client.http.close()``: a "method" use so named, judged by :func:`closes_part_as_owner`
+            reached = _path_end(module, use.node, path.split("."))
+            if reached is not None and isinstance(call := module.parent(reached), ast.Call) and call.func is reached:
+                return Use(use.node, "method", path, call=call)
         return use
     reached = _path_end(module, use.node, spec.close.split("."))
     if reached is None:
@@ -162,3 +170,98 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
         if result_put_to_use(home, node, handed=part.startswith("_")):
             return False
     return True
+
+
+
+def owner_release_parts(project: Project, found: ResourceType) -> tuple[str, ...]:
+    """The part release a first-party type's own release may be, all it is: ``close()`` whose one
+    release is ``await self.http.close()``, calling no other method of the class and no base's
+    release; its path (``http.close``), read from the summaries. Whether the release does nothing
+    else is read from its code only where a user ends the part so (:func:`closes_part_as_owner`).
+    Empty for any other type (a release that also ends another part, cancels a task, or runs a
+    helper of the class)."""
+    if found.inherited or found.by_protocol:
+        return ()
+    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
+    if facts is None:
+        return ()
+    family = lineage(project, found.module, facts)
+    release = next((member.methods[found.release] for _, member in family if found.release in member.methods), None)
+    if release is None or len(release.releases) != 1 or release.extends or release.dropped or release.finally_releases:
+        return ()
+    ((attr, method),) = release.releases
+    if method == "with" or not any(a.attr == attr for _, member in family for a in member.acquisitions):
+        return ()
+    if any(name in member.methods or name in member.properties for name in release.self_calls - {attr} for _, member in family):
+        return ()  # (a helper of the class runs too: ``self._cancel_tasks()``)
+    return (f"{attr}.{method}",)
+
+
+def closes_part_as_owner(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
+    """Whether ``use`` (``client.http.close()``, read by :func:`part_use`) is a call of a part
+    release that is the whole of the instance's own release (:func:`owner_release_parts`),
+    awaited where that release is. The instance's class is the one the code proves
+    (``receiver_class``: a local bound once to ``Client(...)``, an annotated parameter), and its
+    release's body holds that call (in an ``if`` testing the part, a ``try``), a reset of the
+    part (``self.http = None``) and log lines, nothing else: ``await client.http.close()`` is then
+    ``await client.close()``."""
+    if use.kind != "method" or use.call is None or (spec.awaited and not isinstance(module.parent(use.call), ast.Await)):
+        return False
+    if use.name not in spec.part_ends:
+        return False
+    function = module.enclosing_function(use.node)
+    typed = receiver_class(module, function, use.node) if function is not None else None
+    if typed is None:
+        return False  # (its class unproven: ``CLIENTS[kind](url)`` may make one whose release does more)
+    release = next((s for _, cls in class_and_bases(*typed) for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == spec.close), None)
+    attr, _, method = use.name.partition(".")
+    return release is not None and _only_releases(release.body, attr, method, first=True)
+
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def _only_releases(body: list[ast.stmt], attr: str, method: str, first: bool = False) -> bool:
+    """Whether ``body`` does nothing but release ``self.<attr>`` by ``method``: that call (awaited
+    or not), ``self.<attr> = None``, log lines, ``pass``, an ``if`` testing the part alone, a
+    ``try`` of such statements (its handlers too); its docstring first."""
+    for index, stmt in enumerate(body):
+        if first and index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+            continue
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr):
+            call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+            if isinstance(call, ast.Call) and (_self_attr(call.func, attr, method) or _logs(call.func)):
+                continue
+            return False
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _self_attr(stmt.targets[0], attr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
+            continue
+        if isinstance(stmt, ast.If) and _tests_part(stmt.test, attr) and _only_releases(stmt.body, attr, method) and _only_releases(stmt.orelse, attr, method):
+            continue
+        if isinstance(stmt, ast.Try) and all(_only_releases(b, attr, method) for b in (stmt.body, stmt.orelse, stmt.finalbody, *(h.body for h in stmt.handlers))):
+            continue
+        return False
+    return True
+
+
+def _self_attr(expr: ast.expr, attr: str, method: str | None = None) -> bool:
+    """``self.<attr>``, or ``self.<attr>.<method>`` when ``method`` is given."""
+    if method is not None:
+        return isinstance(expr, ast.Attribute) and expr.attr == method and _self_attr(expr.value, attr)
+    return isinstance(expr, ast.Attribute) and expr.attr == attr and isinstance(expr.value, ast.Name) and expr.value.id == "self"
+
+
+def _tests_part(test: ast.expr, attr: str) -> bool:
+    """``self.<attr>``, ``self.<attr> is not None``, ``not self.<attr>.closed``: a test of the part
+    alone (of nothing else the release could depend on)."""
+    names = [n for n in ast.walk(test) if isinstance(n, ast.Name)]
+    calls = [n for n in ast.walk(test) if isinstance(n, ast.Call)]
+    return not calls and bool(names) and all(n.id == "self" for n in names) and all(
+        _self_attr(n, attr) for n in ast.walk(test) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    )
+
+
+def _logs(func: ast.expr) -> bool:
+    """A log line: ``logger.info(...)``, ``self._log.debug(...)``, ``print(...)``."""
+    return (isinstance(func, ast.Name) and func.id == "print") or (isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS)

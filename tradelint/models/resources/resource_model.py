@@ -81,7 +81,7 @@ from tradelint.models.resources.library_table import library_packages, library_r
 from tradelint.models.resources.outcome_closes import self_left_open
 from tradelint.models.resources.handoff_paths import kept_before_handoff
 from tradelint.models.resources.rerun_replaced import replaced_again
-from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_unreached, part_use
+from tradelint.models.resources.part_releases import closes_part_as_owner, closes_through_part, first_party_part, owner_release_parts, part_unreached, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
@@ -170,7 +170,7 @@ class ResourceAnalysis:
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
                 first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
-                lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited,
+                lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited, part_ends=owner_release_parts(self.module.project, found),
             )
             return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
@@ -207,8 +207,8 @@ class ResourceAnalysis:
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
         if (through := closes_through_part(use, spec)) is not None:
             return through  # ``await bot.session.close()``, not the ``Bot.close()`` API call
-        if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
-            return True
+        if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends or closes_part_as_owner(module or self.module, use, spec):
+            return True  # (``await client.http.close()``, when all ``client.close()`` does is that)
         if use.name == "wait_closed" and use.call is not None:
             # ``await proc.wait_closed()`` returns once it is closed (a process that exited, a stream its peer closed): an end when awaited; a bare call runs nothing.
             return isinstance((module or self.module).parent(use.call), ast.Await)

@@ -4,7 +4,7 @@ plain data the resource analysis reports: where a resource is created, what is w
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -99,6 +99,12 @@ class ResourceSpec:
     # A first-party subclass of a library resource type: ended by its release or ``ends`` only, not
     # by any method named like a release (``disconnect()`` closing only the websocket it opened).
     inherited: bool = False
+    # A first-party type whose release does nothing but release one part of it (``close()`` is
+    # ``await self.http.close()``): that part's release, spelled through an instance (``await
+    # client.http.close()``), is the instance's (``models/resources/part_releases.py``). Not
+    # compared: the specs of several classes (a registry's) are the same resource whatever their
+    # releases' bodies, and a part's release counts only for an instance whose class is proven.
+    part_ends: tuple[str, ...] = field(default=(), compare=False)
     # An HTTP response (``models/resources/responses.py``): its connection goes back to the pool
     # when it is read, released or collected; judged only where nothing can release it any more.
     collected: bool = False
@@ -177,6 +183,7 @@ def first_party_spec(
     ends: tuple[str, ...] = (),
     by_protocol: bool = False,
     inherited: bool = False,
+    part_ends: tuple[str, ...] = (),
 ) -> ResourceSpec:
     """The spec of a first-party resource type (``OwnershipModel.first_party_type``'s answer):
     released by its own method, awaited when that method is a coroutine."""
@@ -189,6 +196,7 @@ def first_party_spec(
         ends=ends,
         by_protocol=by_protocol,
         inherited=inherited,
+        part_ends=part_ends,
     )
 
 

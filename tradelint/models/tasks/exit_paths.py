@@ -39,6 +39,17 @@ from tradelint.models.tasks.races import _catches_cancellation
 _FRESH_WAITERS = frozenset({"Future", "create_future"})
 _FRESH_EVENTS = frozenset({"Event"})
 
+def _asks_bound(node: ast.AST, name: str) -> bool:
+    """``'task' in locals()`` (``vars()``, ``dir()``): a test of whether the task's name is bound
+    yet, true from its creation on; on its other branch the task was never made."""
+    return (
+        isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
+        and isinstance(node.left, ast.Constant) and node.left.value == name
+        and isinstance(call := node.comparators[0], ast.Call) and isinstance(call.func, ast.Name)
+        and call.func.id in ("locals", "vars", "dir") and not call.args and not call.keywords
+    )
+
+
 @dataclass
 class _Flow:
     """Where a block may be left, and in which states."""
@@ -121,7 +132,7 @@ class _Paths:
 
     def _if(self, stmt: ast.If, states: set[bool]) -> _Flow:
         parts = stmt.test.values if isinstance(stmt.test, ast.BoolOp) else [stmt.test]
-        about = [any(isinstance(n, ast.Name) and n.id == self.name for n in ast.walk(part)) for part in parts]
+        about = [any(isinstance(n, ast.Name) and n.id == self.name or _asks_bound(n, self.name) for n in ast.walk(part)) for part in parts]
         guard = any(about)
         if guard and not all(about) and any(
             isinstance(n, ast.Await) and isinstance(n.value, ast.Name) and n.value.id == self.name
