@@ -108,8 +108,13 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
     if _names_any_way(text, name, function) or not _named_only_in_dead(module, function, text, scanned, seen | {function}):
         return False
     word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
+    imported_from: set[Path] | None = None  # (the files the project's own code imports ``name`` from by name, read once)
     for path, data in files_naming(module.project, root, name, skip=module.path):
-        if word.search(data) and not _imported_unused(module, path, data, name, word) and not _own_project_function(module, root, path, name):
+        if not word.search(data) or _imported_unused(module, path, data, name, word):
+            continue
+        if imported_from is None:
+            imported_from = _imported_by_name(module, root, name)
+        if not _own_project_function(module, path, name, imported_from):
             return False  # (named, or defined again: a convention a framework calls by name)
     if _looks_up_names(module) or composed_in_project(module, root, name):
         return False
@@ -197,13 +202,15 @@ def _binds_another(module: ModuleInfo, other: ModuleInfo, stmt: ast.ImportFrom, 
     return (stmt.module or "").rpartition(".")[2] != module.path.stem
 
 
-def _own_project_function(module: ModuleInfo, root: Path, path: Path, name: str) -> bool:
+def _own_project_function(module: ModuleInfo, path: Path, name: str, imported_from: set[Path]) -> bool:
     """Whether the file at ``path`` defines ``name`` at its top, imports nothing of ``module`` by
     that name nor ``module`` itself, and a module of the project that is not a test imports
-    ``name`` from it by name: its mentions are its own function's, which the project calls by
-    name (no framework convention)."""
+    ``name`` from it by name (``path`` among ``imported_from``, :func:`_imported_by_name`): its
+    mentions are its own function's, which the project calls by name (no framework convention)."""
+    if path not in imported_from or path.name == "__init__.py":
+        return False
     other = module.project.module_at(path)
-    if other is None or path.name == "__init__.py" or _looks_up_names(other):
+    if other is None or _looks_up_names(other):
         return False
     if not any(isinstance(s, FUNCTION_NODES) and s.name == name for s in other.tree.body):
         return False
@@ -211,14 +218,21 @@ def _own_project_function(module: ModuleInfo, root: Path, path: Path, name: str)
         loads = _loads(other, stmt, module.path)
         if loads or loads is False and any(a.name == name for a in stmt.names):
             return False
-    for importer_path, _ in files_naming(module.project, root, name, skip=path):
+    return True
+
+
+def _imported_by_name(module: ModuleInfo, root: Path, name: str) -> set[Path]:
+    """The module files that the project's modules that are not tests import ``name`` from by
+    name (``from .ema import calculate_ema``)."""
+    found: set[Path] = set()
+    for importer_path, _ in files_naming(module.project, root, name):
         importer = module.project.module_at(importer_path)
         if importer is None or in_tests(importer):
             continue
-        if any(isinstance(stmt, ast.ImportFrom) and any(a.name == name for a in stmt.names) and path in _files_at(_from_bases(importer, stmt))
-               for stmt, _ in importer.index.imports):
-            return True
-    return False
+        for stmt, _ in importer.index.imports:
+            if isinstance(stmt, ast.ImportFrom) and any(a.name == name for a in stmt.names):
+                found |= _files_at(_from_bases(importer, stmt))
+    return found
 
 
 def _names_any_way(text: str, name: str, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

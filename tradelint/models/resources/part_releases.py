@@ -17,13 +17,13 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.facts.ownership import ResourceType, lineage
+from tradelint.facts.ownership import Family, ResourceType, family_methods, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, result_put_to_use, run_through
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import bases_naming, class_and_bases
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import Use, name_loads, self_attribute_loads
+from tradelint.facts.uses import LOGGER_METHODS, Use, name_loads, self_attr, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
 
 
@@ -112,10 +112,7 @@ def first_party_part(project: Project, found: ResourceType) -> str | None:
     other type, or when the part is not so reached."""
     if found.release != "__aexit__" or not found.awaited:
         return None
-    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
-    if facts is None:
-        return None
-    family = [member for _, member in lineage(project, found.module, facts)]
+    family = [member for _, member in type_family(project, found)]
     made = {a.attr for member in family for a in member.acquisitions if a.method == "__init__"}
     properties: dict[str, str] = {}
     for member in reversed(family):
@@ -172,7 +169,6 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     return True
 
 
-
 def owner_release_parts(project: Project, found: ResourceType) -> tuple[str, ...]:
     """The part release a first-party type's own release may be, all it is: ``close()`` whose one
     release is ``await self.http.close()``, calling no other method of the class and no base's
@@ -182,11 +178,8 @@ def owner_release_parts(project: Project, found: ResourceType) -> tuple[str, ...
     helper of the class)."""
     if found.inherited or found.by_protocol:
         return ()
-    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
-    if facts is None:
-        return ()
-    family = lineage(project, found.module, facts)
-    release = next((member.methods[found.release] for _, member in family if found.release in member.methods), None)
+    family = type_family(project, found)
+    release = family_methods(family).get(found.release)
     if release is None or len(release.releases) != 1 or release.extends or release.dropped or release.finally_releases:
         return ()
     ((attr, method),) = release.releases
@@ -195,6 +188,13 @@ def owner_release_parts(project: Project, found: ResourceType) -> tuple[str, ...
     if any(name in member.methods or name in member.properties for name in release.self_calls - {attr} for _, member in family):
         return ()  # (a helper of the class runs too: ``self._cancel_tasks()``)
     return (f"{attr}.{method}",)
+
+
+def type_family(project: Project, found: ResourceType) -> Family:
+    """The lineage of a first-party resource type's class, from the summaries (no module is
+    parsed for it); empty when its facts are not found."""
+    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
+    return lineage(project, found.module, facts) if facts is not None else []
 
 
 def closes_part_as_owner(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
@@ -216,9 +216,6 @@ def closes_part_as_owner(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bo
     release = next((s for _, cls in class_and_bases(*typed) for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == spec.close), None)
     attr, _, method = use.name.partition(".")
     return release is not None and _only_releases(release.body, attr, method, first=True)
-
-
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 
 def _only_releases(body: list[ast.stmt], attr: str, method: str, first: bool = False) -> bool:
@@ -248,8 +245,8 @@ def _only_releases(body: list[ast.stmt], attr: str, method: str, first: bool = F
 def _self_attr(expr: ast.expr, attr: str, method: str | None = None) -> bool:
     """``self.<attr>``, or ``self.<attr>.<method>`` when ``method`` is given."""
     if method is not None:
-        return isinstance(expr, ast.Attribute) and expr.attr == method and _self_attr(expr.value, attr)
-    return isinstance(expr, ast.Attribute) and expr.attr == attr and isinstance(expr.value, ast.Name) and expr.value.id == "self"
+        return isinstance(expr, ast.Attribute) and expr.attr == method and self_attr(expr.value, "self") == attr
+    return self_attr(expr, "self") == attr
 
 
 def _tests_part(test: ast.expr, attr: str) -> bool:
@@ -264,4 +261,4 @@ def _tests_part(test: ast.expr, attr: str) -> bool:
 
 def _logs(func: ast.expr) -> bool:
     """A log line: ``logger.info(...)``, ``self._log.debug(...)``, ``print(...)``."""
-    return (isinstance(func, ast.Name) and func.id == "print") or (isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS)
+    return (isinstance(func, ast.Name) and func.id == "print") or (isinstance(func, ast.Attribute) and func.attr in LOGGER_METHODS)

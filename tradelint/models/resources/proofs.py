@@ -14,8 +14,7 @@ from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.given_back import given_back
 from tradelint.facts.owned_elements import added_to, ends_elements, made_as_field, made_in_family, self_collection_added
 from tradelint.facts.class_family import class_of_cls
-from tradelint.facts.ownership import ResourceType, is_release_name, lineage, release_runs
-from tradelint.facts.summary_data import MethodFacts
+from tradelint.facts.ownership import ResourceType, family_methods, is_release_name, lineage, release_runs
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, runs
@@ -24,6 +23,7 @@ from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential, stored_target,
 )
 from tradelint.models.resources.callee_release import awaited_callee, callee_release_nodes
+from tradelint.models.resources.part_releases import type_family
 from tradelint.models.resources.renewal_calls import leaves_alone
 from tradelint.models.resources.resource_types import CLOSE_METHODS, STACK_TAKERS, Creation
 from tradelint.models.resources.rerun_replaced import dropped_between_runs
@@ -529,14 +529,8 @@ def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, .
     """The public methods of a first-party resource type that end an instance themselves,
     whatever happens (a ``start()`` whose ``finally`` calls ``self._cleanup()``): a call of one
     closes it. From the summaries: no module is parsed for it."""
-    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
-    if facts is None:
-        return ()
-    methods: dict[str, MethodFacts] = {}
-    family = lineage(module.project, found.module, facts)
-    for _, member in family:
-        for name, method in member.methods.items():
-            methods.setdefault(name, method)
+    family = type_family(module.project, found)
+    methods = family_methods(family)
     # A public method that releases what the type acquires is an end too: ``get_rank_data()``
     # closing the session after its last request. Counting it as a close can only spare a finding.
     if found.inherited:

@@ -39,6 +39,7 @@ from tradelint.models.tasks.races import _catches_cancellation
 _FRESH_WAITERS = frozenset({"Future", "create_future"})
 _FRESH_EVENTS = frozenset({"Event"})
 
+
 def _asks_bound(node: ast.AST, name: str) -> bool:
     """``'task' in locals()`` (``vars()``, ``dir()``): a test of whether the task's name is bound
     yet, true from its creation on; on its other branch the task was never made."""
