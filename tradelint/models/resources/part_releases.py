@@ -112,12 +112,13 @@ def first_party_part(project: Project, found: ResourceType) -> str | None:
     other type, or when the part is not so reached."""
     if found.release != "__aexit__" or not found.awaited:
         return None
-    family = [member for _, member in type_family(project, found)]
+    pairs = type_family(project, found)
+    family = [member for _, member in pairs]
     made = {a.attr for member in family for a in member.acquisitions if a.method == "__init__"}
     properties: dict[str, str] = {}
     for member in reversed(family):
         properties.update(member.properties)
-    exit_ = next((member.methods["__aexit__"] for member in family if "__aexit__" in member.methods), None)
+    exit_ = family_methods(pairs).get("__aexit__")
     if exit_ is None:
         return None
     for attr, method in sorted(exit_.releases):
