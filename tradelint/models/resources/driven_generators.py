@@ -1,15 +1,21 @@
-"""Async generators of the project left unexhausted: a generator object whose body holds a
-cleanup across a ``yield`` (an ``async with`` it opened, a ``try`` whose ``finally`` releases)
-runs that cleanup only when it is exhausted or closed. ``async for`` closes nothing when the loop
-is left early (PEP 525: ``aclose()`` runs on exhaustion, or when the garbage collector finalizes
-the object, PEP 533 was not accepted), nor does a generator driven by hand (``anext(gen)``) that is
-dropped. A ``break``/``return`` out of the loop, or hand driving with no ``aclose()``, leaves the
-resource open until the object is collected, outside the task that owned it.
+"""Async generators of the project left unexhausted by synchronous code: a generator object whose
+body holds a cleanup across a ``yield`` (an ``async with`` it opened, a ``try`` whose ``finally``
+releases) runs that cleanup only when it is exhausted or closed (PEP 525; PEP 533 was not
+accepted). A function that steps one by hand on a loop of its own (``loop.run_until_complete(
+anext(it))``, onyx-dot-app/onyx ``27df690a``) and drops it leaves the cleanup undone: the object
+dies when no loop runs it, and its ``finally`` cannot await.
 
-Not judged: a generator wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``),
-handed on, returned or kept (its holder owns it), a loop with no early exit (exhaustion closes it,
-an error in its body aside), and a generator whose cleanup is only a timeout or a task group of
-``asyncio``/``anyio`` (nothing to release)."""
+Not judged: a generator a coroutine leaves, by a ``break`` or ``return`` out of ``async for`` or
+by stepping it with ``anext()``. The running loop's async-generator hooks (installed by every
+asyncio loop, ``sys.set_asyncgen_hooks``) schedule its ``aclose()`` as soon as its last reference
+goes: at the loop's exit when only the loop held it, at the function's return when a name did.
+Run with the garbage collector off, 100 requests each leaving such a generator of a pool of 3
+connections are all served (``tests/test_session97_generators_closed.py``; a maintainer sweeping
+a pool leak left dozens of ``async for db in get_db(): break`` in place, rightly). Nor a generator
+wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``), handed on, returned or kept
+(its holder owns it), a loop with no early exit (exhaustion closes it, an error in its body
+aside), and a generator whose cleanup is only a timeout or a task group of ``asyncio``/``anyio``
+(nothing to release)."""
 
 from __future__ import annotations
 
@@ -41,15 +47,16 @@ class LeftGenerator:
 
 def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
     """Every call of a first-party async generator holding a cleanup at a ``yield`` whose object
-    the calling function leaves unexhausted and unclosed."""
+    the calling synchronous function leaves unexhausted and unclosed."""
     module, opens = ctx.module, _opener(ctx)
     for call in module.index.calls:
-        # The parent first: of the module's calls, few are a loop's iterable or an assigned value.
-        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), (ast.AsyncFor, ast.Assign)):
+        # The parent first: of the module's calls, few are an assigned value (an ``async for``'s
+        # iterable is a coroutine's).
+        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), ast.Assign):
             continue
         function = module.enclosing_function(call)
-        if function is None or module.enclosing_scope(call) is not function:
-            continue
+        if function is None or isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
+            continue  # (a coroutine's: the running loop closes what it leaves, see the docstring)
         left = _left(module, call, function)  # (first: it reads the function alone)
         generator = _generator_of(module, call, function, opens) if left is not None else None
         if left is not None and generator is not None:
@@ -189,8 +196,6 @@ def _chain(module: ModuleInfo, node: ast.AST, top: ast.AST) -> Iterator[ast.AST]
 def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, int] | None:
     """How the function leaves the generator ``call`` makes unexhausted, or None."""
     parent = module.parent(call)
-    if isinstance(parent, ast.AsyncFor) and parent.iter is call:
-        return _early_exit(parent)
     if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return None
     if not _loops_or_steps(module, function):
