@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 GENERATOR = """\
 import asyncio
@@ -48,7 +48,8 @@ def _trd201(tmp_path: Path, source: str) -> list[str]:
 
 def test_a_generator_a_coroutine_leaves_by_break_or_return_is_closed_by_the_loop(tmp_path: Path) -> None:
     # Session 97: the running loop's async-generator hooks close what a coroutine leaves
-    # (tests/test_session97_generators_closed.py runs it); reported through session 96.
+    # (tests/test_session97_generators_closed.py runs it); reported through session 96, and
+    # still under ``--preview``.
     source = GENERATOR + """\
 async def first(url):
     async for page in pages(url):
@@ -61,6 +62,12 @@ async def found(url):
         return page
 """
     assert _trd201(tmp_path, source) == []
+    assert tree_findings(tmp_path, {"worker.py": source}, "TRD201", preview=True) == [
+        "worker.py:19:23 TRD201 `pages(...)` holds a cleanup at its `yield` and is left by the `break` at line 21 before "
+        "it is exhausted; wrap it in `contextlib.aclosing()`",
+        "worker.py:25:23 TRD201 `pages(...)` holds a cleanup at its `yield` and is left by the `return` at line 26 before "
+        "it is exhausted; wrap it in `contextlib.aclosing()`",
+    ]
 
 
 def test_a_generator_stepped_by_hand_and_dropped(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ once. The program below shows it with the garbage collector off: 100 requests, e
 generator that holds one of 3 pooled connections, are all served, and none stays held. What
 still leaks is a generator synchronous code steps on a loop of its own and drops (onyx
 ``27df690a``): nothing runs its ``finally`` once that loop is closed, and the program shows the
-connections it keeps.
+connections it keeps. A coroutine's is still reported under ``--preview``: its cleanup runs in
+another task (flake8-async's opt-in ASYNC900 asks for ``aclosing()`` for that reason).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 PROGRAM = '''\
 import asyncio
@@ -109,5 +110,18 @@ def test_the_loop_closes_what_a_coroutine_leaves(tmp_path: Path) -> None:
 def test_only_the_generator_synchronous_code_drops_is_reported(tmp_path: Path) -> None:
     assert source_findings(tmp_path, PROGRAM, "TRD201") == [
         "58:15 TRD201 `get_db(...)` holds a cleanup at its `yield` and is stepped by hand and never closed (line 59); "
+        "wrap it in `contextlib.aclosing()`",
+    ]
+
+
+def test_a_coroutine_s_generator_is_reported_under_preview(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"prog.py": PROGRAM}, "TRD201", preview=True) == [
+        "prog.py:30:21 TRD201 `get_db(...)` holds a cleanup at its `yield` and is left by the `break` at line 31 before it "
+        "is exhausted; wrap it in `contextlib.aclosing()`",
+        "prog.py:35:21 TRD201 `get_db(...)` holds a cleanup at its `yield` and is left by the `return` at line 36 before it "
+        "is exhausted; wrap it in `contextlib.aclosing()`",
+        "prog.py:40:11 TRD201 `get_db(...)` holds a cleanup at its `yield` and is stepped by hand and never closed (line 41); "
+        "wrap it in `contextlib.aclosing()`",
+        "prog.py:58:15 TRD201 `get_db(...)` holds a cleanup at its `yield` and is stepped by hand and never closed (line 59); "
         "wrap it in `contextlib.aclosing()`",
     ]

@@ -603,8 +603,8 @@ running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).
 An async generator of the project holding a resource at a `yield` (an `async with` of a known
 resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): stepped
 by synchronous code on a loop of its own and dropped, it is reported where it is made (onyx-dot-app/onyx
-`27df690a`). Not one a coroutine leaves (`break`, `return`, `anext()`): the running loop closes it as
-its last reference goes. Nor a loop run to its end, `contextlib.aclosing()`, `await gen.aclose()`:
+`27df690a`). One a coroutine leaves (`break`, `return`, `anext()`) only under `--preview`: the running
+loop closes it as its last reference goes, in another task. Nor a loop run to its end, `aclosing()`:
 ```python
 def first_row(loop, url):
     gen = rows(url)                # reported: `rows` holds a session at its `yield`

@@ -1,21 +1,26 @@
-"""Async generators of the project left unexhausted by synchronous code: a generator object whose
-body holds a cleanup across a ``yield`` (an ``async with`` it opened, a ``try`` whose ``finally``
-releases) runs that cleanup only when it is exhausted or closed (PEP 525; PEP 533 was not
-accepted). A function that steps one by hand on a loop of its own (``loop.run_until_complete(
-anext(it))``, onyx-dot-app/onyx ``27df690a``) and drops it leaves the cleanup undone: the object
-dies when no loop runs it, and its ``finally`` cannot await.
+"""Async generators of the project left unexhausted: a generator object whose body holds a
+cleanup across a ``yield`` (an ``async with`` it opened, a ``try`` whose ``finally`` releases)
+runs that cleanup only when it is exhausted or closed. ``async for`` closes nothing when the loop
+is left early (PEP 525: ``aclose()`` runs on exhaustion, or when the object is finalized, PEP 533
+was not accepted), nor does a generator driven by hand (``anext(gen)``) that is dropped.
 
-Not judged: a generator a coroutine leaves, by a ``break`` or ``return`` out of ``async for`` or
-by stepping it with ``anext()``. The running loop's async-generator hooks (installed by every
-asyncio loop, ``sys.set_asyncgen_hooks``) schedule its ``aclose()`` as soon as its last reference
-goes: at the loop's exit when only the loop held it, at the function's return when a name did.
-Run with the garbage collector off, 100 requests each leaving such a generator of a pool of 3
-connections are all served (``tests/test_session97_generators_closed.py``; a maintainer sweeping
-a pool leak left dozens of ``async for db in get_db(): break`` in place, rightly). Nor a generator
-wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``), handed on, returned or kept
-(its holder owns it), a loop with no early exit (exhaustion closes it, an error in its body
-aside), and a generator whose cleanup is only a timeout or a task group of ``asyncio``/``anyio``
-(nothing to release)."""
+Synchronous code that steps one on a loop of its own and drops it (``loop.run_until_complete(
+anext(it))``, onyx-dot-app/onyx ``27df690a``) leaves the cleanup undone: the object dies when no
+loop runs it, and its ``finally`` cannot await. A coroutine that leaves one (a ``break`` or
+``return`` out of ``async for``, a step with no ``aclose()``) leaks nothing on CPython: the
+running loop's async-generator hooks (``sys.set_asyncgen_hooks``, installed by every asyncio
+loop) schedule its ``aclose()`` as soon as its last reference goes, at the loop's exit or at the
+function's return. Run with the garbage collector off, 100 requests each leaving such a generator
+of a pool of 3 connections are all served (``tests/test_session97_generators_closed.py``). Its
+cleanup still runs later, in another task (outside the task's context variables, its errors
+going to the loop's handler): ``contextlib.aclosing()`` is the hygiene flake8-async's opt-in
+ASYNC900 asks for, and a coroutine's is reported under ``--preview`` only
+(:attr:`LeftGenerator.in_coroutine`).
+
+Not judged: a generator wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``),
+handed on, returned or kept (its holder owns it), a loop with no early exit (exhaustion closes it,
+an error in its body aside), and a generator whose cleanup is only a timeout or a task group of
+``asyncio``/``anyio`` (nothing to release)."""
 
 from __future__ import annotations
 
@@ -43,24 +48,24 @@ class LeftGenerator:
     label: str  # the generator function's name
     how: str  # "break", "return" (left at that line) or "by hand" (stepped, never closed)
     line: int
+    in_coroutine: bool  # left by a coroutine: the running loop closes it (preview, see the docstring)
 
 
 def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
     """Every call of a first-party async generator holding a cleanup at a ``yield`` whose object
-    the calling synchronous function leaves unexhausted and unclosed."""
+    the calling function leaves unexhausted and unclosed."""
     module, opens = ctx.module, _opener(ctx)
     for call in module.index.calls:
-        # The parent first: of the module's calls, few are an assigned value (an ``async for``'s
-        # iterable is a coroutine's).
-        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), ast.Assign):
+        # The parent first: of the module's calls, few are a loop's iterable or an assigned value.
+        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), (ast.AsyncFor, ast.Assign)):
             continue
         function = module.enclosing_function(call)
-        if function is None or isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
-            continue  # (a coroutine's: the running loop closes what it leaves, see the docstring)
+        if function is None or module.enclosing_scope(call) is not function:
+            continue
         left = _left(module, call, function)  # (first: it reads the function alone)
         generator = _generator_of(module, call, function, opens) if left is not None else None
         if left is not None and generator is not None:
-            yield LeftGenerator(call, generator.name, left[0], left[1])
+            yield LeftGenerator(call, generator.name, left[0], left[1], isinstance(function, ast.AsyncFunctionDef))
 
 
 def _opener(ctx: FileContext) -> Opens:
@@ -196,6 +201,8 @@ def _chain(module: ModuleInfo, node: ast.AST, top: ast.AST) -> Iterator[ast.AST]
 def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, int] | None:
     """How the function leaves the generator ``call`` makes unexhausted, or None."""
     parent = module.parent(call)
+    if isinstance(parent, ast.AsyncFor) and parent.iter is call:
+        return _early_exit(parent)
     if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return None
     if not _loops_or_steps(module, function):
