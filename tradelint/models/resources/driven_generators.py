@@ -13,9 +13,10 @@ loop) schedule its ``aclose()`` as soon as its last reference goes, at the loop'
 function's return. Run with the garbage collector off, 100 requests each leaving such a generator
 of a pool of 3 connections are all served (``tests/test_session97_generators_closed.py``). Its
 cleanup still runs later, in another task (outside the task's context variables, its errors
-going to the loop's handler): ``contextlib.aclosing()`` is the hygiene flake8-async's opt-in
-ASYNC900 asks for, and a coroutine's is reported under ``--preview`` only
-(:attr:`LeftGenerator.in_coroutine`).
+going to the loop's handler), and not at all when the loop ends in that turn (``asyncio.run``
+cancels the pending close as its main coroutine returns, with the process about to end):
+``contextlib.aclosing()`` is the hygiene flake8-async's opt-in ASYNC900 asks for, and a
+coroutine's is reported under ``--preview`` only (:attr:`LeftGenerator.in_coroutine`).
 
 Not judged: a generator wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``),
 handed on, returned or kept (its holder owns it), a loop with no early exit (exhaustion closes it,
