@@ -16,9 +16,12 @@ class ResourceHeldAcrossYield(Rule):
 
     ## Why is this bad?
     A consumer that stops iterating early (`break`, an exception, a cancelled task) leaves the
-    generator suspended at its `yield`: the `async with` exits only when the generator is closed,
-    which for an async generator happens when it is garbage-collected, if ever, and then outside
-    the task that owned it (PEP 533). The session stays open meanwhile ("Unclosed client session").
+    generator suspended at its `yield`: the `async with` exits only when the generator is closed
+    (PEP 533 was not accepted). Which consumer it gets decides when: a coroutine that drops it has
+    it closed by the running loop's async-generator hooks, later and in another task (its errors
+    go to the loop's handler; `asyncio.run` returning in that turn cancels the close); synchronous
+    code stepping it on a loop of its own never closes it; a holder that keeps it keeps the
+    session open as long ("Unclosed client session"). The generator cannot choose its consumer.
 
     ## Example
     ```python

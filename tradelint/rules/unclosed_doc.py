@@ -601,15 +601,14 @@ resources of any class: a `Bot(...)` stored there and taken out unstopped, or st
 running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).
 
 An async generator of the project holding a resource at a `yield` (an `async with` of a known
-resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): left
-by a `break` or `return` out of `async for`, or stepped by hand (`anext(gen)`) and dropped, it
-is reported where it is made (onyx-dot-app/onyx `27df690a`). Not a loop that runs to its end,
-`contextlib.aclosing()`, nor `await gen.aclose()`:
+resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): stepped
+by synchronous code on a loop of its own and dropped, it is reported where it is made (onyx-dot-app/onyx
+`27df690a`). One a coroutine leaves (`break`, `return`, `anext()`) only under `--preview`: the running
+loop closes it as its last reference goes, in another task. Nor a loop run to its end, `aclosing()`:
 ```python
-async def first_match(url):
-    async for row in rows(url):   # reported: `rows` holds a session at its `yield`
-        if row.ok:
-            return row
+def first_row(loop, url):
+    gen = rows(url)                # reported: `rows` holds a session at its `yield`
+    return loop.run_until_complete(anext(gen))
 ```
 
 Synchronous code that runs a method of a client it made to its end through a runner
