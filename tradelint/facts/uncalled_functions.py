@@ -52,7 +52,7 @@ import ast
 import re
 from pathlib import Path
 
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, Scans
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
@@ -70,15 +70,7 @@ def uncalled_function(module: ModuleInfo, node: ast.AST) -> bool:
     function = _module_function(module, node)
     if function is None:
         return False
-    memo = module.project.class_memo
-    key = ("uncalled_function", function)
-    if key not in memo:
-        scanned: list[tuple[str, Path]] = []
-        memo[key] = (_uncalled(module, function, scanned), scanned)
-    else:
-        for word, root in memo[key][1]:
-            module.project.note_scan(f"mentions {word}", root)
-    return bool(memo[key][0])
+    return module.project.scanned_verdict(("uncalled_function", function), lambda scanned: _uncalled(module, function, scanned))
 
 
 def _module_function(module: ModuleInfo, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -92,7 +84,7 @@ def _module_function(module: ModuleInfo, node: ast.AST) -> ast.FunctionDef | ast
     return found
 
 
-def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, scanned: list[tuple[str, Path]],
+def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, scanned: Scans,
               seen: frozenset[ast.AST] = frozenset()) -> bool:
     if not called_by_name_only(function) or module.path.name in _LOADED_ANYWAY:
         return False
@@ -103,8 +95,7 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
     if root is None or text is None:
         return False  # (a module without its text at hand is not judged)
     name = function.name
-    scanned.append((name, root))
-    module.project.note_scan(f"mentions {name}", root)
+    module.project.note_scan(f"mentions {name}", root, scanned)
     if _names_any_way(text, name, function) or not _named_only_in_dead(module, function, text, scanned, seen | {function}):
         return False
     word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
@@ -124,7 +115,7 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
 
 
 def _named_only_in_dead(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, text: str,
-                        scanned: list[tuple[str, Path]], seen: frozenset[ast.AST]) -> bool:
+                        scanned: Scans, seen: frozenset[ast.AST]) -> bool:
     """Whether every mention of ``function``'s name in its own module, outside its ``def``, lies
     in another function of the module's top that never runs in turn (``calculate_smoothed_atr()``
     called only by a ``calculate_atr_percentage()`` nothing calls), up to ``DEPTH`` functions
@@ -253,14 +244,13 @@ def _looks_up_names(module: ModuleInfo) -> bool:
     )
 
 
-def _importers(module: ModuleInfo, root: Path, scanned: list[tuple[str, Path]]) -> list[tuple[ModuleInfo, bool]]:
+def _importers(module: ModuleInfo, root: Path, scanned: Scans) -> list[tuple[ModuleInfo, bool]]:
     """The project's modules, tests aside, with an ``import`` statement that loads ``module``;
     with each, whether one of them binds the module itself, or all its names (``import
     strategies.atr``, ``from . import atr``, ``from .atr import *``), not only names it
     spells (``from .atr import calculate_atr``)."""
     stem = module.path.stem
-    scanned.append((stem, root))
-    module.project.note_scan(f"mentions {stem}", root)
+    module.project.note_scan(f"mentions {stem}", root, scanned)
     found: list[tuple[ModuleInfo, bool]] = []
     for path, _ in files_naming(module.project, root, stem, skip=module.path):
         other = module.project.module_at(path)

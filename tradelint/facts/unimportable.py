@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 
 from tradelint.core.gitignore import is_ignored, is_ignored_below, repository_top
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, Scans
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import project_root
 from tradelint.facts.unreachable import application
@@ -59,33 +59,25 @@ __all__ = ["unimportable"]
 
 def unimportable(module: ModuleInfo) -> bool:
     """Whether ``module`` can never be imported (see the module's docstring)."""
-    memo = module.project.class_memo
-    key = ("unimportable", module.path)
-    if key not in memo:
-        memo[key] = _unimportable(module)
-    else:
-        for folder in memo[key][1]:
-            module.project.note_scan("folder", folder)
-    return bool(memo[key][0])
+    return module.project.scanned_verdict(("unimportable", module.path), lambda looked: _unimportable(module, looked))
 
 
-def _unimportable(module: ModuleInfo) -> tuple[bool, list[Path]]:
-    looked: list[Path] = []
+def _unimportable(module: ModuleInfo, looked: Scans) -> bool:
     if in_tests(module) or not application(module):
-        return False, looked
+        return False
     root = project_root(module)
     if root is None or (root / ".gitmodules").exists():
-        return False, looked  # (a submodule's folder is absent from a checkout made without it)
+        return False  # (a submodule's folder is absent from a checkout made without it)
     if not (root / ".gitignore").is_file() and repository_top(str(root)) is None:
-        return False, looked  # (without the ignore files, a module the build writes looks deleted)
+        return False  # (without the ignore files, a module the build writes looks deleted)
     if _imports_missing(module, root, looked, 0, {module.path}):
-        return True, looked
+        return True
     if not any(isinstance(s, ast.ImportFrom) and s.level for s in module.tree.body):
-        return False, looked  # (it may run as a script, its package never imported)
-    return _inits_missing(module, root, looked, 0, {module.path}), looked
+        return False  # (it may run as a script, its package never imported)
+    return _inits_missing(module, root, looked, 0, {module.path})
 
 
-def _inits_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: int, seen: set[Path]) -> bool:
+def _inits_missing(module: ModuleInfo, root: Path, looked: Scans, depth: int, seen: set[Path]) -> bool:
     for init in _package_inits(module, root):
         found = module.project.module_at(init) if init not in seen else None
         if found is not None and _imports_missing(found, root, looked, depth, seen | {init}):
@@ -108,7 +100,7 @@ def _package_inits(module: ModuleInfo, root: Path) -> list[Path]:
     return inits
 
 
-def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: int, seen: set[Path]) -> bool:
+def _imports_missing(module: ModuleInfo, root: Path, looked: Scans, depth: int, seen: set[Path]) -> bool:
     """Whether a top-level import of ``module`` names a missing module of the project, or (up to
     ``DEPTH`` modules away) one of the project's modules that cannot be imported in turn."""
     sys_path: float | None = None  # the first line naming ``sys.path`` (inf: none), read once asked
@@ -146,7 +138,7 @@ def _imports_missing(module: ModuleInfo, root: Path, looked: list[Path], depth: 
 DEPTH = 3
 
 
-def _dead_target(module: ModuleInfo, target: Path, root: Path, looked: list[Path], depth: int, seen: set[Path]) -> bool:
+def _dead_target(module: ModuleInfo, target: Path, root: Path, looked: Scans, depth: int, seen: set[Path]) -> bool:
     """Whether the project's module at ``target``, imported by ``module``, cannot be imported:
     its own imports, or its packages' ``__init__`` (imported by its dotted name, they run first)."""
     if depth >= DEPTH or target in seen:
@@ -174,13 +166,12 @@ def _only_copy(module: ModuleInfo, dotted: str, root: Path) -> Path | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: list[Path]) -> bool:
+def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: Scans) -> bool:
     """Whether the module ``parts`` (dotted, split) is absent from folder ``base``: some folder
     on the way, or the last part as a file, a folder or a file of its stem."""
     folder = base
     for part in parts:
-        looked.append(folder)
-        module.project.note_scan("folder", folder)
+        module.project.note_scan("folder", folder, looked)
         try:
             names = os.listdir(folder)
         except OSError:

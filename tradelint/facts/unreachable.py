@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, Scans
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.packaging import is_installable
 from tradelint.facts.project_files import files_naming, project_root
@@ -141,19 +141,9 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     text = module.text
     if text is None:
         return False  # (a module without its text at hand is not judged)
-    memo = module.project.class_memo
-    key = ("class_may_run", cls)  # (named outside its body, other than only as a base of classes nothing makes)
-    if key not in memo:
-        outside = outside_of(text, cls)
-        scanned = [cls.name]  # (every name the verdict asked about, noted again for each file relying on it)
-        memo[key] = (
-            _named_in_project(module, root, cls.name, outside) and not _composed_only_into_dead(module, root, cls, outside, scanned),
-            scanned,
-        )
-    else:
-        for word in memo[key][1]:
-            module.project.note_scan(f"mentions {word}", root)
-    if not memo[key][0]:
+    # (named outside its body, other than only as a base of classes nothing makes; the scans of
+    # every name the verdict asked about are noted again for each file relying on it)
+    if not module.project.scanned_verdict(("class_may_run", cls), lambda scanned: _class_may_run(module, root, cls, text, scanned)):
         # Nothing outside the class names it (no import, no call, no base, no string), or only
         # imports and the bases of classes nothing names in turn (a mixin composed into a
         # controller the integration never makes): none of its methods runs, unless a base
@@ -166,13 +156,21 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
     return _subclasses_first_party(module, cls) and not _handed_to_a_library(module, root, cls)
 
 
+def _class_may_run(module: ModuleInfo, root: Path, cls: ast.ClassDef, text: str, scanned: Scans) -> bool:
+    """Whether something outside ``cls``'s body names it, other than only as a base of classes
+    that nothing names in turn (:func:`_composed_only_into_dead`)."""
+    module.project.note_scan(f"mentions {cls.name}", root, scanned)
+    outside = outside_of(text, cls)
+    return _named_in_project(module, root, cls.name, outside) and not _composed_only_into_dead(module, root, cls, outside, scanned)
+
+
 def outside_of(text: str, node: ast.stmt) -> bytes:
     """The module's text without the lines of ``node``'s statement (a class, a method)."""
     lines = text.splitlines(keepends=True)
     return "".join(lines[: node.lineno - 1] + lines[node.end_lineno or node.lineno :]).encode("utf-8", "surrogateescape")
 
 
-def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: list[str], depth: int = 0) -> bool:
+def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, outside: bytes, scanned: Scans, depth: int = 0) -> bool:
     """Whether ``cls`` is a base of at least one class, and every mention of its name outside its
     body (``outside`` in its own module, the whole text elsewhere) is a base of a module-level class
     that is undecorated, has no metaclass and only first-party bases, and that nothing names in
@@ -195,7 +193,7 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
             elif isinstance(node, ast.ClassDef) and node is not cls and any(_names_class(b, cls.name) for b in node.bases):
                 if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not first_party_lineage(other, node):
                     return False
-                scanned.append(node.name)
+                module.project.note_scan(f"mentions {node.name}", root, scanned)
                 text = other.text if other is module else data.decode("utf-8", "surrogateescape")
                 if text is None:
                     return False
