@@ -50,9 +50,6 @@ from tradelint.facts.syntax import (
     top_level_statements,
 )
 
-# Scans a kept verdict relied on: ``(kind, folder)``, as ``Project.note_scan`` takes them.
-Scans = list[tuple[str, Path]]
-
 # ``summaries.summarize``, registered by ``summaries`` itself (see the module docstring).
 SUMMARIZERS: list[Callable[[ModuleInfo], ModuleSummary]] = []
 
@@ -306,28 +303,11 @@ class Project:
     def files_ended(self) -> int:
         return self._files
 
-    def note_scan(self, kind: str, folder: Path, into: Scans | None = None) -> None:
+    def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
-        ``mentions NAME``); also added to ``into``, the scans a verdict kept by
-        :meth:`scanned_verdict` relies on.
+        ``mentions NAME``).
         Noted on every call, memo hit or not: the cache must know each file that relied on it."""
         self.scans.add((kind, os.path.abspath(folder)))
-        if into is not None:
-            into.append((kind, folder))
-
-    def scanned_verdict(self, key: tuple[Any, ...], judge: Callable[[Scans], bool]) -> bool:
-        """``judge``'s verdict, kept in ``class_memo`` under ``key`` with the scans it noted into
-        the list it is given (:meth:`note_scan`'s ``into``): judged once, and each later asker
-        notes those scans again, so that every file relying on the verdict is read again when a
-        file it scanned for changes (``unreachable``, ``uncalled_functions``, ``unimportable``)."""
-        memo = self.class_memo
-        if key not in memo:
-            scans: Scans = []
-            memo[key] = (judge(scans), scans)
-        else:
-            for kind, folder in memo[key][1]:
-                self.note_scan(kind, folder)
-        return bool(memo[key][0])
 
     def absolute(self, path: Path | str) -> Path:
         """``Path(os.path.abspath(path))``, remembered (a relative name with the current folder:

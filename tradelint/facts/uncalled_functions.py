@@ -52,9 +52,10 @@ import ast
 import re
 from pathlib import Path
 
-from tradelint.facts.context import ModuleInfo, Scans
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.scan_memo import Scans, note, scanned_verdict
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.unreachable import application, called_by_name_only, composed_in_project, looked_up_by_name, outside_of, word_count
 
@@ -70,7 +71,7 @@ def uncalled_function(module: ModuleInfo, node: ast.AST) -> bool:
     function = _module_function(module, node)
     if function is None:
         return False
-    return module.project.scanned_verdict(("uncalled_function", function), lambda scanned: _uncalled(module, function, scanned))
+    return scanned_verdict(module.project, ("uncalled_function", function), lambda scanned: _uncalled(module, function, scanned))
 
 
 def _module_function(module: ModuleInfo, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -95,7 +96,7 @@ def _uncalled(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
     if root is None or text is None:
         return False  # (a module without its text at hand is not judged)
     name = function.name
-    module.project.note_scan(f"mentions {name}", root, scanned)
+    note(module.project, f"mentions {name}", root, scanned)
     if _names_any_way(text, name, function) or not _named_only_in_dead(module, function, text, scanned, seen | {function}):
         return False
     word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8")) + rb"(?![A-Za-z0-9_])")
@@ -250,7 +251,7 @@ def _importers(module: ModuleInfo, root: Path, scanned: Scans) -> list[tuple[Mod
     strategies.atr``, ``from . import atr``, ``from .atr import *``), not only names it
     spells (``from .atr import calculate_atr``)."""
     stem = module.path.stem
-    module.project.note_scan(f"mentions {stem}", root, scanned)
+    note(module.project, f"mentions {stem}", root, scanned)
     found: list[tuple[ModuleInfo, bool]] = []
     for path, _ in files_naming(module.project, root, stem, skip=module.path):
         other = module.project.module_at(path)

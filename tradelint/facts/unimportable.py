@@ -49,9 +49,10 @@ import sys
 from pathlib import Path
 
 from tradelint.core.gitignore import is_ignored, is_ignored_below, repository_top
-from tradelint.facts.context import ModuleInfo, Scans
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.project_files import project_root
+from tradelint.facts.scan_memo import Scans, note, scanned_verdict
 from tradelint.facts.unreachable import application
 
 __all__ = ["unimportable"]
@@ -59,7 +60,7 @@ __all__ = ["unimportable"]
 
 def unimportable(module: ModuleInfo) -> bool:
     """Whether ``module`` can never be imported (see the module's docstring)."""
-    return module.project.scanned_verdict(("unimportable", module.path), lambda looked: _unimportable(module, looked))
+    return scanned_verdict(module.project, ("unimportable", module.path), lambda looked: _unimportable(module, looked))
 
 
 def _unimportable(module: ModuleInfo, looked: Scans) -> bool:
@@ -171,7 +172,7 @@ def _missing_at(module: ModuleInfo, base: Path, parts: list[str], looked: Scans)
     on the way, or the last part as a file, a folder or a file of its stem."""
     folder = base
     for part in parts:
-        module.project.note_scan("folder", folder, looked)
+        note(module.project, "folder", folder, looked)
         try:
             names = os.listdir(folder)
         except OSError:

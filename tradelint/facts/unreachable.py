@@ -46,10 +46,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
-from tradelint.facts.context import ModuleInfo, Scans
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
 from tradelint.facts.packaging import is_installable
 from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.scan_memo import Scans, note, scanned_verdict
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
 __all__ = [
@@ -143,7 +144,7 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
         return False  # (a module without its text at hand is not judged)
     # (named outside its body, other than only as a base of classes nothing makes; the scans of
     # every name the verdict asked about are noted again for each file relying on it)
-    if not module.project.scanned_verdict(("class_may_run", cls), lambda scanned: _class_may_run(module, root, cls, text, scanned)):
+    if not scanned_verdict(module.project, ("class_may_run", cls), lambda scanned: _class_may_run(module, root, cls, text, scanned)):
         # Nothing outside the class names it (no import, no call, no base, no string), or only
         # imports and the bases of classes nothing names in turn (a mixin composed into a
         # controller the integration never makes): none of its methods runs, unless a base
@@ -159,7 +160,7 @@ def _uncalled(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef
 def _class_may_run(module: ModuleInfo, root: Path, cls: ast.ClassDef, text: str, scanned: Scans) -> bool:
     """Whether something outside ``cls``'s body names it, other than only as a base of classes
     that nothing names in turn (:func:`_composed_only_into_dead`)."""
-    module.project.note_scan(f"mentions {cls.name}", root, scanned)
+    note(module.project, f"mentions {cls.name}", root, scanned)
     outside = outside_of(text, cls)
     return _named_in_project(module, root, cls.name, outside) and not _composed_only_into_dead(module, root, cls, outside, scanned)
 
@@ -193,7 +194,7 @@ def _composed_only_into_dead(module: ModuleInfo, root: Path, cls: ast.ClassDef, 
             elif isinstance(node, ast.ClassDef) and node is not cls and any(_names_class(b, cls.name) for b in node.bases):
                 if node.decorator_list or node.keywords or not isinstance(other.parent(node), ast.Module) or not first_party_lineage(other, node):
                     return False
-                module.project.note_scan(f"mentions {node.name}", root, scanned)
+                note(module.project, f"mentions {node.name}", root, scanned)
                 text = other.text if other is module else data.decode("utf-8", "surrogateescape")
                 if text is None:
                     return False
