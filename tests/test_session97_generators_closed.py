@@ -7,9 +7,9 @@ installs async-generator hooks (``sys.set_asyncgen_hooks``), and when the genera
 reference goes (the loop's exit, the function's return) the loop schedules its ``aclose()`` at
 once. The program below shows it with the garbage collector off: 100 requests, each leaving a
 generator that holds one of 3 pooled connections, are all served, and none stays held. What
-still leaks is a generator synchronous code steps on a loop of its own and drops (onyx
-``27df690a``): nothing runs its ``finally`` once that loop is closed, and the program shows the
-connections it keeps. A coroutine's is still reported under ``--preview``: its cleanup runs in
+still leaks is a generator synchronous code steps on a loop of its own and drops (the shape of
+the development pool's one generator fix): nothing runs its ``finally`` once that loop is
+closed, and the program shows the connections it keeps. A coroutine's is still reported under ``--preview``: its cleanup runs in
 another task (flake8-async's opt-in ASYNC900 asks for ``aclosing()`` for that reason).
 """
 
