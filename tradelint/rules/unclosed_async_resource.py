@@ -47,5 +47,4 @@ class UnclosedAsyncResource(Rule):
             reported.add(id(narrow.binding))
             yield narrow_release_report(narrow)
         yield from map(_process_report, process_leaks(ctx.module))
-        # (A generator a coroutine leaves is closed by the running loop: preview, see driven_generators.)
-        yield from map(generator_report, (g for g in unexhausted_generators(ctx) if ctx.config.preview or not g.in_coroutine))
+        yield from map(generator_report, unexhausted_generators(ctx))  # (a coroutine's: preview, see driven_generators)

@@ -16,7 +16,7 @@ cleanup still runs later, in another task (outside the task's context variables,
 going to the loop's handler), and not at all when the loop ends in that turn (``asyncio.run``
 cancels the pending close as its main coroutine returns, with the process about to end):
 ``contextlib.aclosing()`` is the hygiene flake8-async's opt-in ASYNC900 asks for, and a
-coroutine's is reported under ``--preview`` only (:attr:`LeftGenerator.in_coroutine`).
+coroutine's is reported under ``--preview`` only (and read only then: :func:`unexhausted_generators`).
 
 Not judged: a generator wrapped in ``contextlib.aclosing()`` or closed (``await gen.aclose()``),
 handed on, returned or kept (its holder owns it), a loop with no early exit (exhaustion closes it,
@@ -49,12 +49,12 @@ class LeftGenerator:
     label: str  # the generator function's name
     how: str  # "break", "return" (left at that line) or "by hand" (stepped, never closed)
     line: int
-    in_coroutine: bool  # left by a coroutine: the running loop closes it (preview, see the docstring)
 
 
 def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
     """Every call of a first-party async generator holding a cleanup at a ``yield`` whose object
-    the calling function leaves unexhausted and unclosed."""
+    the calling function leaves unexhausted and unclosed; a coroutine's only under ``--preview``
+    (the running loop closes what it leaves: see the module's docstring)."""
     module, opens = ctx.module, _opener(ctx)
     for call in module.index.calls:
         # The parent first: of the module's calls, few are a loop's iterable or an assigned value.
@@ -63,10 +63,12 @@ def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             continue
+        if isinstance(function, ast.AsyncFunctionDef) and not ctx.config.preview:
+            continue  # (not read at all: most such calls are a coroutine's)
         left = _left(module, call, function)  # (first: it reads the function alone)
         generator = _generator_of(module, call, function, opens) if left is not None else None
         if left is not None and generator is not None:
-            yield LeftGenerator(call, generator.name, left[0], left[1], isinstance(function, ast.AsyncFunctionDef))
+            yield LeftGenerator(call, generator.name, left[0], left[1])
 
 
 def _opener(ctx: FileContext) -> Opens:
