@@ -31,8 +31,9 @@ A method counts as never run only when all of these hold, each a way its code co
 - the module is not a test module, and it belongs to an application: a Home Assistant
   integration (under ``custom_components``), or a project none of whose folders between the
   module and the project's marker holds ``setup.py``, ``setup.cfg`` or a ``pyproject.toml``
-  declaring a distribution (``[project]``, ``[tool.poetry]``): a library's public method is
-  called by the code that imports it, which is not in the project.
+  declaring a distribution (``[project]``, ``[tool.poetry]``) with a build backend
+  (``[build-system]``; not uv's application, which names none, nor packaging turned off): a
+  library's public method is called by the code that imports it, which is not in the project.
 
 Which files name the method, the class, an instance's binding, ``getattr`` or
 ``__subclasses__`` are ``mentions`` scans of the project's folder, so a cached verdict is read
