@@ -78,7 +78,7 @@ def bot_project(tmp_path: Path) -> Path:
     project is the bot's last use (``facts/end_of_life.py``: the files naming ``Bot`` and
     ``.stop(`` are read)."""
     tree = tmp_path / "tree"
-    write(tree / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tree / "pyproject.toml", "[project]\nname = 'app'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     write(tree / "app" / "__init__.py", "")
     write(tree / "app" / "bot.py", BOT)
     write(tree / "app" / "main.py", MAIN)
@@ -139,7 +139,7 @@ def gateway_project(tmp_path: Path) -> Path:
     """``somelib`` is neither installed nor the project's: ``app/service.py`` closing its
     ``Gateway`` makes it a resource, so ``app/use.py`` leaks one (``project_evidence.py``)."""
     tree = tmp_path / "tree"
-    write(tree / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tree / "pyproject.toml", "[project]\nname = 'app'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     write(tree / "app" / "__init__.py", "")
     write(tree / "app" / "service.py", SERVICE)
     write(tree / "app" / "use.py", USE)

@@ -55,7 +55,7 @@ class Poller:
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n", encoding="utf-8")
     package = tmp_path / "app"
     for name, source in files.items():
         path = package / name

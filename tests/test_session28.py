@@ -467,7 +467,7 @@ async def scan():
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     package = tmp_path / "demo"
     package.mkdir()
     for name, text in files.items():

@@ -102,7 +102,7 @@ def _project(tmp_path: Path, files: dict[str, str], only: str) -> list[str]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     found = check_paths([tmp_path / name for name in files], select=["TRD2"])
     return [f"{f.line}:{f.column} {f.code} {f.message}" for f in found if Path(f.path).name == only]
 

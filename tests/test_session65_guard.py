@@ -169,7 +169,7 @@ def test_an_attribute_set_in_init_keeps_the_plain_guard(tmp_path: Path) -> None:
 def test_a_project_supporting_python_3_7_gets_no_walrus(tmp_path: Path) -> None:
     """``requires-python = ">=3.7"``: 3.7 has no ``:=``, so the local is bound on a line of its
     own (which mypy narrows too); tradelint reads it as the attribute, as before."""
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\nrequires-python = ">=3.7"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\nrequires-python = ">=3.7"\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n', encoding="utf-8")
     fixed = _fixed(tmp_path, MAUBOT)
     assert fixed == MAUBOT + (
         '        crypto_db = getattr(self, "crypto_db", None)\n'

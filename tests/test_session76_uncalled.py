@@ -80,7 +80,7 @@ def test_a_def_of_the_same_name_elsewhere_names_nothing(tmp_path: Path) -> None:
 
 def test_a_home_assistant_integration_is_an_application_whatever_its_pyproject(tmp_path: Path) -> None:
     root = tmp_path
-    write(root / "pyproject.toml", "[project]\nname = 'ha-demo'\n")
+    write(root / "pyproject.toml", "[project]\nname = 'ha-demo'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     folder = root / "custom_components" / "demo"
     write(folder / "__init__.py", "")
     write(folder / "client.py", CLIENT)
@@ -97,7 +97,7 @@ def test_twins_that_may_run_the_method_are_still_reported(tmp_path: Path, case: 
     if case == "string":
         main += 'HANDLERS = {"other": "unused"}\n'
     elif case == "library":
-        marker = ("pyproject.toml", "[project]\nname = 'client-lib'\n")
+        marker = ("pyproject.toml", "[project]\nname = 'client-lib'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     elif case == "library_base":
         client = client.replace("import aiohttp\n", "import aiohttp\nfrom somelib import Base\n").replace("class Client:", "class Client(Base):")
     elif case == "decorated":

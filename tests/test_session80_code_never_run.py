@@ -129,7 +129,7 @@ def test_twin_a_keyword_only_parameter_given(tmp_path: Path) -> None:
 def test_twin_a_library_project(tmp_path: Path) -> None:
     # (Outside ``custom_components``, a project whose ``pyproject.toml`` declares a distribution:
     # its callers are not in the project.)
-    write(tmp_path / "pyproject.toml", "[project]\nname = 'adapter-lib'\n")
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'adapter-lib'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     write(tmp_path / "lib" / "__init__.py", "")
     write(tmp_path / "lib" / "adapter.py", ADAPTER)
     write(tmp_path / "lib" / "use.py", "async def use(adapter):\n    await adapter.disconnect('a')\n")
@@ -347,7 +347,7 @@ HANDED_NEVER_CLOSED = (
 
 
 def _handed(tmp_path: Path, test: str = HANDED, listeners: str = LISTENERS, extra: str = "") -> list[str]:
-    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     write(tmp_path / "app" / "__init__.py", "")
     write(tmp_path / "app" / "listeners.py", listeners)
     write(tmp_path / "app" / "flow.py", FLOW + extra)

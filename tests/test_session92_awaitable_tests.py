@@ -114,5 +114,5 @@ def test_twin_a_definition_that_returns_a_value(tmp_path: Path) -> None:
 
 
 def test_twin_the_same_code_in_a_library(tmp_path: Path) -> None:
-    found = _check(tmp_path, _adapter(), marker=("pyproject.toml", "[project]\nname = 'app'\n"))
+    found = _check(tmp_path, _adapter(), marker=("pyproject.toml", "[project]\nname = 'app'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"))
     assert [f for f in found if DISCARDED in f] == [f"scanner.py:14:17 {DISCARDED}"]

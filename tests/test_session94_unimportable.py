@@ -55,7 +55,7 @@ def _app(tmp_path: Path, imports: str, *, marker: str = "requirements.txt", wher
 
 
 def marker_text(marker: str) -> str:
-    return "[project]\nname = 'lib'\nversion = '1'\n" if marker == "pyproject.toml" else ""
+    return "[project]\nname = 'lib'\nversion = '1'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n" if marker == "pyproject.toml" else ""
 
 
 def test_a_relative_import_of_a_missing_sibling_makes_the_module_dead(tmp_path: Path) -> None:

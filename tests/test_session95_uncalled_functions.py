@@ -53,7 +53,7 @@ MAIN = "from bot.indicators import calculate_atr\n\nprint(calculate_atr([1]))\n"
 
 def _app(tmp_path: Path, *, tail: str = "", main: str | None = MAIN, where: str = "bot/indicators.py",
          marker: str = "requirements.txt", files: dict[str, str] | None = None, indicators: str = INDICATORS) -> list[str]:
-    (tmp_path / marker).write_text("aiohttp\n" if marker == "requirements.txt" else "[project]\nname = 'lib'\nversion = '1'\n")
+    (tmp_path / marker).write_text("aiohttp\n" if marker == "requirements.txt" else "[project]\nname = 'lib'\nversion = '1'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     texts = {".gitignore": "__pycache__/\n", "bot/__init__.py": "", **({"bot/main.py": main} if main is not None else {}), **(files or {})}
     for name, text in texts.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

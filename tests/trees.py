@@ -20,7 +20,7 @@ def configs_for(*paths: Path) -> dict[Path, Config]:
 
 def package_project(root: Path, files: dict[str, str], package: str = "app") -> Path:
     """A project (``pyproject.toml`` named ``demo``) with one package holding ``files``."""
-    write(root / "pyproject.toml", "[project]\nname = 'demo'\n")
+    write(root / "pyproject.toml", "[project]\nname = 'demo'\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n")
     write(root / package / "__init__.py", "")
     for name, source in files.items():
         write(root / package / name, source)

@@ -74,7 +74,8 @@ PREVIEW_TEXT = (
 # Every rule of ``JUDGED_FAMILIES`` says what happens when code runs (tradelint/facts/unreachable.py).
 UNCALLED_TEXT = """\
 Not in a method an application never runs. In a Home Assistant integration, or a project that no
-`setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]`) makes a library, a
+`setup.py`, `setup.cfg` or `pyproject.toml` (`[project]`, `[tool.poetry]` with a `[build-system]`,
+packaging not turned off) makes a library, a
 method is not judged when nothing in the project can run it: no file names its class outside the
 class itself (no import, no call, no base, no string; unless a base defines `__init_subclass__`),
 or none names the method (no call, no bound method handed on, no string, no comment; a `def` of

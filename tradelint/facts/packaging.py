@@ -38,6 +38,28 @@ def is_installable(root: Path) -> bool:
     return (isinstance(project, dict) and "name" in project) or (isinstance(poetry, dict) and "name" in poetry)
 
 
+def packaged(root: Path) -> bool:
+    """Whether ``root`` declares a distribution it means to build for others to import: a
+    ``setup.py`` or ``setup.cfg``, or a ``pyproject.toml`` naming the project (``[project]``,
+    ``[tool.poetry]``) that also names a build backend (``[build-system]``) and does not turn
+    packaging off (``[tool.uv] package = false``, ``[tool.poetry] package-mode = false``). A
+    ``pyproject.toml`` naming no build backend is how uv writes an application (``uv init``, not
+    ``uv init --lib``): uv installs its dependencies and never the project itself, and no other
+    project imports it. (:func:`is_installable` answers whether pip could install the folder at
+    all, which the fallback backend always allows.)"""
+    if os.path.isfile(root / "setup.py") or os.path.isfile(root / "setup.cfg"):
+        return True
+    if not is_installable(root):
+        return False
+    data = _reads_toml(root / "pyproject.toml")
+    tool = data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    if (isinstance(uv, dict) and uv.get("package") is False) or (isinstance(poetry, dict) and poetry.get("package-mode") is False):
+        return False
+    return isinstance(data.get("build-system"), dict)
+
+
 def target_python(module: ModuleInfo) -> tuple[int, int]:
     """The oldest Python the project supports: ``requires-python``, ruff's or black's
     ``target-version``, mypy's ``python_version``; else the running interpreter."""

@@ -31,8 +31,9 @@ A method counts as never run only when all of these hold, each a way its code co
 - the module is not a test module, and it belongs to an application: a Home Assistant
   integration (under ``custom_components``), or a project none of whose folders between the
   module and the project's marker holds ``setup.py``, ``setup.cfg`` or a ``pyproject.toml``
-  declaring a distribution (``[project]``, ``[tool.poetry]``): a library's public method is
-  called by the code that imports it, which is not in the project.
+  declaring a distribution (``[project]``, ``[tool.poetry]``) with a build backend
+  (``[build-system]``; not uv's application, which names none, nor packaging turned off): a
+  library's public method is called by the code that imports it, which is not in the project.
 
 Which files name the method, the class, an instance's binding, ``getattr`` or
 ``__subclasses__`` are ``mentions`` scans of the project's folder, so a cached verdict is read
@@ -48,7 +49,7 @@ from pathlib import Path
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import in_tests
-from tradelint.facts.packaging import is_installable
+from tradelint.facts.packaging import packaged
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.scan_memo import Scans, note, scanned_verdict
 from tradelint.facts.syntax import FUNCTION_NODES, base_class
@@ -459,7 +460,9 @@ def looked_up_by_name(module: ModuleInfo) -> bool:
 
 def application(module: ModuleInfo) -> bool:
     """Whether ``module`` belongs to an application: a Home Assistant integration, or a project no
-    folder of which, from the module's up to the project's marker, declares a distribution."""
+    folder of which, from the module's up to the project's marker, declares a distribution it
+    builds for others to import (:func:`packaging.packaged`: not a ``pyproject.toml`` naming no
+    build backend, as uv writes an application's)."""
     if "custom_components" in module.path.parts:
         return True
     root = project_root(module)
@@ -469,9 +472,9 @@ def application(module: ModuleInfo) -> bool:
     while True:
         module.project.note_scan("markers", folder)
         memo = module.project.class_memo
-        key = ("installable", folder)
+        key = ("packaged", folder)
         if key not in memo:
-            memo[key] = is_installable(folder)
+            memo[key] = packaged(folder)
         if memo[key]:
             return False
         if folder == root or folder.parent == folder:
