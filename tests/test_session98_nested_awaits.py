@@ -106,3 +106,50 @@ def test_a_try_that_awaits_can_still_be_cancelled(tmp_path: Path) -> None:
         "app/m.py:11:9 TRD202 `self._session` is closed on an error in `start()` but not on a cancellation; "
         "catch `BaseException` there",
     ]
+
+
+# A lazy client (``httpx.AsyncClient``: no connection until its first request) holds nothing until
+# an ``await`` uses it. An error caught before that leaves nothing open, as the readings of an
+# exit or a propagated error before the hand-on already said; the caught error's reading now says
+# it too. Twin: the client used (a request) before the error.
+LAZY = '''\
+import asyncio
+
+import httpx
+
+
+class Runner:
+    def __init__(self, client):
+        self.client = client
+
+    async def run(self):
+        try:
+            await self.client.get("http://x")
+        finally:
+            await self.client.aclose()
+
+
+async def supervise(load):
+    while True:
+        try:
+            client = httpx.AsyncClient()
+{use}            await load()
+            await Runner(client).run()
+        except Exception:
+            await asyncio.sleep(1)
+'''
+
+
+def test_a_lazy_client_unused_before_a_caught_error_holds_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "m.py", LAZY.format(use=""))
+    assert findings(tmp_path, "TRD2") == []
+
+
+def test_a_lazy_client_used_before_a_caught_error_is_left_open(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "m.py", LAZY.format(use='            await client.get("http://probe")\n'))
+    assert findings(tmp_path, "TRD2") == [
+        "app/m.py:20:13 TRD201 `client` (`httpx.AsyncClient(...)`) leaks when an error before it is handed on "
+        "is caught; close it in that `except`",
+    ]

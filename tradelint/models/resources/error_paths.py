@@ -44,7 +44,7 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "exit_before_handoff"  # (``device = Device(session)``: until ``return device``)
     if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
-    if swallowed_before_handoff(module, c, handoff) is not None:
+    if swallowed_before_handoff(module, c, handoff, opened=True) is not None:  # (a lazy one: from its first awaited use)
         return "error_before_handoff"
     if raised_before_handoff(module, c, carried, closes, use_opens(module, model, c) if model is not None else None) is not None:
         return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
