@@ -7,7 +7,10 @@ around the exit closes it in a handler or `finally`; so does an `await` before t
 in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
 names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
 service; except Exception: log(...)`); an `await` of the resource's own release in a branch that
-leaves (`if not name: await ws.close(); return`) is none such. A first-party resource closed only at the end of a
+leaves (`if not name: await ws.close(); return`) is none such, nor is an `await` in a function the
+`try` defines (a command handler it registers with a dispatcher), which runs when that function is
+called. A lazy client (`httpx.AsyncClient`: no connection before its first request) holds nothing
+until an `await` uses it, so an error caught before that leaves nothing open. A first-party resource closed only at the end of a
 `try` whose `except` goes on without raising is closed outside `finally`, and so is one
 whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 One closed in an `except` that re-raises and handed on by a `return` on success is released on

@@ -197,7 +197,7 @@ def cancelled_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
     for node in _reachable_after(module, c.call, maker):
         if not isinstance(node, ast.Try):
             continue
-        if not any(isinstance(n, ast.Await) for stmt in node.body for n in walk(stmt)):
+        if not any(isinstance(n, ast.Await) and module.evaluating_function(n) is maker for stmt in node.body for n in walk(stmt)):
             continue
         closing = [h for h in node.handlers if _closes_attribute(h, c.name, c.spec.close)]
         if not closing or _closes_attribute_in(node.finalbody, c.name, c.spec.close):

@@ -44,7 +44,7 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "exit_before_handoff"  # (``device = Device(session)``: until ``return device``)
     if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
-    if swallowed_before_handoff(module, c, handoff) is not None:
+    if swallowed_before_handoff(module, c, handoff, opened=True) is not None:  # (a lazy one: from its first awaited use)
         return "error_before_handoff"
     if raised_before_handoff(module, c, carried, closes, use_opens(module, model, c) if model is not None else None) is not None:
         return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
@@ -330,7 +330,8 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
         return None  # made in a handler or the ``finally``
     awaits = [
         node for stmt in trial.body for node in walk(stmt)
-        if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
+        if isinstance(node, ast.Await) and start < node.lineno < end.lineno and module.evaluating_function(node) is function
+        and not _covered(module, node, trial, c.name)  # (a nested ``def``'s ``await`` runs when it is called, not here)
         and not _closing_it_on_a_way_out(module, node, c, function)
         and not first_use_started_clean(module, function, c.call, c.name, start, node, c.spec.close)
     ]
@@ -414,7 +415,7 @@ def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST
             continue
         if trial.lineno <= start and not any(c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body):
             continue  # made before a ``try`` that encloses it, but not in its body: not this one
-        if not any(isinstance(n, ast.Await) and n.lineno > start for s in trial.body for n in walk(s)):
+        if not any(isinstance(n, ast.Await) and n.lineno > start and module.evaluating_function(n) is function for s in trial.body for n in walk(s)):
             continue
         for handler in trial.handlers:
             nodes = list(walk(handler))
