@@ -19,41 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_session76_uncalled import CLIENT, MAIN, UNUSED  # (a method nothing names, judged in a library only)
 from tests.trees import findings, write
 
-CLIENT = '''\
-import aiohttp
-
-
-class Client:
-    async def used(self):
-        self.session = aiohttp.ClientSession()
-
-    async def unused(self):
-        self.other = aiohttp.ClientSession()
-
-    async def close(self):
-        await self.session.close()
-'''
-
-MAIN = '''\
-import asyncio
-
-from app.client import Client
-
-
-async def main():
-    client = Client()
-    try:
-        await client.used()
-    finally:
-        await client.close()
-
-
-asyncio.run(main())
-'''
-
-UNUSED = "app/client.py:9:9 TRD202 `self.other` is never closed; call its `close()` in `close()`"
 BACKEND = "[build-system]\nrequires = ['hatchling']\nbuild-backend = 'hatchling.build'\n"
 
 
