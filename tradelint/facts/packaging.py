@@ -31,7 +31,11 @@ def is_installable(root: Path) -> bool:
     """Whether ``root`` declares a distribution that other projects can install and import."""
     if os.path.isfile(root / "setup.py") or os.path.isfile(root / "setup.cfg"):
         return True
-    data = _reads_toml(root / "pyproject.toml")
+    return _names_project(_reads_toml(root / "pyproject.toml"))
+
+
+def _names_project(data: dict[str, object]) -> bool:
+    """A ``pyproject.toml``'s content names the project (``[project]``, ``[tool.poetry]``)."""
     tool = data.get("tool")
     poetry = tool.get("poetry") if isinstance(tool, dict) else None
     project = data.get("project")
@@ -49,9 +53,9 @@ def packaged(root: Path) -> bool:
     all, which the fallback backend always allows.)"""
     if os.path.isfile(root / "setup.py") or os.path.isfile(root / "setup.cfg"):
         return True
-    if not is_installable(root):
-        return False
     data = _reads_toml(root / "pyproject.toml")
+    if not _names_project(data):
+        return False
     tool = data.get("tool")
     uv = tool.get("uv") if isinstance(tool, dict) else None
     poetry = tool.get("poetry") if isinstance(tool, dict) else None

@@ -44,7 +44,7 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "exit_before_handoff"  # (``device = Device(session)``: until ``return device``)
     if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
         return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
-    if swallowed_before_handoff(module, c, handoff, opened=True) is not None:  # (a lazy one: from its first awaited use)
+    if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
     if raised_before_handoff(module, c, carried, closes, use_opens(module, model, c) if model is not None else None) is not None:
         return "raised_before_handoff"  # (``device = Device(session)``: until ``return device``)
@@ -294,7 +294,7 @@ def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -
     return False
 
 
-def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, opened: bool = False) -> ast.ExceptHandler | None:
+def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:
     """The handler that catches an error raised between ``c`` and the statement that hands it
     on (``handoff``) and goes on with it open, if there is one:
 
@@ -303,9 +303,9 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
     - a handler of that ``try`` neither raises nor names the resource (no close, no hand-off);
     - nothing after the ``try``, nor its ``finally``, names it: no later code can close it.
 
-    None when the error path is covered (a close in the handler or ``finally``, a re-raise).
-    ``opened``: a lazy resource holds something only from the first ``await`` that uses it (its
-    ``connect()``, ``start()``): only that ``await`` and the later ones count."""
+    None when the error path is covered (a close in the handler or ``finally``, a re-raise). A
+    lazy resource holds something only from the first ``await`` that uses it (its ``connect()``,
+    ``start()``): only that ``await`` and the later ones count."""
     function = c.function
     if function is None or not c.name:
         return None
@@ -335,7 +335,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
         and not _closing_it_on_a_way_out(module, node, c, function)
         and not first_use_started_clean(module, function, c.call, c.name, start, node, c.spec.close)
     ]
-    if opened and c.spec.lazy:
+    if c.spec.lazy:
         used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
         first = min((n.lineno for n in used if start < n.lineno < end.lineno), default=None)
         awaits = [node for node in awaits if first is not None and node.lineno >= first]
@@ -561,7 +561,7 @@ def raised_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
     # ``except`` goes on (a rollback) without it: a ``start()`` that fails part way leaves the
     # half-started one open, and no method can reach it (SolitudeRA/astrbot_plugin_palworld
     # ``26fac233``).
-    if goes_on_after_errors(module, function) and swallowed_before_handoff(module, as_local, store, opened=True) is not None:
+    if goes_on_after_errors(module, function) and swallowed_before_handoff(module, as_local, store) is not None:
         return "self_swallowed_before_kept"
     return None
 
